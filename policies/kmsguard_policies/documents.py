@@ -1,0 +1,87 @@
+"""The policy documents a resource carries, parsed once per distinct text.
+
+Key resources and `aws.kms.KeyPolicy` carry a key policy in `policy`; IAM policies carry an identity
+policy in `policy`; `aws.iam.Role` carries inline identity policies in `inlinePolicies[*].policy`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+from typing import Any
+
+from kmsguard_policies.catalogue import IAM_POLICY_CARRIER_TYPES, IAM_ROLE_TYPE, KEY_POLICY_CARRIER_TYPES
+from kmsguard_policies.policydoc import PolicyDocument, PolicyParseError, parse_policy_document
+from kmsguard_policies.rule import UNKNOWN_STRING_SENTINEL, Resource, is_unknown
+
+
+class PolicyKind(StrEnum):
+    KEY = "key policy"
+    IDENTITY = "IAM policy"
+
+
+@dataclass(frozen=True)
+class CarriedPolicy:
+    """One policy document on a resource, with where it sits and how parsing went."""
+
+    kind: PolicyKind
+    #: The property path, for messages: `policy`, `inlinePolicies[0].policy`.
+    path: str
+    document: PolicyDocument | None = None
+    #: Why the document could not be parsed (a violation for the grammar rule).
+    error: str | None = None
+    #: True while the document depends on values computed during the update.
+    unknown: bool = False
+
+
+def carried_policies(resource: Resource) -> tuple[CarriedPolicy, ...]:
+    """Every policy document on the resource; an absent `policy` yields nothing."""
+    if resource.type in KEY_POLICY_CARRIER_TYPES:
+        return _one(PolicyKind.KEY, "policy", resource.props.get("policy"))
+    if resource.type == IAM_ROLE_TYPE:
+        inline = resource.props.get("inlinePolicies")
+        if is_unknown(inline):
+            return (CarriedPolicy(PolicyKind.IDENTITY, "inlinePolicies", unknown=True),)
+        if not isinstance(inline, list):
+            return ()
+        found: list[CarriedPolicy] = []
+        for i, entry in enumerate(inline):
+            value = entry.get("policy") if isinstance(entry, Mapping) else None
+            found.extend(_one(PolicyKind.IDENTITY, f"inlinePolicies[{i}].policy", value))
+        return tuple(found)
+    if resource.type in IAM_POLICY_CARRIER_TYPES:
+        return _one(PolicyKind.IDENTITY, "policy", resource.props.get("policy"))
+    return ()
+
+
+def parsed_documents(resource: Resource) -> tuple[tuple[CarriedPolicy, PolicyDocument], ...]:
+    """Only the documents that parsed: for rules other than the grammar rule, which reports errors."""
+    return tuple((c, c.document) for c in carried_policies(resource) if c.document is not None)
+
+
+def _one(kind: PolicyKind, path: str, value: Any) -> tuple[CarriedPolicy, ...]:
+    if value is None or value == "":
+        return ()
+    if is_unknown(value):
+        return (CarriedPolicy(kind, path, unknown=True),)
+    if isinstance(value, Mapping):
+        # Objects are canonicalised to text so that equal documents share one cached parse.
+        value = json.dumps(value, sort_keys=True)
+    if not isinstance(value, str):
+        return (CarriedPolicy(kind, path, error=f"{path} must be a JSON string or object"),)
+    if UNKNOWN_STRING_SENTINEL in value:
+        # An unknown interpolated into the text: the document cannot be judged until the update.
+        return (CarriedPolicy(kind, path, unknown=True),)
+    document, error = _parse_cached(value)
+    return (CarriedPolicy(kind, path, document=document, error=error),)
+
+
+@lru_cache(maxsize=4096)
+def _parse_cached(text: str) -> tuple[PolicyDocument | None, str | None]:
+    try:
+        return parse_policy_document(text), None
+    except PolicyParseError as exc:
+        return None, str(exc)

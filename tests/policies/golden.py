@@ -1,0 +1,190 @@
+"""Golden compliant resources, one per resource type in scope, and helpers to mutate them.
+
+Every golden resource passes every rule of the pack under `golden_context`; each failing fixture
+in a rule's test changes exactly one thing and asserts the exact set of rule ids that fire.
+The account ids are the documentation examples AWS reserves; no real account appears.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from kmsguard_policies.registry import all_rules
+from kmsguard_policies.rule import Context, Outcome, Resource, ResourceRule, Result, StackRule
+
+ACCOUNT = "111122223333"
+OTHER_ACCOUNT = "444455556666"
+REGION = "eu-west-1"
+KEY_ARN = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+ADMIN_ROLE = f"arn:aws:iam::{ACCOUNT}:role/KeyAdministrators"
+DEPLOYER_ROLE = f"arn:aws:iam::{ACCOUNT}:role/PulumiDeployer"
+USER_ROLE = f"arn:aws:iam::{ACCOUNT}:role/OrdersService"
+SERVICE_ROLE = f"arn:aws:iam::{ACCOUNT}:role/OrdersBucketWriter"
+
+MFA_CONDITION = {
+    "Bool": {"aws:MultiFactorAuthPresent": "true"},
+    "NumericLessThan": {"aws:MultiFactorAuthAge": "300"},
+}
+ADMIN_NON_CRITICAL = [
+    "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:DescribeKey", "kms:DisableKey",
+    "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy",
+    "kms:GetKeyRotationStatus", "kms:ListGrants", "kms:ListKeyPolicies", "kms:ListKeyRotations",
+    "kms:ListResourceTags", "kms:RevokeGrant", "kms:RotateKeyOnDemand", "kms:TagResource",
+    "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
+]  # fmt: skip
+CRITICAL = ["kms:DeleteAlias", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"]
+USER_ACTIONS = [
+    "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey",
+    "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo",
+]  # fmt: skip
+
+
+def golden_key_policy() -> dict[str, Any]:
+    """A least-privilege key policy: admins (critical actions under MFA), a user, an S3 service user."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "KeyAdministration", "Effect": "Allow", "Principal": {"AWS": [ADMIN_ROLE]},
+             "Action": ADMIN_NON_CRITICAL, "Resource": "*"},
+            {"Sid": "KeyAdministrationCriticalWithMfa", "Effect": "Allow", "Principal": {"AWS": [ADMIN_ROLE]},
+             "Action": CRITICAL, "Resource": "*", "Condition": MFA_CONDITION},
+            {"Sid": "KeyUsage", "Effect": "Allow", "Principal": {"AWS": [USER_ROLE]},
+             "Action": USER_ACTIONS, "Resource": "*"},
+            {"Sid": "KeyUsageThroughAwsServices", "Effect": "Allow", "Principal": {"AWS": [SERVICE_ROLE]},
+             "Action": USER_ACTIONS, "Resource": "*",
+             "Condition": {"StringEquals": {"kms:ViaService": [f"s3.{REGION}.amazonaws.com"],
+                                            "kms:CallerAccount": ACCOUNT}}},
+            {"Sid": "ServiceGrants", "Effect": "Allow", "Principal": {"AWS": [SERVICE_ROLE]},
+             "Action": ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"], "Resource": "*",
+             "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"},
+                           "StringEquals": {"kms:ViaService": [f"s3.{REGION}.amazonaws.com"]}}},
+        ],
+    }  # fmt: skip
+
+
+def golden_identity_policy() -> dict[str, Any]:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "UseOrdersKey", "Effect": "Allow", "Action": ["kms:Decrypt", "kms:Encrypt"],
+                       "Resource": [KEY_ARN]}],
+    }  # fmt: skip
+
+
+TAGS = {"Environment": "prod", "Owner": "payments-team", "CostCenter": "cc-1234", "DataClass": "confidential"}
+DESCRIPTION = "Encrypts order records for the payments team"
+
+
+def _key_common() -> dict[str, Any]:
+    return {
+        "description": DESCRIPTION,
+        "deletionWindowInDays": 30.0,
+        "policy": json.dumps(golden_key_policy()),
+        "tags": dict(TAGS),
+    }
+
+
+GOLDEN: dict[str, Resource] = {}
+
+
+def _golden(type_: str, name: str, props: dict[str, Any]) -> None:
+    GOLDEN[type_] = Resource(type_, name, f"urn:pulumi:prod::kmsguard::{type_}::{name}", props)
+
+
+_golden("aws:kms/key:Key", "orders", {
+    **_key_common(), "enableKeyRotation": True, "rotationPeriodInDays": 365.0, "isEnabled": True,
+    "customerMasterKeySpec": "SYMMETRIC_DEFAULT", "keyUsage": "ENCRYPT_DECRYPT", "multiRegion": False,
+    "bypassPolicyLockoutSafetyCheck": False,
+})  # fmt: skip
+_golden("aws:kms/externalKey:ExternalKey", "imported", {
+    **_key_common(), "enabled": True, "keyUsage": "ENCRYPT_DECRYPT", "keySpec": "SYMMETRIC_DEFAULT",
+    "multiRegion": False, "validTo": "2027-06-30T00:00:00Z",
+})  # fmt: skip
+_golden("aws:kms/replicaKey:ReplicaKey", "orders-replica-us-east-1", {
+    **_key_common(), "primaryKeyArn": KEY_ARN, "region": "us-east-1", "enabled": True,
+})  # fmt: skip
+_golden("aws:kms/replicaExternalKey:ReplicaExternalKey", "imported-replica-us-east-1", {
+    **_key_common(), "primaryKeyArn": KEY_ARN, "region": "us-east-1", "enabled": True,
+    "validTo": "2027-06-30T00:00:00Z",
+})  # fmt: skip
+_golden(
+    "aws:kms/keyPolicy:KeyPolicy",
+    "orders-policy",
+    {"keyId": KEY_ARN, "policy": json.dumps(golden_key_policy())},
+)
+_golden("aws:kms/alias:Alias", "orders-alias", {"name": "alias/prod-orders-payments", "targetKeyId": KEY_ARN})
+_golden("aws:kms/grant:Grant", "orders-grant", {
+    "keyId": KEY_ARN, "granteePrincipal": USER_ROLE, "operations": ["Decrypt", "Encrypt", "GenerateDataKey"],
+    "constraints": [{"encryptionContextSubset": {"tenant": "acme"}}],
+})  # fmt: skip
+_golden("aws:iam/policy:Policy", "orders-use", {"policy": json.dumps(golden_identity_policy())})
+_golden("aws:iam/rolePolicy:RolePolicy", "orders-use-role", {"role": "OrdersService", "policy": json.dumps(golden_identity_policy())})  # fmt: skip
+_golden("aws:iam/userPolicy:UserPolicy", "orders-use-user", {"user": "ci", "policy": json.dumps(golden_identity_policy())})  # fmt: skip
+_golden("aws:iam/groupPolicy:GroupPolicy", "orders-use-group", {"group": "ops", "policy": json.dumps(golden_identity_policy())})  # fmt: skip
+_golden("aws:iam/role:Role", "orders-role", {
+    "assumeRolePolicy": json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
+    "inlinePolicies": [{"name": "use-orders-key", "policy": json.dumps(golden_identity_policy())}],
+})  # fmt: skip
+
+
+def golden(type_: str) -> Resource:
+    """A deep copy of the golden resource of that type, safe to mutate."""
+    return copy.deepcopy(GOLDEN[type_])
+
+
+def with_props(resource: Resource, **changes: Any) -> Resource:
+    """The resource with some properties replaced; a value of `...` removes the property."""
+    props = {k: v for k, v in resource.props.items() if changes.get(k) is not ...}
+    props.update({k: v for k, v in changes.items() if v is not ...})
+    return Resource(resource.type, resource.name, resource.urn, props, resource.parent)
+
+
+def with_policy(resource: Resource, policy: Mapping[str, Any] | str) -> Resource:
+    text = policy if isinstance(policy, str) else json.dumps(policy)
+    if resource.type == "aws:iam/role:Role":
+        return with_props(resource, inlinePolicies=[{"name": "p", "policy": text}])
+    return with_props(resource, policy=text)
+
+
+STACK_CONFIG = {"aws:allowedAccountIds": json.dumps([ACCOUNT])}
+
+
+def golden_context(rule_meta_defaults: Mapping[str, Any], stack: str = "prod", **config: Any) -> Context:
+    return Context(stack=stack, project="kmsguard", config={**rule_meta_defaults, **config},
+                   stack_config=STACK_CONFIG)  # fmt: skip
+
+
+def evaluate(rule: ResourceRule, resource: Resource, stack: str = "prod", **config: Any) -> Result:
+    return rule.check(resource, golden_context(rule.meta.config_defaults(), stack, **config))
+
+
+def fired(
+    resource: Resource, stack: str = "prod", config: Mapping[str, Mapping[str, Any]] | None = None
+) -> set[str]:
+    """The ids of every resource rule that reports a violation for this resource."""
+    config = config or {}
+    ids = set()
+    for rule in all_rules():
+        if isinstance(rule, ResourceRule) and rule.applies_to(resource.type):
+            result = evaluate(rule, resource, stack, **config.get(rule.meta.id, {}))
+            if result.outcome is Outcome.VIOLATION:
+                ids.add(rule.meta.id)
+    return ids
+
+
+def stack_fired(
+    resources: list[Resource], stack: str = "prod", config: Mapping[str, Mapping[str, Any]] | None = None
+) -> dict[str, set[str]]:
+    """rule id → URNs blamed, for every stack rule that reports a violation."""
+    config = config or {}
+    out: dict[str, set[str]] = {}
+    for rule in all_rules():
+        if isinstance(rule, StackRule):
+            ctx = golden_context(rule.meta.config_defaults(), stack, **config.get(rule.meta.id, {}))
+            result = rule.check(resources, ctx)
+            if result.outcome is Outcome.VIOLATION:
+                out[rule.meta.id] = {f.urn or "" for f in result.findings}
+    return out
