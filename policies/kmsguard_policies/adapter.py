@@ -118,7 +118,14 @@ def _remediator(rule: ResourceRule) -> Any:
 def _stack_validator(rule: StackRule) -> Any:
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         resources = [
-            Resource(r.resource_type, r.name, r.urn, decode_unknowns(_plain(r.props)), parent=_parent_urn(r))
+            Resource(
+                r.resource_type,
+                r.name,
+                r.urn,
+                decode_unknowns(_plain(r.props)),
+                parent=_parent_urn(r),
+                dependencies=tuple(d.urn for d in (getattr(r, "dependencies", None) or [])),
+            )
             for r in args.resources
         ]
         result = rule.check(resources, _context(rule.meta, args.get_config()))

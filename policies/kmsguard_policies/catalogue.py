@@ -438,3 +438,71 @@ IAM_POLICY_CARRIER_TYPES: Final = (
     IAM_ROLE_TYPE,
 )
 ALL_POLICY_CARRIER_TYPES: Final = (*KEY_POLICY_CARRIER_TYPES, *IAM_POLICY_CARRIER_TYPES)
+
+
+# ---------------------------------------------------------------------------------------------
+# Account roots (appended by RULES-A)
+# ---------------------------------------------------------------------------------------------
+
+#: How a policy names an account root: `arn:<partition>:iam::<account>:root` or the bare account id.
+ACCOUNT_ROOT_ARN_RE: Final = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):iam::(?P<account>\d{12}):root$")
+
+
+def is_account_root(principal: str, account: str | None) -> bool:
+    """True when `principal` names the root of `account`; never when the account is not known."""
+    if not account:
+        return False
+    if principal == account:
+        return True
+    match = ACCOUNT_ROOT_ARN_RE.match(principal)
+    return match is not None and match.group("account") == account
+
+
+# ---------------------------------------------------------------------------------------------
+# Principal kinds (appended by RULES-C)
+# ---------------------------------------------------------------------------------------------
+
+#: An AWS service principal (`logs.amazonaws.com`, `s3.amazonaws.com.cn`): a service, not an account.
+SERVICE_PRINCIPAL_RE: Final = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?$")
+#: The account an AWS principal belongs to: a bare account id, or an IAM/STS ARN (root, role, user,
+#: assumed-role session, federated user) whose fifth field is the account.
+PRINCIPAL_ACCOUNT_RE: Final = re.compile(
+    r"^(?:(?P<bare>\d{12})|arn:(?:aws|aws-cn|aws-us-gov):(?:iam|sts)::(?P<account>\d{12}):.+)$"
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Appended by the spec/builders work (issue 2)
+# ---------------------------------------------------------------------------------------------
+
+#: Verify-only use of a signing key.
+VERIFY_ACTIONS: Final = ("DescribeKey", "GetPublicKey", "Verify")
+#: Encrypt-only and decrypt-only use of an RSA encryption key (public-key encryption).
+PUBLIC_KEY_ENCRYPT_ACTIONS: Final = ("DescribeKey", "Encrypt", "GetPublicKey", "ReEncryptTo")
+PUBLIC_KEY_DECRYPT_ACTIONS: Final = ("Decrypt", "DescribeKey", "ReEncryptFrom")
+#: What a retired key (an old manual-rotation generation) may still do: open what it protected,
+#: never protect anything new.
+RETIRED_KEY_ACTIONS: Final = frozenset(
+    {"Decrypt", "DescribeKey", "GetPublicKey", "ReEncryptFrom", "Verify", "VerifyMac"}
+)
+#: Actions that act on one key (as opposed to account-level actions such as CreateKey or
+#: ListKeys): what "full access" means when written out explicitly instead of `kms:*`.
+KEY_RESOURCE_ACTIONS: Final = KMS_ACTIONS - frozenset(
+    {
+        "ConnectCustomKeyStore",
+        "CreateCustomKeyStore",
+        "CreateKey",
+        "DeleteCustomKeyStore",
+        "DescribeCustomKeyStores",
+        "DisconnectCustomKeyStore",
+        "GenerateRandom",
+        "ListAliases",
+        "ListKeys",
+        "ListRetirableGrants",
+        "UpdateCustomKeyStore",
+    }
+)
+
+#: Tag marking one generation of a manually rotated key (components/rotation.py); the aliases point
+#: at the newest generation, older ones stay for decryption only.
+KEY_GENERATION_TAG: Final = "KeyGeneration"

@@ -7,7 +7,7 @@ policy in `policy`; `aws.iam.Role` carries inline identity policies in `inlinePo
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -15,7 +15,15 @@ from typing import Any
 
 from kmsguard_policies.catalogue import IAM_POLICY_CARRIER_TYPES, IAM_ROLE_TYPE, KEY_POLICY_CARRIER_TYPES
 from kmsguard_policies.policydoc import PolicyDocument, PolicyParseError, parse_policy_document
-from kmsguard_policies.rule import UNKNOWN_STRING_SENTINEL, Resource, is_unknown
+from kmsguard_policies.rule import (
+    UNKNOWN_STRING_SENTINEL,
+    Resource,
+    Result,
+    compliant,
+    is_unknown,
+    not_applicable,
+    violations,
+)
 
 
 class PolicyKind(StrEnum):
@@ -69,7 +77,9 @@ def _one(kind: PolicyKind, path: str, value: Any) -> tuple[CarriedPolicy, ...]:
         return (CarriedPolicy(kind, path, unknown=True),)
     if isinstance(value, Mapping):
         # Objects are canonicalised to text so that equal documents share one cached parse.
-        value = json.dumps(value, sort_keys=True)
+        # Values the encoder cannot write (UNKNOWN inside the object) become the unknown sentinel,
+        # so the check below marks the whole document as not yet known.
+        value = json.dumps(value, sort_keys=True, default=lambda _: UNKNOWN_STRING_SENTINEL)
     if not isinstance(value, str):
         return (CarriedPolicy(kind, path, error=f"{path} must be a JSON string or object"),)
     if UNKNOWN_STRING_SENTINEL in value:
@@ -85,3 +95,41 @@ def _parse_cached(text: str) -> tuple[PolicyDocument | None, str | None]:
         return parse_policy_document(text), None
     except PolicyParseError as exc:
         return None, str(exc)
+
+
+# What an absent, unknown or unparseable document means for a rule that judges statements: decided
+# once, here, for every such rule.
+NO_DOCUMENT = "the resource carries no policy document"
+UNPARSEABLE = "policy does not parse; see KG-R20"
+UNKNOWN_DOCUMENT = "the policy is unknown during preview; it is checked once its value is known"
+
+DocumentJudge = Callable[[PolicyDocument], list[str]]
+
+
+def judge_documents(resource: Resource, judge: DocumentJudge) -> Result:
+    """Run `judge` over every policy document the resource carries.
+
+    Violations win; otherwise a document that does not parse makes the result not applicable (never
+    compliant: KG-R20 reports it), and so does one that is unknown during preview.
+    """
+    carried = carried_policies(resource)
+    if not carried:
+        return not_applicable(NO_DOCUMENT)
+    messages: list[str] = []
+    broken = unknown = False
+    for policy in carried:
+        if policy.unknown:
+            unknown = True
+        elif policy.document is None:
+            broken = True
+        else:
+            # A Role carries several inline policies; the path tells the reader which one.
+            prefix = "" if policy.path == "policy" else f"{policy.path}: "
+            messages.extend(prefix + message for message in judge(policy.document))
+    if messages:
+        return violations(messages)
+    if broken:
+        return not_applicable(UNPARSEABLE)
+    if unknown:
+        return not_applicable(UNKNOWN_DOCUMENT)
+    return compliant()

@@ -14,6 +14,8 @@ from kmsguard_policies.rule import Rule
 def all_rules() -> tuple[Rule, ...]:
     found: list[Rule] = []
     for module_info in pkgutil.iter_modules(rules_package.__path__):
+        if module_info.name.startswith("_"):
+            continue  # shared helpers of several rules, not rules
         module = importlib.import_module(f"{rules_package.__name__}.{module_info.name}")
         rule = getattr(module, "RULE", None)
         if rule is None:

@@ -170,6 +170,8 @@ class Resource:
     urn: str
     props: Mapping[str, Any]
     parent: str | None = None
+    #: URNs this resource depends on (AnalyzeStack sends them); empty when the driver does not.
+    dependencies: tuple[str, ...] = ()
 
     def tags(self) -> Mapping[str, Any]:
         tags = self.props.get("tags")

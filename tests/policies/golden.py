@@ -188,3 +188,62 @@ def stack_fired(
             if result.outcome is Outcome.VIOLATION:
                 out[rule.meta.id] = {f.urn or "" for f in result.findings}
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Stack fixtures (KG-S01…S03): what AnalyzeStack sends — OUTPUTS, parents and dependencies.
+# A multi-region key with one replica, each with the conventional alias in its region, all children
+# of one component, as the components build them.
+# ---------------------------------------------------------------------------------------------
+
+MRK_ID = "mrk-1234abcd12ab34cd56ef1234567890ab"
+REPLICA_REGION = "us-east-1"
+MRK_ARN = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{MRK_ID}"
+MRK_REPLICA_ARN = f"arn:aws:kms:{REPLICA_REGION}:{ACCOUNT}:key/{MRK_ID}"
+COMPONENT_TYPE = "kmsguard:index:Key"
+COMPONENT_URN = f"urn:pulumi:prod::kmsguard::{COMPONENT_TYPE}::orders"
+
+
+def stack_resource(
+    type_: str,
+    name: str,
+    props: Mapping[str, Any],
+    parent: str | None = COMPONENT_URN,
+    dependencies: tuple[str, ...] = (),
+) -> Resource:
+    """A resource as AnalyzeStack sends it; a child's URN qualifies its type with the parent's."""
+    qualified = f"{COMPONENT_TYPE}${type_}" if parent == COMPONENT_URN else type_
+    urn = f"urn:pulumi:prod::kmsguard::{qualified}::{name}"
+    return Resource(type_, name, urn, dict(props), parent=parent, dependencies=dependencies)
+
+
+def golden_stack() -> list[Resource]:
+    """Component, multi-region key, replica, and one conventional alias per region; every stack rule passes."""
+    key_props = {
+        **copy.deepcopy(GOLDEN["aws:kms/key:Key"].props),
+        "multiRegion": True,
+        "tags": {**TAGS, "MultiRegionReason": "dr-failover"},
+        "arn": MRK_ARN, "keyId": MRK_ID, "id": MRK_ID,
+    }  # fmt: skip
+    key = stack_resource("aws:kms/key:Key", "orders", key_props)
+    replica = stack_resource("aws:kms/replicaKey:ReplicaKey", "orders-replica-us-east-1", {
+        **copy.deepcopy(GOLDEN["aws:kms/replicaKey:ReplicaKey"].props),
+        "primaryKeyArn": MRK_ARN, "arn": MRK_REPLICA_ARN, "keyId": MRK_ID, "id": MRK_ID,
+    }, dependencies=(key.urn,))  # fmt: skip
+    alias = stack_resource("aws:kms/alias:Alias", "orders-alias", {
+        "name": "alias/prod-orders-payments", "region": REGION, "targetKeyId": MRK_ID,
+        "targetKeyArn": MRK_ARN, "arn": f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/prod-orders-payments",
+    }, dependencies=(key.urn,))  # fmt: skip
+    replica_alias = stack_resource("aws:kms/alias:Alias", "orders-alias-us-east-1", {
+        "name": "alias/prod-orders-payments", "region": REPLICA_REGION, "targetKeyId": MRK_REPLICA_ARN,
+        "targetKeyArn": MRK_REPLICA_ARN,
+        "arn": f"arn:aws:kms:{REPLICA_REGION}:{ACCOUNT}:alias/prod-orders-payments",
+    }, dependencies=(replica.urn,))  # fmt: skip
+    component = Resource(COMPONENT_TYPE, "orders", COMPONENT_URN, {})
+    return [component, key, replica, alias, replica_alias]
+
+
+def stack_replace(resources: list[Resource], resource_name: str, /, **changes: Any) -> list[Resource]:
+    """The stack with one resource's properties changed (`...` removes one); dependencies are kept."""
+    return [Resource(r.type, r.name, r.urn, with_props(r, **changes).props, r.parent, r.dependencies)
+            if r.name == resource_name else r for r in resources]  # fmt: skip

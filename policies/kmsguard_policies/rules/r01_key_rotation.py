@@ -59,6 +59,9 @@ META = RuleMeta(
 
 def _rotation_impossible(props: Mapping[str, Any]) -> str | None:
     spec = props.get("customerMasterKeySpec") or KeySpec.SYMMETRIC_DEFAULT
+    if not is_unknown(spec) and not isinstance(spec, str):
+        # Malformed input: R20-style grammar is the provider's job; here it simply cannot rotate.
+        return f"key spec {spec!r} is not a key spec"
     if not is_unknown(spec) and spec not in AUTO_ROTATABLE_SPECS:
         return f"key spec {spec} cannot rotate automatically"
     for store in ("customKeyStoreId", "xksKeyId"):

@@ -1,0 +1,128 @@
+"""documents: which policy documents a resource carries, and how absent, unknown and broken ones arrive."""
+
+import json
+from typing import Any
+
+import pytest
+
+from kmsguard_policies.documents import CarriedPolicy, PolicyKind, carried_policies, parsed_documents
+from kmsguard_policies.policydoc import parse_policy_document
+from kmsguard_policies.rule import UNKNOWN, UNKNOWN_STRING_SENTINEL, Resource, decode_unknowns
+from tests.policies.golden import GOLDEN, golden, golden_identity_policy, golden_key_policy, with_props
+
+KEY_CARRIERS = [
+    "aws:kms/key:Key",
+    "aws:kms/externalKey:ExternalKey",
+    "aws:kms/replicaKey:ReplicaKey",
+    "aws:kms/replicaExternalKey:ReplicaExternalKey",
+    "aws:kms/keyPolicy:KeyPolicy",
+]
+IAM_CARRIERS = [
+    "aws:iam/policy:Policy",
+    "aws:iam/rolePolicy:RolePolicy",
+    "aws:iam/userPolicy:UserPolicy",
+    "aws:iam/groupPolicy:GroupPolicy",
+]
+
+
+@pytest.mark.parametrize("type_", KEY_CARRIERS)
+def test_key_carriers_carry_one_key_policy(type_: str) -> None:
+    expected = CarriedPolicy(PolicyKind.KEY, "policy", document=parse_policy_document(golden_key_policy()))
+    assert carried_policies(golden(type_)) == (expected,)
+
+
+@pytest.mark.parametrize("type_", IAM_CARRIERS)
+def test_iam_carriers_carry_one_identity_policy(type_: str) -> None:
+    expected = CarriedPolicy(
+        PolicyKind.IDENTITY, "policy", document=parse_policy_document(golden_identity_policy())
+    )
+    assert carried_policies(golden(type_)) == (expected,)
+
+
+def test_role_carries_each_inline_policy_but_not_its_trust_policy() -> None:
+    role = with_props(
+        golden("aws:iam/role:Role"),
+        inlinePolicies=[
+            {"name": "a", "policy": json.dumps(golden_identity_policy())},
+            {"name": "no-policy"},
+            "not-an-object",
+            {"name": "b", "policy": golden_identity_policy()},
+        ],
+    )
+    document = parse_policy_document(golden_identity_policy())
+    assert carried_policies(role) == (
+        CarriedPolicy(PolicyKind.IDENTITY, "inlinePolicies[0].policy", document=document),
+        CarriedPolicy(PolicyKind.IDENTITY, "inlinePolicies[3].policy", document=document),
+    )
+
+
+@pytest.mark.parametrize("type_", ["aws:kms/alias:Alias", "aws:kms/grant:Grant", "aws:s3/bucket:Bucket"])
+def test_other_resources_carry_nothing(type_: str) -> None:
+    resource = golden(type_) if type_ in GOLDEN else Resource(type_, "b", "urn:b", {"policy": "{}"})
+    assert carried_policies(resource) == ()
+
+
+@pytest.mark.parametrize("value", [..., None, ""])
+def test_absent_policy_is_nothing(value: Any) -> None:
+    assert carried_policies(with_props(golden("aws:kms/key:Key"), policy=value)) == ()
+
+
+@pytest.mark.parametrize(
+    ("props", "expected"),
+    [
+        ({"policy": UNKNOWN}, CarriedPolicy(PolicyKind.KEY, "policy", unknown=True)),
+        # An unknown interpolated into the text (an ARN computed during the update).
+        ({"policy": json.dumps(golden_key_policy()).replace("OrdersService", UNKNOWN_STRING_SENTINEL)},
+         CarriedPolicy(PolicyKind.KEY, "policy", unknown=True)),
+        ({"policy": "{not json"},
+         CarriedPolicy(PolicyKind.KEY, "policy",
+                       error="policy is not valid JSON: Expecting property name enclosed in double quotes at line 1")),
+        ({"policy": 42.0}, CarriedPolicy(PolicyKind.KEY, "policy", error="policy must be a JSON string or object")),
+        ({"policy": {"Statement": []}},
+         CarriedPolicy(PolicyKind.KEY, "policy", error="policy Statement must be an object or a non-empty list of objects")),
+    ],
+)  # fmt: skip
+def test_unknown_and_broken_key_policies(props: dict[str, Any], expected: CarriedPolicy) -> None:
+    key = with_props(golden("aws:kms/key:Key"), **props)
+    assert carried_policies(key) == (expected,)
+    assert parsed_documents(key) == ()
+
+
+def test_unknown_sentinel_decoded_from_the_wire_is_unknown() -> None:
+    props = decode_unknowns({"policy": UNKNOWN_STRING_SENTINEL})
+    key = with_props(golden("aws:kms/key:Key"), **props)
+    assert carried_policies(key) == (CarriedPolicy(PolicyKind.KEY, "policy", unknown=True),)
+
+
+def test_unknown_inline_policies_and_unknown_inline_entries() -> None:
+    role = golden("aws:iam/role:Role")
+    assert carried_policies(with_props(role, inlinePolicies=UNKNOWN)) == (
+        CarriedPolicy(PolicyKind.IDENTITY, "inlinePolicies", unknown=True),
+    )
+    assert carried_policies(with_props(role, inlinePolicies=[{"name": "x", "policy": UNKNOWN}])) == (
+        CarriedPolicy(PolicyKind.IDENTITY, "inlinePolicies[0].policy", unknown=True),
+    )
+
+
+def test_parsed_documents_keeps_only_documents_that_parse_in_order() -> None:
+    role = with_props(
+        golden("aws:iam/role:Role"),
+        inlinePolicies=[{"name": "bad", "policy": "[]"}, {"name": "ok", "policy": golden_identity_policy()}],
+    )
+    (only,) = parsed_documents(role)
+    assert only[0].path == "inlinePolicies[1].policy"
+    assert only[1] == parse_policy_document(golden_identity_policy())
+
+
+def test_object_policies_are_canonicalised_with_sorted_keys() -> None:
+    as_object = with_props(golden("aws:kms/key:Key"), policy=golden_key_policy())
+    (only,) = parsed_documents(as_object)
+    assert only[1] == parse_policy_document(json.dumps(golden_key_policy(), sort_keys=True))
+    # Statement order survives; only keys inside objects (such as Condition operators) are sorted.
+    assert [s.sid for s in only[1].statements] == [s["Sid"] for s in golden_key_policy()["Statement"]]
+
+
+def test_object_policy_with_an_unknown_inside_is_unknown_not_a_crash() -> None:
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": UNKNOWN}]}
+    carried = carried_policies(Resource("aws:iam/policy:Policy", "p", "urn:p", {"policy": policy}))
+    assert carried == (CarriedPolicy(PolicyKind.IDENTITY, "policy", unknown=True),)
