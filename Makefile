@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 preview: $(STAMP)
-	$(BIN)/kmsguard preview --stack $(STACK)
+	$(BIN)/kmsguard preview --stack $(STACK) $(if $(wildcard stacks/policy-config.$(STACK).json),--policy-config stacks/policy-config.$(STACK).json)
 
 test: lint typecheck unit
 

@@ -1,0 +1,82 @@
+"""The fixed statement ids of every key policy the builder writes, one per role.
+
+Reviewers and the policy pack can rely on them: the same role always has the same Sid, and a Sid
+never changes meaning. Service users get one statement per AWS service, so the Sid names the
+service (`KeyUsageThroughS3`, `ServiceGrantsThroughS3`); cross-account statements name the account
+(`CrossAccount444455556666`).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from components.spec.checks import RESERVED_SIDS
+from kmsguard_policies.catalogue import AwsService
+
+#: The pipeline role: all administration, no MFA (KMS's lockout safety check runs as this role).
+DEPLOYER = "DeployerAdministration"
+#: Account root with every key action written out (the explicit form of AWS's default `kms:*`).
+ROOT_FULL = "AccountRootFull"
+#: Human administrators (and the account root when `root_access: admin`): non-critical actions.
+ADMINISTRATION = "KeyAdministration"
+#: The same principals: the critical actions, under MFA (or without it when MFA is turned off).
+ADMINISTRATION_CRITICAL = "KeyAdministrationCriticalWithMfa"
+USERS = "KeyUsage"
+ENCRYPT_ONLY = "KeyUsageEncryptOnly"
+DECRYPT_ONLY = "KeyUsageDecryptOnly"
+#: DescribeKey for users whose other actions carry encryption-context conditions (DescribeKey
+#: requests have no context, so the conditions would deny it).
+USERS_DESCRIBE = "KeyUsageDescribe"
+SIGNERS = "KeySigning"
+VERIFIERS = "KeyVerification"
+MAC_USERS = "KeyMac"
+KEY_AGREEMENT = "KeyAgreement"
+SERVICE_USAGE_PREFIX = "KeyUsageThrough"
+SERVICE_GRANTS_PREFIX = "ServiceGrantsThrough"
+CROSS_ACCOUNT_PREFIX = "CrossAccount"
+
+_SERVICE_SID_NAMES: Final = {
+    AwsService.S3: "S3",
+    AwsService.EBS: "Ebs",
+    AwsService.RDS: "Rds",
+    AwsService.DYNAMODB: "DynamoDb",
+    AwsService.SECRETS_MANAGER: "SecretsManager",
+    AwsService.SSM: "Ssm",
+    AwsService.LAMBDA: "Lambda",
+    AwsService.SQS: "Sqs",
+    AwsService.SNS: "Sns",
+    AwsService.KINESIS: "Kinesis",
+    AwsService.LOGS: "Logs",
+    AwsService.BACKUP: "Backup",
+}
+
+
+def service_usage(service: AwsService) -> str:
+    return SERVICE_USAGE_PREFIX + _SERVICE_SID_NAMES[service]
+
+
+def service_grants(service: AwsService) -> str:
+    return SERVICE_GRANTS_PREFIX + _SERVICE_SID_NAMES[service]
+
+
+def cross_account(account_id: str, describe: bool = False) -> str:
+    return f"{CROSS_ACCOUNT_PREFIX}{account_id}{'Describe' if describe else ''}"
+
+
+_FIXED = {
+    DEPLOYER,
+    ROOT_FULL,
+    ADMINISTRATION,
+    ADMINISTRATION_CRITICAL,
+    USERS,
+    ENCRYPT_ONLY,
+    DECRYPT_ONLY,
+    USERS_DESCRIBE,
+    SIGNERS,
+    VERIFIERS,
+    MAC_USERS,
+    KEY_AGREEMENT,
+}
+# The spec refuses extra statements that take a builder Sid; keep its list in step with this one.
+if not _FIXED <= RESERVED_SIDS:  # pragma: no cover
+    raise RuntimeError(f"components.spec.checks.RESERVED_SIDS lacks {sorted(_FIXED - RESERVED_SIDS)}")

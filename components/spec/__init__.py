@@ -1,0 +1,85 @@
+"""Typed KMS key specs (pydantic v2, frozen, unknown fields refused).
+
+Entry points: `KmsKeySpec.model_validate(data, context=...)` (pydantic errors) and
+`parse_key_spec(data, environments=...) -> KmsKeySpec` (raises `components.errors.SpecError`).
+
+Names that differ from the first brief: `multi_region` is the field (a `MultiRegionSpec` or None,
+so it is truthy exactly when the key is multi-region); the boolean is `multi_region_enabled`.
+`generations` (manual-rotation ids, oldest first) and `with_region(region)` are extra helpers.
+
+Decisions worth knowing:
+- The environment list is validation context, not a field: it is an organisation's convention,
+  not a property of one key. `parse_key_spec(data, environments=[...])`, or
+  `model_validate(data, context={"environments": [...]})`; default `catalogue.DEFAULT_ENVIRONMENTS`.
+- The key kind is one discriminated choice under `kind.type`: symmetric, rsa_encryption, signing,
+  key_agreement, hmac, imported, cloudhsm, external_key_store.
+- Manual rotation (`rotation.manual.generations`, oldest first) is allowed for every kind and
+  combines with automatic rotation: on a symmetric key each generation also rotates its material.
+- The `Environment` tag is `environment`; `MultiRegionReason` is `multi_region.reason`.
+- Encryption-context requirements apply to users, encrypt-only/decrypt-only users and cross-account
+  users, not to service users (their AWS service sets its own context).
+"""
+
+from components.spec.access import (
+    CrossAccountAccess,
+    EncryptionContextSpec,
+    ExtraStatement,
+    GrantConstraints,
+    GrantSpec,
+    MfaSpec,
+    Principals,
+    ServiceUser,
+    UsageRole,
+)
+from components.spec.key import (
+    ENVIRONMENTS_CONTEXT_KEY,
+    KeyTags,
+    KmsKeySpec,
+    ManualRotation,
+    MultiRegionSpec,
+    RootAccess,
+    RotationSpec,
+    parse_key_spec,
+)
+from components.spec.kind import (
+    KIND_TAGS,
+    CloudHsmKeyStore,
+    ExternalKeyStore,
+    Hmac,
+    ImportedMaterial,
+    KeyAgreement,
+    KeyKind,
+    RsaEncryption,
+    Signing,
+    SymmetricEncryption,
+)
+
+__all__ = [
+    "ENVIRONMENTS_CONTEXT_KEY",
+    "KIND_TAGS",
+    "CloudHsmKeyStore",
+    "CrossAccountAccess",
+    "EncryptionContextSpec",
+    "ExternalKeyStore",
+    "ExtraStatement",
+    "GrantConstraints",
+    "GrantSpec",
+    "Hmac",
+    "ImportedMaterial",
+    "KeyAgreement",
+    "KeyKind",
+    "KeyTags",
+    "KmsKeySpec",
+    "ManualRotation",
+    "MfaSpec",
+    "MultiRegionSpec",
+    "Principals",
+    "RootAccess",
+    "RotationSpec",
+    "RsaEncryption",
+    "ServiceUser",
+    "Signing",
+    "SymmetricEncryption",
+    "UsageRole",
+    "parse_key_spec",
+]

@@ -1,0 +1,74 @@
+"""Properties of every key policy built from a valid spec (hypothesis, 1,000 specs in CI).
+
+One test function checks everything per generated spec, so CI time stays bounded.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import parliament
+from hypothesis import HealthCheck, given, settings
+from parliament import iam_definition
+
+from components.builders import build_key_policy, render_policy
+from components.spec import UsageRole, parse_key_spec
+from kmsguard_policies.catalogue import (
+    ADMINISTRATION_ACTIONS,
+    GRANT_IS_FOR_AWS_RESOURCE_KEY,
+    KEY_POLICY_MAX_BYTES,
+    USAGE_ACTIONS,
+)
+from kmsguard_policies.policydoc import parse_policy_document
+from tests.components.builders.strategies import key_specs
+
+#: Every kms action in parliament's IAM catalogue (a third-party source, not ours).
+PARLIAMENT_KMS = frozenset(
+    f"kms:{p['privilege']}" for s in iam_definition if s["prefix"] == "kms" for p in s["privileges"]
+)
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(key_specs())
+def test_every_valid_spec_builds_a_sound_policy(case: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    data, build = case
+    spec = parse_key_spec(data)
+    text = render_policy(build_key_policy(spec, **build))
+
+    assert len(text.encode()) <= KEY_POLICY_MAX_BYTES
+    document = parse_policy_document(json.loads(text))
+    actions = [a for s in document.statements for a in s.actions]
+    assert not [a for a in actions if "*" in a or "?" in a]
+    assert set(actions) <= PARLIAMENT_KMS, set(actions) - PARLIAMENT_KMS
+
+    # The deployer reaches PutKeyPolicy without any condition (KMS's lockout safety check passes).
+    assert any(
+        spec.deployer in s.aws_principals() and "PutKeyPolicy" in s.kms_actions and not s.conditions
+        for s in document.allows()
+    )
+    # No principal both administers and uses the key, unless the spec carries a waiver.
+    # RevokeGrant counts as administration, but the service-grant statements hold it only for grants
+    # AWS services make for resources (kms:GrantIsForAWSResource), which is use, not control.
+    administer = {
+        p
+        for s in document.allows()
+        if s.kms_actions & ADMINISTRATION_ACTIONS and not s.conditions_on(GRANT_IS_FOR_AWS_RESOURCE_KEY)
+        for p in s.aws_principals()
+    }
+    use = {p for s in document.allows() if s.kms_actions & USAGE_ACTIONS for p in s.aws_principals()}
+    root = f"arn:{build['partition']}:iam::{build['account_id']}:root"
+    if spec.separation_of_duties_waiver is None:
+        assert administer & use <= ({root} if spec.root_access == "full" else set())
+    if build["retired"]:
+        assert not {"Encrypt", "Sign", "GenerateMac", "DeriveSharedSecret", "CreateGrant"} & {
+            a for s in document.allows() if s.aws_principals() != (root,) for a in s.kms_actions
+        }
+    # Every role the spec fills appears in the policy (nothing silently dropped) unless retired.
+    if not build["retired"]:
+        for role in spec.principals.roles_in_use():
+            principals = set(spec.principals.by_role(UsageRole(role)))
+            assert principals <= {p for s in document.allows() for p in s.aws_principals()}
+
+    findings = parliament.analyze_policy_string(text, ignore_private_auditors=True).findings
+    assert {f.issue for f in findings} <= {"RESOURCE_STAR"}, [(f.issue, f.detail) for f in findings]
