@@ -1,0 +1,1 @@
+"""Benchmark of the offline gate against its floor: the Pulumi SDK alone under its mock runtime."""

@@ -1,0 +1,69 @@
+"""`python -m bench [--sizes 10,100,1000,10000]` (= `make bench`): per-phase times against the floor.
+
+Each measurement runs in a fresh process, so imports and runtime state never carry over. `program`
+is the gate's whole program phase (capture and overlapped Analyze calls included), `analyze_tail`
+the Analyze time left after the program ended; the floor is the SDK alone on the same catalog.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.catalog import RESOURCES_PER_KEY, write
+
+ROOT = Path(__file__).resolve().parent.parent
+PHASES = ("program", "pack_start", "analyze_tail", "analyze_stack", "reporting")
+
+
+def _measure(*args: str) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.measure", *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"bench: measurement {args[0]} failed:\n{done.stderr[-2000:]}")
+    timings: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return timings
+
+
+def main() -> None:
+    options = argparse.ArgumentParser(prog="python -m bench")
+    options.add_argument("--sizes", default="10,100,1000,10000", help="comma-separated key counts")
+    options.add_argument("--pack", type=Path, default=ROOT / "policies")
+    sizes = [int(s) for s in options.parse_args().sizes.split(",")]
+    header = [
+        "keys",
+        "resources",
+        "floor s",
+        "gate s",
+        "ratio",
+        *[f"{p} s" for p in PHASES],
+        "ms/key",
+        "floor ms/key",
+    ]
+    print(" | ".join(header))
+    print(" | ".join("---" for _ in header))
+    with tempfile.TemporaryDirectory(prefix="kmsguard-bench-") as scratch:
+        for keys in sizes:
+            program = write(Path(scratch) / f"k{keys}", keys)
+            floor = _measure("floor", str(program))["total"]
+            gate = _measure("gate", str(program), str(options.parse_args().pack))
+            row = [
+                str(keys),
+                str(keys * RESOURCES_PER_KEY),
+                f"{floor:.2f}",
+                f"{gate['total']:.2f}",
+                f"{gate['total'] / floor:.2f}",
+                *[f"{gate.get(p, 0.0):.2f}" for p in PHASES],
+                f"{gate['total'] / keys * 1000:.1f}",
+                f"{floor / keys * 1000:.1f}",
+            ]
+            print(" | ".join(row), flush=True)
+
+
+if __name__ == "__main__":
+    main()

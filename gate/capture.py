@@ -1,0 +1,197 @@
+"""Run a Pulumi Python program under the SDK's mock runtime and record what the engine would see.
+
+The monitor below answers RegisterResource itself (instead of the SDK's MockMonitor) so it sees the
+real requests — parent, dependencies, property dependencies, provider, protect — and hands out
+URNs built by the engine's rule. Each resource is passed to `on_resource` as soon as it is
+registered, from the SDK's RPC threads, so a consumer can analyse while the program still runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import runpy
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from google.protobuf import empty_pb2, struct_pb2  # type: ignore[import-untyped]
+from pulumi.runtime import mocks as sdk_mocks
+from pulumi.runtime import rpc
+from pulumi.runtime import settings as sdk_settings
+from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.stack import run_in_stack
+
+from gate import urns, wire
+from gate.errors import GateError
+from gate.mocks import RealisticMocks
+from gate.project import Project
+
+
+@dataclass
+class Captured:
+    """One RegisterResource request, as the engine would pass it to a policy pack."""
+
+    urn: str
+    type: str
+    name: str
+    custom: bool
+    parent: str
+    inputs: struct_pb2.Struct
+    outputs: struct_pb2.Struct
+    provider: str = ""
+    version: str = ""
+    protect: bool = False
+    dependencies: list[str] = field(default_factory=list)
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+
+
+ResourceSink = Callable[[Captured], None]
+
+
+class CaptureMonitor(sdk_mocks.MockMonitor):
+    def __init__(self, mocks: RealisticMocks, project: Project, sink: ResourceSink) -> None:
+        super().__init__(mocks)
+        self._project = project
+        self._sink = sink
+        self._lock = threading.Lock()
+        self.captured: list[Captured] = []
+
+    def RegisterResource(self, request: Any) -> Any:
+        qualified = urns.qualified_type(request.parent, request.type)
+        urn = urns.make(self._project.stack, self._project.name, qualified, request.name)
+        inputs = wire.without_internal_keys(request.object)
+        if request.type == urns.STACK_TYPE or not request.custom:
+            # Components and the stack have no provider behind them: their outputs come later.
+            outputs = struct_pb2.Struct()
+            response = resource_pb2.RegisterResourceResponse(urn=urn)
+        else:
+            resource_id, state = self.mocks.new_resource(
+                sdk_mocks.MockResourceArgs(
+                    typ=request.type,
+                    name=request.name,
+                    inputs=rpc.deserialize_properties(request.object),
+                    provider=request.provider,
+                    resource_id=request.importId,
+                    custom=True,
+                )
+            )
+            outputs = sdk_mocks._sync_await(  # type: ignore[attr-defined]
+                rpc.serialize_properties(state, {})
+            )
+            resource_id = resource_id or ""
+            response = resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=outputs)
+            with self._lock:
+                self.resources[urn] = sdk_mocks.MockMonitor.ResourceRegistration(urn, resource_id, state)
+        captured = Captured(
+            urn=urn,
+            type=request.type,
+            name=request.name,
+            custom=bool(request.custom),
+            parent=request.parent,
+            inputs=inputs,
+            outputs=outputs,
+            provider=request.provider,
+            version=request.version,
+            protect=bool(request.protect),
+            dependencies=list(request.dependencies),
+            property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
+        )
+        with self._lock:
+            self.captured.append(captured)
+        self._sink(captured)
+        return response
+
+
+class ProgramError(GateError):
+    """The Pulumi program itself failed; the message is the program's own."""
+
+
+def run_program(project: Project, sink: ResourceSink) -> list[Captured]:
+    """Run the program to completion; every registered resource is passed to `sink` on the way."""
+    monitor = CaptureMonitor(RealisticMocks(project), project, sink)
+    features = set(monitor.GetDeploymentInfo(empty_pb2.Empty()).supportedFeatures)  # type: ignore[no-untyped-call]
+    sdk_settings.ROOT.set(None)
+    sdk_settings.configure(
+        sdk_mocks.MockSettings(  # type: ignore[no-untyped-call]
+            monitor=monitor,
+            monitor_features=features,
+            engine=sdk_mocks.MockEngine(logging.getLogger("kmsguard.program")),
+            project=project.name,
+            stack=project.stack,
+            dry_run=True,
+            organization=project.organization,
+            root_directory=str(project.directory),
+            callbacks=None,
+        )
+    )
+    pulumi.runtime.set_all_config(dict(project.config), list(project.secret_keys))
+    loop = asyncio.new_event_loop()
+    try:
+        with _as_language_host(project):
+            asyncio.set_event_loop(loop)
+            loop.run_until_complete(run_in_stack(lambda: _run_main(project.main)))
+    except GateError:
+        raise
+    except BaseException as exc:  # any failure of the user's program is reported, not raised
+        raise _program_error(project, exc) from None
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+        # Leave no root stack or config behind for the next program run in this process.
+        sdk_settings.ROOT.set(None)
+        pulumi.runtime.set_all_config({}, [])
+    return list(monitor.captured)
+
+
+def _run_main(main: Path) -> None:
+    runpy.run_path(str(main), run_name="__main__")
+
+
+@contextmanager
+def _as_language_host(project: Project) -> Iterator[None]:
+    """sys.path[0] = the program's directory and cwd = the project directory, as the language host
+    sets them; restored afterwards so one process can run several programs."""
+    saved_path, saved_cwd, saved_argv = list(sys.path), os.getcwd(), list(sys.argv)
+    sys.path.insert(0, str(project.main.parent))
+    sys.argv = [str(project.main)]
+    os.chdir(project.directory)
+    try:
+        yield
+    finally:
+        os.chdir(saved_cwd)
+        sys.path[:] = saved_path
+        sys.argv = saved_argv
+
+
+def _program_error(project: Project, exc: BaseException) -> ProgramError:
+    if isinstance(exc, SystemExit):
+        message = f"the program called exit({exc.code})"
+    elif isinstance(exc, pulumi.RunError):
+        message = str(exc)
+    else:
+        message = f"{type(exc).__name__}: {exc}"
+    where = _program_frame(project, exc)
+    return ProgramError(
+        f"the Pulumi program failed{where}:\n  {message}",
+        "fix the program or its stack config; the gate ran no policies",
+    )
+
+
+def _program_frame(project: Project, exc: BaseException) -> str:
+    """The innermost traceback frame inside the project (not the SDK, not the gate), if any."""
+    root = str(project.directory)
+    venv = os.sep + ".venv" + os.sep
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(root)]
+    frames = [f for f in frames if venv not in f.filename and "site-packages" not in f.filename]
+    if not frames:
+        return ""
+    last = frames[-1]
+    return f" at {os.path.relpath(last.filename, root)}:{last.lineno}"

@@ -1,0 +1,92 @@
+"""Realistic outputs for the mock runtime: ids and ARNs in the stack's account, partition and region.
+
+Values are derived from the resource's URN, so two runs of the same program produce the same ids.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pulumi
+
+from gate.project import Project
+
+_NAMESPACE = uuid.UUID("3b241101-e2bb-4255-8caf-4136c566a962")
+_SERVICE_OF_MODULE = {"kms": "kms", "iam": "iam", "s3": "s3", "sns": "sns", "sqs": "sqs"}
+_GLOBAL_SERVICES = frozenset({"iam", "s3"})
+
+
+class RealisticMocks(pulumi.runtime.Mocks):
+    def __init__(self, project: Project) -> None:
+        self.project = project
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
+        inputs = dict(args.inputs)
+        if args.typ.startswith("pulumi:providers:"):
+            return f"{args.name}-provider-id", inputs
+        region = inputs.get("region") if isinstance(inputs.get("region"), str) else self.project.region
+        outputs = _outputs(self.project, args.typ, args.name, inputs, str(region))
+        return str(outputs.get("id", f"{args.name}-id")), {**inputs, **outputs, "region": region}
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
+        # A bare dict, not the (outputs, failures) pair: MockMonitor iterates failures without a None check.
+        project = self.project
+        account, partition = project.account_id, project.partition
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            arn = f"arn:{partition}:iam::{account}:user/kmsguard-preview"
+            return {"accountId": account, "arn": arn, "id": account, "userId": "AIDAKMSGUARDPREVIEW"}
+        if args.token == "aws:index/getPartition:getPartition":
+            dns = "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"
+            reverse = ".".join(reversed(dns.split(".")))
+            return {"partition": partition, "id": partition, "dnsSuffix": dns, "reverseDnsSuffix": reverse}
+        if args.token == "aws:index/getRegion:getRegion":
+            region = str(args.args.get("region") or args.args.get("name") or project.region)
+            endpoint = f"ec2.{region}.amazonaws.com"
+            return {"name": region, "region": region, "id": region, "endpoint": endpoint}
+        return {}
+
+
+def _uuid(*parts: str) -> str:
+    return str(uuid.uuid5(_NAMESPACE, "/".join(parts)))
+
+
+def _outputs(project: Project, typ: str, name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
+    account, partition, stack = project.account_id, project.partition, project.stack
+    module = typ.split(":", 2)[1].split("/", 1)[0] if typ.count(":") == 2 else ""
+    kind = typ.rsplit(":", 1)[-1]
+    if module == "kms" and kind in {"Key", "ExternalKey", "ReplicaKey", "ReplicaExternalKey"}:
+        key_id = _key_id(stack, name, inputs)
+        return {"id": key_id, "keyId": key_id, "arn": f"arn:{partition}:kms:{region}:{account}:key/{key_id}"}
+    if typ == "aws:kms/alias:Alias":
+        alias = inputs.get("name") if isinstance(inputs.get("name"), str) else f"alias/{name}"
+        return {
+            "id": alias,
+            "name": alias,
+            "arn": f"arn:{partition}:kms:{region}:{account}:{alias}",
+            "targetKeyArn": f"arn:{partition}:kms:{region}:{account}:key/{inputs.get('targetKeyId', '')}",
+        }
+    if typ == "aws:kms/grant:Grant":
+        grant_id = _uuid(stack, name, "grant").replace("-", "")
+        return {"id": f"{inputs.get('keyId', '')}:{grant_id}", "grantId": grant_id, "grantToken": grant_id}
+    if module == "iam" and kind in {"Role", "User", "Group", "Policy"}:
+        resource_name = inputs.get("name") if isinstance(inputs.get("name"), str) else name
+        path = inputs.get("path") if isinstance(inputs.get("path"), str) else "/"
+        arn = f"arn:{partition}:iam::{account}:{kind.lower()}{path}{resource_name}"
+        return {"id": arn if kind == "Policy" else resource_name, "name": resource_name, "arn": arn}
+    service = _SERVICE_OF_MODULE.get(module, module or "service")
+    where = "" if service in _GLOBAL_SERVICES else region
+    resource_id = f"{name}-{_uuid(stack, typ, name)[:8]}"
+    return {
+        "id": resource_id,
+        "arn": f"arn:{partition}:{service}:{where}:{account}:{kind.lower()}/{resource_id}",
+    }
+
+
+def _key_id(stack: str, name: str, inputs: dict[str, Any]) -> str:
+    primary = inputs.get("primaryKeyArn")
+    if isinstance(primary, str) and "/" in primary:
+        # A replica shares its primary's key id; that is how AWS names multi-Region keys.
+        return primary.rsplit("/", 1)[-1]
+    key_id = _uuid(stack, name)
+    return f"mrk-{key_id.replace('-', '')}" if inputs.get("multiRegion") is True else key_id

@@ -1,0 +1,70 @@
+"""What a gate run produces, independent of how it is reported."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from gate.capture import Captured
+from gate.project import Project
+
+#: Display order, worst first.
+SEVERITIES: Final = ("critical", "high", "medium", "low", "unspecified")
+_RULE_ID = re.compile(r"^[A-Z]{2,}-[A-Z]?\d+$")
+
+
+@dataclass(frozen=True)
+class PolicyMeta:
+    """A policy as the pack describes it (GetAnalyzerInfo), with its reconciled enforcement."""
+
+    name: str
+    title: str
+    description: str
+    severity: str
+    enforcement: str
+    remediation: str = ""
+    url: str = ""
+    stack_policy: bool = False
+    tags: tuple[str, ...] = ()
+    config_schema: dict[str, Any] = field(default_factory=dict)
+    required: tuple[str, ...] = ()
+
+    @property
+    def rule_id(self) -> str:
+        """The stable id the pack tags its policy with (`KG-R01`), else the policy name."""
+        return next((t for t in self.tags if _RULE_ID.match(t)), self.name)
+
+
+@dataclass(frozen=True)
+class Violation:
+    policy: str
+    rule_id: str
+    severity: str
+    enforcement: str
+    urn: str
+    message: str
+
+    @property
+    def mandatory(self) -> bool:
+        return self.enforcement == "mandatory"
+
+
+@dataclass
+class GateResult:
+    project: Project
+    pack_name: str
+    pack_version: str
+    policies: list[PolicyMeta]
+    resources: list[Captured]
+    violations: list[Violation]
+    #: (urn, policy name) pairs the pack reported as not applicable.
+    not_applicable: set[tuple[str, str]] = field(default_factory=set)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def mandatory_count(self) -> int:
+        return sum(1 for v in self.violations if v.mandatory)
+
+    def policy(self, name: str) -> PolicyMeta | None:
+        return next((p for p in self.policies if p.name == name), None)

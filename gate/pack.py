@@ -1,0 +1,295 @@
+"""Start a Python policy pack exactly as the Pulumi CLI does and drive it over gRPC.
+
+Launch: `python -u -m pulumi.policy <engine-address> .` in the pack folder, with PULUMI_CONFIG,
+PULUMI_PROJECT, PULUMI_STACK, PULUMI_ORGANIZATION and PULUMI_DRY_RUN set; the first stdout line is
+the port. The engine address is never dialled on the analyze path, so a placeholder is passed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import grpc
+import yaml  # type: ignore[import-untyped]
+from google.protobuf import empty_pb2  # type: ignore[import-untyped]
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, plugin_pb2
+
+from gate import urns, wire
+from gate.capture import Captured
+from gate.errors import GateError
+from gate.model import PolicyMeta
+from gate.policyconfig import PolicySettings
+from gate.project import Project
+
+ENGINE_PLACEHOLDER: Final = "127.0.0.1:1"
+START_TIMEOUT_S: Final = 60.0
+ENFORCEMENT: Final = {0: "advisory", 1: "mandatory", 2: "disabled", 3: "remediate"}
+ENFORCEMENT_CODE: Final = {v: k for k, v in ENFORCEMENT.items()}
+SEVERITY: Final = {0: "unspecified", 1: "low", 2: "medium", 3: "high", 4: "critical"}
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    policy: str
+    message: str
+    enforcement: str
+    severity: str
+    #: Empty for resource policies: the engine (here, the caller) fills in the resource's URN.
+    urn: str
+
+
+class PackProcess:
+    """The pack's process; `port` is known once `start` returns."""
+
+    def __init__(self, directory: Path, project: Project) -> None:
+        self.directory = directory.resolve()
+        self.project = project
+        self.port = 0
+        self._stderr: deque[str] = deque(maxlen=40)
+        self._process: subprocess.Popen[str] | None = None
+
+    def start(self) -> None:
+        manifest = self.directory / "PulumiPolicy.yaml"
+        if not manifest.is_file():
+            raise GateError(
+                f"no PulumiPolicy.yaml in {self.directory}", "pass --policy-pack with a policy pack folder"
+            )
+        runtime = (yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}).get("runtime")
+        runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
+        if runtime_name != "python":
+            raise GateError(
+                f"policy pack runtime {runtime_name!r} is not supported offline", "use a Python policy pack"
+            )
+        env = {
+            **os.environ,
+            "PULUMI_CONFIG": json.dumps(self.project.config),
+            "PULUMI_PROJECT": self.project.name,
+            "PULUMI_STACK": self.project.stack,
+            "PULUMI_ORGANIZATION": self.project.organization,
+            "PULUMI_DRY_RUN": "true",
+        }
+        self._process = subprocess.Popen(
+            [self._python(runtime), "-u", "-m", "pulumi.policy", ENGINE_PLACEHOLDER, "."],
+            cwd=self.directory,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        threading.Thread(target=self._drain_stderr, daemon=True).start()
+        self.port = self._read_port()
+
+    def _python(self, runtime: object) -> str:
+        """The pack's own virtualenv when it has one (as the CLI would use), else this interpreter."""
+        options = runtime.get("options") if isinstance(runtime, dict) else None
+        venv = options.get("virtualenv") if isinstance(options, dict) else None
+        if isinstance(venv, str):
+            candidate = self.directory / venv / "bin" / "python"
+            if candidate.is_file():
+                return str(candidate)
+        return sys.executable
+
+    def _read_port(self) -> int:
+        assert self._process is not None
+        assert self._process.stdout is not None
+        found: list[str] = []
+        reader = threading.Thread(target=lambda: found.append(self._process.stdout.readline()), daemon=True)  # type: ignore[union-attr]
+        reader.start()
+        reader.join(START_TIMEOUT_S)
+        line = found[0].strip() if found else ""
+        if not line.isdigit():
+            self.stop()
+            detail = "\n  ".join(self._stderr) or "(no output)"
+            raise GateError(
+                f"the policy pack in {self.directory.name}/ did not start:\n  {detail}",
+                "run `python -m pulumi.policy 127.0.0.1:1 .` in the pack folder to see the error",
+            )
+        return int(line)
+
+    def _drain_stderr(self) -> None:
+        assert self._process is not None
+        assert self._process.stderr is not None
+        for line in self._process.stderr:
+            self._stderr.append(line.rstrip())
+
+    def stop(self) -> None:
+        if self._process is None:
+            return
+        self._process.terminate()
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        self._process = None
+
+
+class PackClient:
+    """The CLI's side of the Analyzer protocol."""
+
+    def __init__(self, port: int) -> None:
+        self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+        self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
+
+    def close(self) -> None:
+        self.channel.close()
+
+    def configure_stack(self, project: Project) -> None:
+        self.stub.ConfigureStack(
+            analyzer_pb2.AnalyzerStackConfigureRequest(
+                stack=project.stack,
+                project=project.name,
+                organization=project.organization,
+                dry_run=True,
+                config=project.config,
+                config_secret_keys=list(project.secret_keys),
+            )
+        )
+
+    def analyzer_info(self) -> Any:
+        return self.stub.GetAnalyzerInfo(empty_pb2.Empty())
+
+    def plugin_info(self) -> Any:
+        return self.stub.GetPluginInfo(empty_pb2.Empty())
+
+    def configure(self, settings: dict[str, PolicySettings]) -> None:
+        request = analyzer_pb2.ConfigureAnalyzerRequest()
+        for name, entry in settings.items():
+            config = request.policyConfig[name]
+            config.enforcementLevel = ENFORCEMENT_CODE[entry.enforcement]
+            config.properties.update(entry.properties)
+        self.stub.Configure(request)
+
+    def analyze(self, resource: Captured, provider: analyzer_pb2.AnalyzerProviderResource | None) -> Any:
+        """Start one Analyze call; the caller collects the future (calls are pipelined)."""
+        request = analyzer_pb2.AnalyzeRequest(
+            type=resource.type,
+            properties=resource.inputs,
+            urn=resource.urn,
+            name=resource.name,
+            options=analyzer_pb2.AnalyzerResourceOptions(parent=resource.parent, protect=resource.protect),
+            provider=provider,
+        )
+        return self.stub.Analyze.future(request)
+
+    def analyze_stack(
+        self, resources: list[Captured], providers: dict[str, analyzer_pb2.AnalyzerProviderResource]
+    ) -> Any:
+        request = analyzer_pb2.AnalyzeStackRequest()
+        for r in resources:
+            item = request.resources.add(
+                type=r.type,
+                properties=r.outputs,
+                urn=r.urn,
+                name=r.name,
+                options=analyzer_pb2.AnalyzerResourceOptions(parent=r.parent, protect=r.protect),
+                parent=r.parent,
+                dependencies=r.dependencies,
+            )
+            if r.urn in providers:
+                item.provider.CopyFrom(providers[r.urn])
+            for key, deps in r.property_dependencies.items():
+                item.propertyDependencies[key].urns.extend(deps)
+        return self.stub.AnalyzeStack(request)
+
+
+def diagnostics(response: Any) -> list[Diagnostic]:
+    return [
+        Diagnostic(
+            d.policyName,
+            d.message,
+            ENFORCEMENT.get(d.enforcementLevel, "advisory"),
+            SEVERITY.get(d.severity, "unspecified"),
+            d.urn,
+        )
+        for d in response.diagnostics
+    ]
+
+
+def policies_of(info: Any) -> list[PolicyMeta]:
+    return [
+        PolicyMeta(
+            name=p.name,
+            title=p.displayName or p.name,
+            description=p.description,
+            severity=SEVERITY.get(p.severity, "unspecified"),
+            enforcement=ENFORCEMENT.get(p.enforcementLevel, "advisory"),
+            remediation=p.remediation_steps,
+            url=p.url,
+            stack_policy=p.policy_type == analyzer_pb2.PolicyType.POLICY_TYPE_STACK,
+            tags=tuple(p.tags),
+            config_schema=wire.to_python(p.configSchema.properties),
+            required=tuple(p.configSchema.required),
+        )
+        for p in info.policies
+    ]
+
+
+def initial_config(info: Any) -> dict[str, Any]:
+    config: dict[str, Any] = {}
+    for name, entry in info.initialConfig.items():
+        value: dict[str, Any] = wire.to_python(entry.properties)
+        value["enforcementLevel"] = ENFORCEMENT.get(entry.enforcementLevel, "advisory")
+        config[name] = value
+    return config
+
+
+class Providers:
+    """The provider resource the engine attaches to each Analyze call: an explicit provider the
+    program registered, or the engine's default provider for the resource's package."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.explicit: dict[str, analyzer_pb2.AnalyzerProviderResource] = {}
+        self._defaults: dict[str, analyzer_pb2.AnalyzerProviderResource] = {}
+        self._lock = threading.Lock()
+
+    def remember(self, resource: Captured) -> None:
+        if resource.type.startswith("pulumi:providers:"):
+            with self._lock:
+                self.explicit[resource.urn] = analyzer_pb2.AnalyzerProviderResource(
+                    type=resource.type, properties=resource.inputs, urn=resource.urn, name=resource.name
+                )
+
+    def for_resource(self, resource: Captured) -> analyzer_pb2.AnalyzerProviderResource | None:
+        if not resource.custom or resource.type.startswith("pulumi:"):
+            return None
+        if resource.provider:
+            provider_urn = resource.provider.rsplit("::", 1)[0]
+            with self._lock:
+                return self.explicit.get(provider_urn)
+        package = resource.type.split(":", 1)[0]
+        with self._lock:
+            if package not in self._defaults:
+                self._defaults[package] = self._default(package, resource.version)
+            return self._defaults[package]
+
+    def _default(self, package: str, version: str) -> analyzer_pb2.AnalyzerProviderResource:
+        name = "default_" + version.replace(".", "_").replace("-", "_") if version else "default"
+        prefix = f"{package}:"
+        props: dict[str, Any] = {
+            k[len(prefix) :]: v for k, v in self.project.config.items() if k.startswith(prefix)
+        }
+        if version:
+            props["version"] = version
+        type_ = f"pulumi:providers:{package}"
+        return analyzer_pb2.AnalyzerProviderResource(
+            type=type_,
+            properties=wire.from_python(props),
+            urn=urns.make(self.project.stack, self.project.name, type_, name),
+            name=name,
+        )
+
+
+def plugin_version(client: PackClient) -> str:
+    info: plugin_pb2.PluginInfo = client.plugin_info()
+    return str(info.version)

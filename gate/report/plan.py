@@ -1,0 +1,102 @@
+"""The plan summary every report shares: resources by type, and each KMS key with what protects it."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from gate import wire
+from gate.capture import Captured
+from gate.model import SEVERITIES, GateResult, Violation
+
+KEY_TYPES = frozenset({"aws:kms/key:Key", "aws:kms/externalKey:ExternalKey"})
+REPLICA_TYPES = frozenset({"aws:kms/replicaKey:ReplicaKey", "aws:kms/replicaExternalKey:ReplicaExternalKey"})
+ALIAS_TYPE = "aws:kms/alias:Alias"
+
+
+@dataclass
+class KeyLine:
+    name: str
+    urn: str
+    aliases: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
+    rotation: str = "off"
+    roles: list[str] = field(default_factory=list)
+
+
+def by_type(result: GateResult) -> dict[str, int]:
+    counts = Counter(r.type for r in result.resources if r.type != "pulumi:pulumi:Stack")
+    return dict(sorted(counts.items()))
+
+
+def keys(result: GateResult) -> list[KeyLine]:
+    outputs = {r.urn: wire.to_python(r.outputs) for r in result.resources}
+    lines: dict[str, KeyLine] = {}
+    handles: dict[str, KeyLine] = {}
+    for r in result.resources:
+        if r.type in KEY_TYPES:
+            out = outputs[r.urn]
+            line = KeyLine(r.name, r.urn, regions=[str(out.get("region", ""))], rotation=_rotation(out))
+            line.roles = _roles(out.get("policy"))
+            lines[r.urn] = line
+            for handle in ("id", "keyId", "arn"):
+                if isinstance(out.get(handle), str):
+                    handles[out[handle]] = line
+    for r in result.resources:
+        out = outputs[r.urn]
+        primary = handles.get(str(out.get("primaryKeyArn")))
+        if r.type in REPLICA_TYPES and primary is not None:
+            primary.regions.append(str(out.get("region", "")))
+            for handle in ("arn",):
+                if isinstance(out.get(handle), str):
+                    handles[out[handle]] = primary
+    for r in result.resources:
+        out = outputs[r.urn]
+        if r.type == ALIAS_TYPE:
+            target = handles.get(str(out.get("targetKeyId"))) or handles.get(str(out.get("targetKeyArn")))
+            if target is not None:
+                target.aliases.append(f"{out.get('name')} ({out.get('region')})")
+    return sorted(lines.values(), key=lambda k: k.urn)
+
+
+def _rotation(out: dict[str, Any]) -> str:
+    if out.get("enableKeyRotation") is not True:
+        return "off"
+    period = out.get("rotationPeriodInDays")
+    return f"every {int(period)} days" if isinstance(period, int | float) else "yearly"
+
+
+def _roles(policy: Any) -> list[str]:
+    """The Sids of the key policy: kmsguard's builders name one statement per role."""
+    if isinstance(policy, str):
+        try:
+            policy = json.loads(policy)
+        except json.JSONDecodeError:
+            return ["(unparseable policy)"]
+    if not isinstance(policy, dict):
+        return []
+    statements = policy.get("Statement")
+    if isinstance(statements, dict):
+        statements = [statements]
+    if not isinstance(statements, list):
+        return []
+    return [str(s["Sid"]) for s in statements if isinstance(s, dict) and s.get("Sid")]
+
+
+def grouped(violations: list[Violation]) -> list[tuple[str, list[Violation]]]:
+    groups = [(s, [v for v in violations if v.severity == s]) for s in SEVERITIES]
+    return [(s, vs) for s, vs in groups if vs]
+
+
+def short_message(result: GateResult, violation: Violation) -> str:
+    """The finding itself: the SDK prefixes every message with the policy's description."""
+    meta = result.policy(violation.policy)
+    if meta is not None and violation.message.startswith(meta.description + "\n"):
+        return violation.message[len(meta.description) + 1 :]
+    return violation.message
+
+
+def resource_name(resources: list[Captured], urn: str) -> str:
+    return urn.rsplit("::", 1)[-1] if urn else "(stack)"

@@ -1,0 +1,120 @@
+"""`--sarif FILE`: SARIF 2.1.0 for GitHub code scanning and other SARIF readers.
+
+A finding is about a resource, which has no source line; its location is the stack config file
+(the file a reviewer changes), and the resource URN travels as a logical location.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any, Final
+
+from gate.model import GateResult, PolicyMeta, Violation
+from gate.report.plan import short_message
+
+SCHEMA: Final = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI: Final = "https://github.com/kmsguard/kmsguard"
+#: GitHub ranks code-scanning alerts by this property (0.0-10.0).
+SECURITY_SEVERITY: Final = {
+    "critical": "9.5",
+    "high": "8.0",
+    "medium": "5.5",
+    "low": "3.0",
+    "unspecified": "1.0",
+}
+
+
+def level(severity: str, enforcement: str) -> str:
+    """Mandatory findings block the PR (error); advisory ones warn, low advisory ones are notes."""
+    if enforcement == "mandatory":
+        return "error"
+    return "note" if severity in ("low", "unspecified") else "warning"
+
+
+def document(result: GateResult, root: Path | None = None) -> dict[str, Any]:
+    rules = [p for p in result.policies if p.enforcement != "disabled"]
+    index = {p.name: i for i, p in enumerate(rules)}
+    uri = _uri(result.project.stack_file, root or Path.cwd())
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "kmsguard",
+                        "informationUri": INFORMATION_URI,
+                        "version": result.pack_version or "0.0.0",
+                        "rules": [_rule(p) for p in rules],
+                    }
+                },
+                "automationDetails": {"id": f"kmsguard/{result.project.name}/{result.project.stack}/"},
+                "results": [_result(result, v, index, uri) for v in result.violations if v.policy in index],
+            }
+        ],
+    }
+
+
+def _rule(policy: PolicyMeta) -> dict[str, Any]:
+    help_text = policy.remediation or policy.description
+    rule: dict[str, Any] = {
+        "id": policy.rule_id,
+        "name": policy.name,
+        "shortDescription": {"text": policy.title},
+        "fullDescription": {"text": policy.description or policy.title},
+        "help": {
+            "text": help_text,
+            "markdown": f"**{policy.title}**\n\n{policy.description}\n\n**Fix:** {help_text}",
+        },
+        "defaultConfiguration": {"level": level(policy.severity, policy.enforcement)},
+        "properties": {
+            "security-severity": SECURITY_SEVERITY.get(policy.severity, "1.0"),
+            "severity": policy.severity,
+            "enforcement": policy.enforcement,
+            "tags": ["security", *policy.tags],
+        },
+    }
+    if policy.url:
+        rule["helpUri"] = policy.url
+    return rule
+
+
+def _result(result: GateResult, violation: Violation, index: dict[str, int], uri: str) -> dict[str, Any]:
+    fingerprint = hashlib.sha256(
+        f"{violation.rule_id}|{violation.urn}|{violation.message}".encode()
+    ).hexdigest()
+    return {
+        "ruleId": violation.rule_id,
+        "ruleIndex": index[violation.policy],
+        "level": level(violation.severity, violation.enforcement),
+        "message": {
+            "text": f"{violation.urn.rsplit('::', 1)[-1] or 'stack'}: {short_message(result, violation)}"
+        },
+        "locations": [
+            {
+                "physicalLocation": {"artifactLocation": {"uri": uri}, "region": {"startLine": 1}},
+                "logicalLocations": [{"fullyQualifiedName": violation.urn, "kind": "resource"}],
+            }
+        ],
+        "partialFingerprints": {"kmsguardFinding/v1": fingerprint},
+        "properties": {
+            "urn": violation.urn,
+            "enforcement": violation.enforcement,
+            "severity": violation.severity,
+        },
+    }
+
+
+def _uri(path: Path, root: Path) -> str:
+    """Relative to the checkout root when inside it (what code scanning expects), else a file URI."""
+    relative = os.path.relpath(path, root)
+    if relative.startswith(".."):
+        return path.resolve().as_uri()
+    return Path(relative).as_posix()
+
+
+def render(result: GateResult, root: Path | None = None) -> str:
+    return json.dumps(document(result, root), indent=2) + "\n"

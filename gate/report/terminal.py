@@ -1,0 +1,106 @@
+"""The report a person reads: rich tables on a capable terminal, plain text otherwise.
+
+Plain text when stdout is not a TTY, when NO_COLOR is set or TERM is `dumb` — CI logs stay greppable.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import IO
+
+from rich.console import Console
+from rich.table import Table
+
+from gate.model import GateResult
+from gate.report.plan import by_type, grouped, keys, short_message
+
+_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "unspecified": "white"}
+
+
+def use_rich(stream: IO[str]) -> bool:
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return stream.isatty()
+
+
+def render(result: GateResult, stream: IO[str]) -> None:
+    if use_rich(stream):
+        _rich(result, Console(file=stream, highlight=False))
+    else:
+        stream.write(plain(result))
+
+
+def verdict(result: GateResult) -> str:
+    total, mandatory = len(result.violations), result.mandatory_count
+    if mandatory:
+        return f"FAILED: {mandatory} mandatory violation(s), {total - mandatory} advisory"
+    if total:
+        return f"PASSED with {total} advisory violation(s)"
+    return "PASSED: no policy violations"
+
+
+def plain(result: GateResult) -> str:
+    p = result.project
+    lines = [f"kmsguard preview — project {p.name}, stack {p.stack} ({len(result.resources)} resources)", ""]
+    lines.append("Resources by type:")
+    lines += [f"  {count:>6}  {type_}" for type_, count in by_type(result).items()]
+    key_lines = keys(result)
+    if key_lines:
+        lines += ["", "KMS keys:"]
+        for k in key_lines:
+            lines.append(f"  {k.name}")
+            lines.append(f"    aliases:  {', '.join(k.aliases) or '(none)'}")
+            lines.append(f"    regions:  {', '.join(k.regions)}")
+            lines.append(f"    rotation: {k.rotation}")
+            lines.append(f"    roles:    {', '.join(k.roles) or '(none)'}")
+    lines += ["", f"Policies: {result.pack_name} {result.pack_version}, {len(result.policies)} policies"]
+    for severity, found in grouped(result.violations):
+        lines += ["", f"{severity.upper()} ({len(found)}):"]
+        for v in found:
+            lines.append(f"  [{v.enforcement}] {v.rule_id} {v.policy}")
+            lines.append(f"    resource: {v.urn}")
+            lines.append(f"    {short_message(result, v)}")
+            meta = result.policy(v.policy)
+            if meta is not None and meta.remediation:
+                lines.append(f"    fix: {meta.remediation}")
+    lines += ["", verdict(result), ""]
+    return "\n".join(lines)
+
+
+def _rich(result: GateResult, console: Console) -> None:
+    p = result.project
+    console.rule(f"kmsguard preview · {p.name} · stack {p.stack}")
+    types = Table(title=f"Resources ({len(result.resources)})", title_justify="left")
+    types.add_column("type")
+    types.add_column("count", justify="right")
+    for type_, count in by_type(result).items():
+        types.add_row(type_, str(count))
+    console.print(types)
+    key_lines = keys(result)
+    if key_lines:
+        table = Table(title="KMS keys", title_justify="left")
+        for column in ("key", "aliases", "regions", "rotation", "roles"):
+            table.add_column(column)
+        for k in key_lines:
+            table.add_row(
+                k.name,
+                "\n".join(k.aliases) or "-",
+                ", ".join(k.regions),
+                k.rotation,
+                ", ".join(k.roles) or "-",
+            )
+        console.print(table)
+    console.print(f"Policies: {result.pack_name} {result.pack_version}, {len(result.policies)} policies")
+    for severity, found in grouped(result.violations):
+        console.print(f"\n[{_STYLE[severity]}]{severity.upper()} ({len(found)})[/]")
+        for v in found:
+            console.print(
+                f"  [{_STYLE[severity]}]{v.enforcement}[/] [bold]{v.rule_id}[/] {v.policy}", markup=True
+            )
+            console.print(f"    {v.urn}", markup=False)
+            console.print(f"    {short_message(result, v)}", markup=False)
+            meta = result.policy(v.policy)
+            if meta is not None and meta.remediation:
+                console.print(f"    fix: {meta.remediation}", markup=False, style="dim")
+    style = "bold red" if result.mandatory_count else "bold green"
+    console.print(f"\n[{style}]{verdict(result)}[/]")

@@ -1,0 +1,188 @@
+"""One gate run: the program under mocks and the pack side by side.
+
+The pack starts while the program runs, and a worker thread sends each resource to Analyze as soon
+as the program registers it (several calls in flight), so a preview costs little more than the
+program itself. AnalyzeStack follows once the program has finished, as in the engine.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+from gate import pack as packs
+from gate.capture import Captured, run_program
+from gate.errors import GateError
+from gate.model import GateResult, PolicyMeta, Violation
+from gate.policyconfig import reconcile
+from gate.project import Project
+
+#: Analyze calls kept in flight: enough to hide the round trip, few enough to keep memory flat.
+WINDOW: Final = 32
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class _Worker:
+    """State the analyse thread shares with the main thread (read only after `join`)."""
+
+    project: Project
+    pack_dir: Path
+    user_config: dict[str, Any]
+    config_source: str
+    progress: Progress | None
+    inbox: queue.Queue[Captured | None] = field(default_factory=queue.Queue)
+    providers: packs.Providers | None = None
+    process: packs.PackProcess | None = None
+    client: packs.PackClient | None = None
+    policies: list[PolicyMeta] = field(default_factory=list)
+    pack_name: str = ""
+    pack_version: str = ""
+    diagnostics: list[tuple[str, packs.Diagnostic]] = field(default_factory=list)
+    not_applicable: set[tuple[str, str]] = field(default_factory=set)
+    error: BaseException | None = None
+    registered: int = 0
+    analyzed: int = 0
+    started_s: float = 0.0
+    drained_at: float = 0.0
+
+    def main(self) -> None:
+        try:
+            self._start()
+            self._analyze_all()
+        except BaseException as exc:  # handed to the main thread, which raises it
+            self.error = exc
+            while self.inbox.get() is not None:  # keep the program unblocked until it ends
+                pass
+        self.drained_at = time.perf_counter()
+
+    def _start(self) -> None:
+        begin = time.perf_counter()
+        self.process = packs.PackProcess(self.pack_dir, self.project)
+        self.process.start()
+        client = self.client = packs.PackClient(self.process.port)
+        client.configure_stack(self.project)
+        info = client.analyzer_info()
+        packs.plugin_version(client)
+        self.pack_name, self.pack_version = info.name, info.version
+        defaults = packs.policies_of(info)
+        settings = reconcile(defaults, packs.initial_config(info), self.user_config, self.config_source)
+        client.configure(settings)
+        self.policies = [
+            PolicyMeta(**{**p.__dict__, "enforcement": settings[p.name].enforcement}) for p in defaults
+        ]
+        self.providers = packs.Providers(self.project)
+        self.started_s = time.perf_counter() - begin
+
+    def _analyze_all(self) -> None:
+        assert self.client is not None
+        assert self.providers is not None
+        in_flight: deque[tuple[Captured, Any]] = deque()
+        while (resource := self.inbox.get()) is not None:
+            self.providers.remember(resource)
+            in_flight.append((resource, self.client.analyze(resource, self.providers.for_resource(resource))))
+            if len(in_flight) >= WINDOW:
+                self._collect(*in_flight.popleft())
+        while in_flight:
+            self._collect(*in_flight.popleft())
+
+    def _collect(self, resource: Captured, future: Any) -> None:
+        response = future.result()
+        for diagnostic in packs.diagnostics(response):
+            self.diagnostics.append((diagnostic.urn or resource.urn, diagnostic))
+        for skipped in response.not_applicable:
+            self.not_applicable.add((resource.urn, skipped.policy_name))
+        self.analyzed += 1
+        if self.progress is not None:
+            self.progress(self.registered, self.analyzed)
+
+    def stop(self) -> None:
+        if self.client is not None:
+            self.client.close()
+        if self.process is not None:
+            self.process.stop()
+
+
+def run(
+    project: Project,
+    pack_dir: Path,
+    user_config: dict[str, Any],
+    config_source: str = "policy config",
+    progress: Progress | None = None,
+) -> GateResult:
+    worker = _Worker(project, pack_dir, user_config, config_source, progress)
+
+    def sink(resource: Captured) -> None:
+        worker.registered += 1
+        worker.inbox.put(resource)
+
+    thread = threading.Thread(target=worker.main, name="kmsguard-analyze", daemon=True)
+    thread.start()
+    timings: dict[str, float] = {}
+    try:
+        begin = time.perf_counter()
+        try:
+            resources = run_program(project, sink)
+        finally:
+            worker.inbox.put(None)
+            program_end = time.perf_counter()
+            timings["program"] = program_end - begin
+            thread.join()
+        if worker.error is not None:
+            raise worker.error
+        timings["pack_start"] = worker.started_s
+        timings["analyze_tail"] = max(0.0, worker.drained_at - program_end)
+        assert worker.client is not None
+        assert worker.providers is not None
+        stack_begin = time.perf_counter()
+        stack_response = worker.client.analyze_stack(resources, _provider_map(worker.providers, resources))
+        timings["analyze_stack"] = time.perf_counter() - stack_begin
+    finally:
+        worker.stop()
+    by_name = {p.name: p for p in worker.policies}
+    found = [*worker.diagnostics, *((d.urn, d) for d in packs.diagnostics(stack_response))]
+    return GateResult(
+        project=project,
+        pack_name=worker.pack_name,
+        pack_version=worker.pack_version,
+        policies=worker.policies,
+        resources=resources,
+        violations=[_violation(urn, d, by_name.get(d.policy)) for urn, d in found],
+        not_applicable=worker.not_applicable,
+        timings=timings,
+    )
+
+
+def _provider_map(providers: packs.Providers, resources: list[Captured]) -> dict[str, Any]:
+    mapping = {}
+    for resource in resources:
+        provider = providers.for_resource(resource)
+        if provider is not None:
+            mapping[resource.urn] = provider
+    return mapping
+
+
+def _violation(urn: str, diagnostic: packs.Diagnostic, meta: PolicyMeta | None) -> Violation:
+    severity = diagnostic.severity
+    if severity == "unspecified" and meta is not None:
+        severity = meta.severity
+    return Violation(
+        policy=diagnostic.policy,
+        rule_id=meta.rule_id if meta is not None else diagnostic.policy,
+        severity=severity,
+        enforcement=diagnostic.enforcement,
+        urn=urn,
+        message=diagnostic.message,
+    )
+
+
+def check_pack_dir(pack_dir: Path) -> None:
+    if not (pack_dir / "PulumiPolicy.yaml").is_file():
+        raise GateError(f"no PulumiPolicy.yaml in {pack_dir}", "pass --policy-pack with a policy pack folder")

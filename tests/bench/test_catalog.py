@@ -1,0 +1,26 @@
+"""The benchmark's synthetic catalog registers exactly six resources per key."""
+
+from pathlib import Path
+
+from bench.catalog import RESOURCES_PER_KEY, write
+from gate import capture, project
+
+
+def test_each_key_brings_an_alias_and_two_replicas_with_aliases(tmp_path: Path) -> None:
+    program = write(tmp_path / "catalog", keys=3)
+    resources = capture.run_program(project.load(program, "bench"), lambda _: None)
+    custom = [r for r in resources if r.custom]
+    assert len(custom) == 3 * RESOURCES_PER_KEY
+    assert sorted({r.type for r in custom}) == [
+        "aws:kms/alias:Alias",
+        "aws:kms/key:Key",
+        "aws:kms/replicaKey:ReplicaKey",
+    ]
+    assert sorted(r.name for r in custom if r.name.startswith("k0")) == [
+        "k0",
+        "k0-alias",
+        "k0-alias-eu-west-1",
+        "k0-alias-us-west-2",
+        "k0-eu-west-1",
+        "k0-us-west-2",
+    ]

@@ -1,0 +1,69 @@
+"""The capture records what the engine would send: URNs, parents, dependencies, wire values."""
+
+from pathlib import Path
+
+import pytest
+
+from gate import capture, project, wire
+from gate.capture import Captured
+from kmsguard_policies.rule import UNKNOWN_STRING_SENTINEL
+from tests.gate.helpers import PROGRAMS
+
+SECRETIVE = """
+import pulumi
+import pulumi_aws as aws
+
+key = aws.kms.Key("k", description=pulumi.Output.secret("confidential"), enable_key_rotation=True)
+# multiRegion is not an input, so the mock leaves it out: unknown during preview, as in a real one.
+aws.kms.Alias("a", name=key.multi_region.apply(lambda _: "alias/dev-x-y"), target_key_id=key.key_id)
+ident = aws.get_caller_identity()
+part = aws.get_partition()
+aws.iam.Policy("p", policy=f"{part.partition}:{ident.account_id}")
+"""
+
+
+def _run(directory: Path, stack: str = "test") -> list[Captured]:
+    return capture.run_program(project.load(directory, stack), lambda _: None)
+
+
+def test_bad_program_urns_parents_and_dependencies() -> None:
+    seen: list[str] = []
+    loaded = project.load(PROGRAMS / "bad", "test")
+    resources = capture.run_program(loaded, lambda r: seen.append(r.urn))
+    by_name = {r.name: r for r in resources}
+    stack_urn = "urn:pulumi:test::badkeys::pulumi:pulumi:Stack::badkeys-test"
+    key_urn = "urn:pulumi:test::badkeys::acme:security:Vault$aws:kms/key:Key::vault-key"
+    assert sorted(seen) == sorted(r.urn for r in resources)
+    assert [by_name[n].urn for n in ("badkeys-test", "vault-key")] == [stack_urn, key_urn]
+    assert by_name["vault"].parent == stack_urn
+    assert by_name["vault-key"].parent == "urn:pulumi:test::badkeys::acme:security:Vault::vault"
+    assert by_name["vault-alias"].dependencies == [key_urn]
+    assert by_name["vault-alias"].property_dependencies["targetKeyId"] == [key_urn]
+    assert by_name["vault-replica"].protect is True
+    key_inputs = wire.to_python(by_name["vault-key"].inputs)
+    assert key_inputs["deletionWindowInDays"] == 7.0
+    assert key_inputs["enableKeyRotation"] is False
+    replica = wire.to_python(by_name["vault-replica"].outputs)
+    key_id = wire.to_python(by_name["vault-key"].outputs)["keyId"]
+    assert replica["arn"] == f"arn:aws:kms:us-west-2:111122223333:key/{key_id}"
+
+
+def test_secrets_unknowns_and_invokes_encoded_as_on_the_wire(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: s\nruntime: python\n")
+    (tmp_path / "Pulumi.test.yaml").write_text(
+        "config:\n  kmsguard:accountId: '444455556666'\n  kmsguard:partition: aws-us-gov\n"
+    )
+    (tmp_path / "__main__.py").write_text(SECRETIVE)
+    by_name = {r.name: r for r in _run(tmp_path)}
+    assert wire.to_python(by_name["k"].inputs)["description"] == wire.secret("confidential")
+    assert wire.to_python(by_name["a"].inputs)["name"] == UNKNOWN_STRING_SENTINEL
+    assert wire.to_python(by_name["p"].inputs)["policy"] == "aws-us-gov:444455556666"
+
+
+def test_program_failure_shows_its_own_message_and_location() -> None:
+    with pytest.raises(capture.ProgramError) as caught:
+        _run(PROGRAMS / "raises")
+    assert caught.value.problem == (
+        "the Pulumi program failed at catalog.py:5:\n"
+        "  ValueError: catalog entry 'payments': deletion_window_in_days must be between 7 and 30, got 3"
+    )
