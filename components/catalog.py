@@ -1,0 +1,82 @@
+"""`KeyCatalog`: one `KmsKey` per data class of an environment (the whitepaper's "at least one key
+per class of data").
+
+Every data class is merged with the environment's defaults and validated before the catalog
+registers anything, so one bad class stops the whole catalog with every problem listed. Keys are
+named `<catalog>-<data class>`; their children follow `KmsKey`'s naming scheme.
+"""
+
+from __future__ import annotations
+
+import pulumi
+
+from components.catalog_spec import CatalogSpec
+from components.errors import KmsGuardError
+from components.key import KmsKey, check_key
+from components.spec import KmsKeySpec
+
+CATALOG_TYPE_TOKEN = "kmsguard:kms:KeyCatalog"
+
+
+def plan_catalog(
+    spec: CatalogSpec,
+    *,
+    region: str,
+    account_id: str | None = None,
+    partition: str | None = None,
+    path: str = "",
+) -> tuple[KmsKeySpec, ...]:
+    """Every data class as a validated key spec, its policies built when the account is known.
+
+    Raises `SpecError`/`KmsGuardError` with messages prefixed by `path` (a config key, say).
+    """
+    specs = spec.key_specs(region=region, path=path)
+    for i, key_spec in enumerate(specs):
+        where = f"{path}.data_classes[{i}]" if path else f"data_classes[{i}]"
+        try:
+            check_key(key_spec, account_id=account_id, partition=partition)
+        except KmsGuardError as exc:
+            raise KmsGuardError(f"{where}: {exc}") from None
+    return specs
+
+
+class KeyCatalog(pulumi.ComponentResource):
+    """The keys of one environment, by data class."""
+
+    keys: dict[str, KmsKey]
+    key_arns: pulumi.Output[dict[str, str]]
+    alias_names: pulumi.Output[dict[str, list[str]]]
+
+    def __init__(
+        self,
+        name: str,
+        spec: CatalogSpec,
+        *,
+        region: str,
+        account_id: str | None = None,
+        partition: str | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        specs = plan_catalog(spec, region=region, account_id=account_id, partition=partition)
+        super().__init__(CATALOG_TYPE_TOKEN, name, None, opts)
+        caller = opts or pulumi.ResourceOptions()
+        # protect / retain_on_delete are not inherited through a parent (retain_on_delete never is),
+        # so an explicit choice on the catalog is handed to every key.
+        child = pulumi.ResourceOptions(
+            parent=self, protect=caller.protect, retain_on_delete=caller.retain_on_delete
+        )
+        self.keys = {
+            data_class.name: KmsKey(
+                f"{name}-{data_class.name}",
+                key_spec,
+                account_id=account_id,
+                partition=partition,
+                opts=child,
+            )
+            for data_class, key_spec in zip(spec.data_classes, specs, strict=True)
+        }
+        self.key_arns = pulumi.Output.all(**{k: key.key_arn for k, key in self.keys.items()}).apply(dict)
+        self.alias_names = pulumi.Output.all(**{k: key.alias_names for k, key in self.keys.items()}).apply(
+            dict
+        )
+        self.register_outputs({"keyArns": self.key_arns, "aliasNames": self.alias_names})

@@ -1,0 +1,86 @@
+"""The documented interface of the components besides their specs: constructor arguments and the
+outputs each registers. One source for `REFERENCE.md` (components.docs) and for the output names
+the components register (tests check both against the code)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+_DOC = ConfigDict(frozen=True, extra="forbid")
+
+
+class KmsKeyArgs(BaseModel):
+    """`KmsKey(name, spec, *, account_id=None, partition=None, region=None, opts=None)`."""
+
+    model_config = _DOC
+    spec: str = Field(
+        description="The validated `KmsKeySpec` (see its fields below).",
+        json_schema_extra={"x-python-type": "KmsKeySpec"},
+    )
+    account_id: str | None = Field(
+        default=None,
+        description="The key's account; give it for an offline preview (default: aws.get_caller_identity).",
+    )
+    partition: str | None = Field(
+        default=None, description="aws, aws-cn or aws-us-gov (default: aws.get_partition)."
+    )
+    region: str | None = Field(
+        default=None,
+        description="The primary's region when the spec has none (default: the stack's aws:region).",
+    )
+    opts: str | None = Field(
+        default=None,
+        json_schema_extra={"x-python-type": "pulumi.ResourceOptions"},
+        description=(
+            "pulumi.ResourceOptions: providers are inherited by every child; protect and retain_on_delete "
+            "override the production default for keys and aliases."
+        ),
+    )
+
+
+class KmsKeyOutputs(BaseModel):
+    """What `KmsKey` registers as outputs (also attributes: key_id, key_arn, …)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    key_id: str = Field(alias="keyId", description="The active primary key's id.")
+    key_arn: str = Field(alias="keyArn", description="The active primary key's ARN.")
+    alias_names: list[str] = Field(
+        alias="aliasNames",
+        description="Alias names (conventional first); each exists in every region of the key.",
+    )
+    replica_arns: dict[str, str] = Field(alias="replicaArns", description="Replica key ARN by region.")
+    policy: str = Field(alias="policy", description="The primary key's policy JSON.")
+    consumer_policies: dict[str, str] = Field(
+        alias="consumerPolicies",
+        description="External account id → the IAM policy JSON that account attaches to use the key.",
+    )
+    generation_arns: dict[str, str] = Field(
+        alias="generationArns",
+        description="Manual rotation: primary key ARN by generation id (empty otherwise).",
+    )
+
+
+class KeyCatalogArgs(BaseModel):
+    """`KeyCatalog(name, spec, *, region, account_id=None, partition=None, opts=None)`."""
+
+    model_config = _DOC
+    spec: str = Field(
+        description="The `CatalogSpec` (see its fields below).",
+        json_schema_extra={"x-python-type": "CatalogSpec"},
+    )
+    region: str = Field(description="The region of every primary key and its aliases.")
+    account_id: str | None = Field(default=None, description="Passed to every KmsKey.")
+    partition: str | None = Field(default=None, description="Passed to every KmsKey.")
+    opts: str | None = Field(
+        default=None,
+        json_schema_extra={"x-python-type": "pulumi.ResourceOptions"},
+        description="pulumi.ResourceOptions; an explicit protect/retain_on_delete reaches every key.",
+    )
+
+
+class KeyCatalogOutputs(BaseModel):
+    """What `KeyCatalog` registers as outputs."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    key_arns: dict[str, str] = Field(alias="keyArns", description="Active primary key ARN by data class.")
+    alias_names: dict[str, list[str]] = Field(alias="aliasNames", description="Alias names by data class.")

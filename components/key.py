@@ -1,0 +1,259 @@
+"""`KmsKey`: one KMS key from a validated `KmsKeySpec` — key, replicas, aliases, grants.
+
+Thin by design: everything that decides *what* the key policy, aliases and grants are lives in
+`components.builders`; this class only registers children. Child names derive from the
+component name `<c>`:
+
+- `<c>-key` — the primary (`aws.kms.Key`, or `aws.kms.ExternalKey` for imported material); with
+  manual rotation one per generation, `<c>-key-<generation>`.
+- `<key>-replica-<region>` — a replica (`ReplicaKey` / `ReplicaExternalKey`) per replica region.
+- `<c>-alias-<alias>` in the primary region and `<c>-alias-<alias>-<region>` in each replica
+  region, `<alias>` being the alias name without `alias/` and with `/` as `-`.
+- `<c>-grant-<grant name>` — grants, on the (active) primary key.
+
+In production environments keys and aliases are protected and retained on delete unless the
+caller's options say otherwise: a deleted alias while the key survives is an outage (aws-cdk #38217).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.builders import build_consumer_policies, build_key_policy, plan_grants, render_policy
+from components.errors import KmsGuardError
+from components.rotation import GenerationKeys, generations, register_generation
+from components.spec import KmsKeySpec
+from kmsguard_policies.catalogue import ALIAS_PREFIX, PRODUCTION_ENVIRONMENTS
+
+KEY_TYPE_TOKEN = "kmsguard:kms:Key"
+
+
+class KmsKey(pulumi.ComponentResource):
+    """A KMS key with its policy, replicas, aliases in every region and grants."""
+
+    key: aws.kms.Key | aws.kms.ExternalKey
+    key_id: pulumi.Output[str]
+    key_arn: pulumi.Output[str]
+    alias_names: pulumi.Output[list[str]]
+    replica_arns: pulumi.Output[dict[str, str]]
+    policy: pulumi.Output[str]
+    consumer_policies: pulumi.Output[dict[str, str]]
+    generation_arns: pulumi.Output[dict[str, str]]
+
+    def __init__(
+        self,
+        name: str,
+        spec: KmsKeySpec,
+        *,
+        account_id: str | None = None,
+        partition: str | None = None,
+        region: str | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """`account_id`/`partition` default to the provider's invokes (get_caller_identity,
+        get_partition); give them for an offline preview. `region` fills in a spec without one and
+        defaults to the stack's `aws:region`."""
+        spec = _with_region(spec, region)
+        primary_region = spec.region
+        assert primary_region is not None  # _with_region guarantees it
+        alias_suffixes = _alias_suffixes(spec)
+        # Build every policy now when the account is known, so a spec the builder refuses fails
+        # before anything is registered.
+        eager = _eager_policies(spec, account_id, partition) if account_id and partition else None
+        super().__init__(KEY_TYPE_TOKEN, name, None, opts)
+
+        caller = opts or pulumi.ResourceOptions()
+        lasting = _lasting_options(spec, caller, parent=self)
+        plain = pulumi.ResourceOptions(parent=self)
+
+        # One pair of invokes per key, however many regions and generations need a policy.
+        identity = _identity(self, account_id, partition) if eager is None else None
+
+        def policy_for(policy_region: str, retired: bool) -> pulumi.Input[str]:
+            if identity is None:
+                assert eager is not None
+                return eager[(policy_region, retired)]
+            return identity.apply(
+                lambda ap: render_policy(
+                    build_key_policy(
+                        spec, account_id=ap[0], partition=ap[1], region=policy_region, retired=retired
+                    )
+                )
+            )
+
+        keys = [
+            register_generation(name, spec, g, region=primary_region, policy_for=policy_for, opts=lasting)
+            for g in generations(spec)
+        ]
+        active = keys[-1]
+        self.key = active.primary
+        self.aliases = _register_aliases(name, spec, alias_suffixes, active, lasting)
+        self.grants = [
+            aws.kms.Grant(
+                f"{name}-grant-{plan.name_suffix}",
+                aws.kms.GrantArgs(
+                    key_id=active.primary.arn,
+                    grantee_principal=plan.grantee_principal,
+                    operations=list(plan.operations),
+                    name=plan.name_suffix,
+                    constraints=[
+                        aws.kms.GrantConstraintArgs(
+                            encryption_context_equals=_dict(plan.encryption_context_equals),
+                            encryption_context_subset=_dict(plan.encryption_context_subset),
+                        )
+                    ]
+                    if plan.encryption_context_equals or plan.encryption_context_subset
+                    else None,
+                    retiring_principal=plan.retiring_principal,
+                    region=primary_region,
+                ),
+                opts=plain,
+            )
+            for plan in plan_grants(spec)
+        ]
+
+        self.key_id = key_id_of(active.primary)
+        self.key_arn = active.primary.arn
+        self.alias_names = pulumi.Output.from_input(list(spec.alias_names))
+        self.replica_arns = pulumi.Output.all(
+            **{r: replica.arn for r, replica in active.replicas.items()}
+        ).apply(dict)
+        self.policy = pulumi.Output.from_input(policy_for(primary_region, False))
+        self.consumer_policies = _consumer_policies(spec, active)
+        self.generation_arns = pulumi.Output.all(
+            **{g.generation.id: g.primary.arn for g in keys if g.generation.id is not None}
+        ).apply(dict)
+        self.register_outputs(
+            {
+                "keyId": self.key_id,
+                "keyArn": self.key_arn,
+                "aliasNames": self.alias_names,
+                "replicaArns": self.replica_arns,
+                "policy": self.policy,
+                "consumerPolicies": self.consumer_policies,
+                "generationArns": self.generation_arns,
+            }
+        )
+
+
+def check_key(
+    spec: KmsKeySpec,
+    *,
+    account_id: str | None = None,
+    partition: str | None = None,
+    region: str | None = None,
+) -> KmsKeySpec:
+    """Everything `KmsKey` would refuse, raised without registering anything; returns the spec with
+    its region filled in."""
+    spec = _with_region(spec, region)
+    _alias_suffixes(spec)
+    if account_id and partition:
+        _eager_policies(spec, account_id, partition)
+    return spec
+
+
+def _with_region(spec: KmsKeySpec, region: str | None) -> KmsKeySpec:
+    if spec.region is not None:
+        return spec
+    chosen = region or pulumi.Config("aws").get("region")
+    if not chosen:
+        raise KmsGuardError("region: the spec has no region and aws:region is not set; set one of them")
+    return spec.with_region(chosen)
+
+
+def _lasting_options(
+    spec: KmsKeySpec, caller: pulumi.ResourceOptions, *, parent: pulumi.Resource
+) -> pulumi.ResourceOptions:
+    """Options for keys and aliases: prod defaults to protected + retained, the caller's choice wins."""
+    prod = spec.environment in PRODUCTION_ENVIRONMENTS
+    defaults = (
+        pulumi.ResourceOptions(protect=True, retain_on_delete=True) if prod else pulumi.ResourceOptions()
+    )
+    chosen = pulumi.ResourceOptions(protect=caller.protect, retain_on_delete=caller.retain_on_delete)
+    return pulumi.ResourceOptions.merge(
+        pulumi.ResourceOptions.merge(defaults, chosen), pulumi.ResourceOptions(parent=parent)
+    )
+
+
+def _identity(
+    owner: pulumi.Resource, account_id: str | None, partition: str | None
+) -> pulumi.Output[list[str]]:
+    invoke = pulumi.InvokeOptions(parent=owner)
+    account: pulumi.Input[str] = (
+        account_id if account_id is not None else aws.get_caller_identity_output(opts=invoke).account_id
+    )
+    part: pulumi.Input[str] = (
+        partition if partition is not None else aws.get_partition_output(opts=invoke).partition
+    )
+    return pulumi.Output.all(account, part)
+
+
+def key_id_of(key: aws.kms.Key | aws.kms.ExternalKey) -> pulumi.Output[str]:
+    # ExternalKey has no key_id output: its resource id is the key id.
+    return key.key_id if isinstance(key, aws.kms.Key) else key.id
+
+
+def alias_resource_suffix(alias_name: str) -> str:
+    return alias_name.removeprefix(ALIAS_PREFIX).replace("/", "-")
+
+
+def _alias_suffixes(spec: KmsKeySpec) -> tuple[str, ...]:
+    suffixes = tuple(alias_resource_suffix(a) for a in spec.alias_names)
+    if len(set(suffixes)) != len(suffixes):
+        raise KmsGuardError(
+            f"extra_aliases: {list(spec.alias_names)} differ only in '/' versus '-'; rename one of them"
+        )
+    return suffixes
+
+
+def _eager_policies(spec: KmsKeySpec, account_id: str, partition: str) -> dict[tuple[str, bool], str]:
+    """(region, retired) → rendered policy, for every region and generation state the key needs."""
+    assert spec.region is not None
+    return {
+        (region, retired): render_policy(
+            build_key_policy(spec, account_id=account_id, partition=partition, region=region, retired=retired)
+        )
+        for region in (spec.region, *spec.replica_regions)
+        for retired in sorted({g.retired for g in generations(spec)})
+    }
+
+
+def _register_aliases(
+    name: str,
+    spec: KmsKeySpec,
+    suffixes: tuple[str, ...],
+    active: GenerationKeys,
+    opts: pulumi.ResourceOptions,
+) -> list[aws.kms.Alias]:
+    """Every alias in the primary's region and in each replica's, all on the active generation."""
+    assert spec.region is not None
+    targets: list[tuple[str, str, pulumi.Output[str]]] = [("", spec.region, key_id_of(active.primary))]
+    targets += [(f"-{r}", r, replica.key_id) for r, replica in active.replicas.items()]
+    return [
+        aws.kms.Alias(
+            f"{name}-alias-{suffix}{region_suffix}",
+            aws.kms.AliasArgs(name=alias, target_key_id=key_id, region=region),
+            opts=opts,
+        )
+        for region_suffix, region, key_id in targets
+        for alias, suffix in zip(spec.alias_names, suffixes, strict=True)
+    ]
+
+
+def _consumer_policies(spec: KmsKeySpec, active: GenerationKeys) -> pulumi.Output[dict[str, str]]:
+    if not spec.cross_account:
+        return pulumi.Output.from_input({})
+    arns = [active.primary.arn, *(r.arn for r in active.replicas.values())]
+    return pulumi.Output.all(*arns).apply(
+        lambda resolved: {
+            account: render_policy(document)
+            for account, document in build_consumer_policies(spec, key_arns=resolved).items()
+        }
+    )
+
+
+def _dict(value: Any) -> dict[str, str] | None:
+    return dict(value) if value is not None else None

@@ -1,0 +1,94 @@
+"""Each stack runs under the mock runtime with no credentials, registers exactly what its catalog
+describes, and passes every rule of the pack with its policy-config file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from components.config import read_stack_file
+from components.program import main
+from kmsguard_policies.catalogue import (
+    ALIAS_TYPE,
+    EXTERNAL_KEY_TYPE,
+    GRANT_TYPE,
+    KEY_TYPE,
+    REPLICA_KEY_TYPE,
+)
+from tests.components.mocks import Capture, run
+from tests.stacks.pack import STACKS, violations
+
+CATALOG = "kmsguard:kms:KeyCatalog"
+KEY = "kmsguard:kms:Key"
+EXPECTED_COUNTS = {
+    "dev": {CATALOG: 1, KEY: 2, KEY_TYPE: 2, ALIAS_TYPE: 2},
+    "staging": {CATALOG: 1, KEY: 3, KEY_TYPE: 3, ALIAS_TYPE: 3},
+    "prod": {
+        CATALOG: 1,
+        KEY: 5,
+        KEY_TYPE: 4,
+        EXTERNAL_KEY_TYPE: 2,
+        REPLICA_KEY_TYPE: 1,
+        ALIAS_TYPE: 6,
+        GRANT_TYPE: 1,
+    },
+}
+
+
+def stack_file(stack: str) -> Path:
+    return STACKS / f"Pulumi.{stack}.yaml"
+
+
+def preview(stack: str) -> Capture:
+    return run(main, stack=stack, config=read_stack_file(stack_file(stack)))
+
+
+@pytest.mark.parametrize("stack", sorted(EXPECTED_COUNTS))
+def test_stack_registers_the_expected_resources(stack: str) -> None:
+    captured = preview(stack)
+    assert captured.counts() == EXPECTED_COUNTS[stack]
+    assert captured.invokes == []
+
+
+@pytest.mark.parametrize("stack", sorted(EXPECTED_COUNTS))
+def test_stack_passes_every_rule_of_the_pack(stack: str) -> None:
+    captured = preview(stack)
+    assert violations(captured.resources, stack=stack, stack_config=read_stack_file(stack_file(stack))) == {}
+
+
+def test_dev_passes_with_the_default_pack_config() -> None:
+    assert (STACKS / "policy-config.dev.json").read_text().strip() == "{}"
+
+
+def test_prod_keys_and_aliases_are_protected_and_retained() -> None:
+    captured = preview("prod")
+    lasting = [
+        r for r in captured.resources if r.type in (KEY_TYPE, EXTERNAL_KEY_TYPE, REPLICA_KEY_TYPE, ALIAS_TYPE)
+    ]
+    assert len(lasting) == 13
+    assert {(r.protect, r.retain_on_delete) for r in lasting} == {(True, True)}
+
+
+def test_prod_replicates_pci_with_aliases_in_both_regions() -> None:
+    captured = preview("prod")
+    replica = captured.named("prod-pci-key-replica-eu-central-1")
+    assert replica.inputs["region"] == "eu-central-1"
+    assert {(a.inputs["name"], a.inputs["region"]) for a in captured.of_type(ALIAS_TYPE)} == {
+        ("alias/prod-pci-payments", "eu-west-1"),
+        ("alias/prod-pci-payments", "eu-central-1"),
+        ("alias/prod-analytics-data", "eu-west-1"),
+        ("alias/prod-signing-platform", "eu-west-1"),
+        ("alias/prod-tokens-identity", "eu-west-1"),
+        ("alias/prod-ledger-finance", "eu-west-1"),
+    }
+    assert (
+        captured.named("prod-ledger-alias-prod-ledger-finance").inputs["targetKeyId"]
+        == "prod-ledger-key-g2026-id"
+    )
+
+
+def test_prod_exports_the_analytics_accounts_iam_policy() -> None:
+    captured = preview("prod")
+    assert set(captured.exports["consumerPolicies"]) == {"analytics"}
+    assert set(captured.exports["consumerPolicies"]["analytics"]) == {"444455556666"}
