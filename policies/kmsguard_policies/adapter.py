@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -21,6 +22,8 @@ from pulumi_policy import (
 from pulumi_policy import Severity as SdkSeverity
 
 from kmsguard_policies.rule import (
+    UNKNOWN,
+    UNKNOWN_SENTINELS,
     Context,
     Enforcement,
     Outcome,
@@ -30,7 +33,6 @@ from kmsguard_policies.rule import (
     RuleMeta,
     Severity,
     StackRule,
-    decode_unknowns,
 )
 
 _SEVERITY = {
@@ -117,17 +119,7 @@ def _remediator(rule: ResourceRule) -> Any:
 
 def _stack_validator(rule: StackRule) -> Any:
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-        resources = [
-            Resource(
-                r.resource_type,
-                r.name,
-                r.urn,
-                decode_unknowns(_plain(r.props)),
-                parent=_parent_urn(r),
-                dependencies=tuple(d.urn for d in (getattr(r, "dependencies", None) or [])),
-            )
-            for r in args.resources
-        ]
+        resources = _stack_resources(args, _analyze_stack_request())
         result = rule.check(resources, _context(rule.meta, args.get_config()))
         for finding in result.findings:
             report_violation(finding.message, finding.urn)
@@ -135,12 +127,58 @@ def _stack_validator(rule: StackRule) -> Any:
     return validate
 
 
+#: The last AnalyzeStack request and its resources. The SDK rebuilds every resource for each stack
+#: policy of one request; converting them once per request instead of once per policy keeps large
+#: stacks cheap. The request is held (not just its id) so its identity cannot be reused.
+_last_stack: tuple[object, tuple[Resource, ...]] | None = None
+
+
+def _analyze_stack_request() -> object:
+    """The SDK's AnalyzeStack request when the SDK's servicer is the caller (a local of its frame,
+    a few frames up), else None; recognised by its message type, not by the variable's name alone."""
+    frame = sys._getframe(1)
+    for _ in range(4):
+        frame_or_none = frame.f_back
+        if frame_or_none is None:
+            return None
+        frame = frame_or_none
+        request = frame.f_locals.get("request")
+        descriptor = getattr(request, "DESCRIPTOR", None)
+        if getattr(descriptor, "full_name", None) == "pulumirpc.AnalyzeStackRequest":
+            return request
+    return None
+
+
+def _stack_resources(args: StackValidationArgs, request: object) -> tuple[Resource, ...]:
+    """The stack's resources as kmsguard `Resource`s, reused across the stack policies of one request.
+
+    Without a `request` (a driver other than the SDK's servicer) nothing is cached."""
+    global _last_stack  # noqa: PLW0603 - a one-entry cache, replaced atomically
+    cached = _last_stack
+    if request is not None and cached is not None and cached[0] is request:
+        return cached[1]
+    resources = tuple(
+        Resource(
+            r.resource_type,
+            r.name,
+            r.urn,
+            _plain_decoded(r.props),
+            parent=_parent_urn(r),
+            dependencies=tuple(d.urn for d in (getattr(r, "dependencies", None) or [])),
+        )
+        for r in args.resources
+    )
+    if request is not None:
+        _last_stack = (request, resources)
+    return resources
+
+
 def _resource(args: ResourceValidationArgs) -> Resource:
     return Resource(
         type=args.resource_type,
         name=args.name,
         urn=args.urn,
-        props=decode_unknowns(_plain(args.props)),
+        props=_plain_decoded(args.props),
         parent=args.opts.parent if args.opts is not None else None,
     )
 
@@ -171,14 +209,17 @@ def _stack_config() -> Mapping[str, Any]:
     return decoded if isinstance(decoded, dict) else {}
 
 
-def _plain(value: Any) -> Any:
-    """Strip the SDK's unknown-checking proxies so rules see raw values (and decide on unknowns)."""
+def _plain_decoded(value: Any) -> Any:
+    """Strip the SDK's unknown-checking proxies so rules see raw values (and decide on unknowns),
+    with the wire's unknown sentinels replaced by `UNKNOWN` in the same pass (= `decode_unknowns`)."""
+    if isinstance(value, str):
+        return UNKNOWN if value in UNKNOWN_SENTINELS else value
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: _plain_decoded(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, Mapping | Sequence) and not isinstance(value, str | bytes):
+        return [_plain_decoded(v) for v in value]
+    if isinstance(value, Mapping | Sequence) and not isinstance(value, bytes):
         # The SDK's _DictProxy/_ListProxy hand out their wrapped value under this key.
         target: Any = value
-        return _plain(target["__target"])
+        return _plain_decoded(target["__target"])
     return value

@@ -9,6 +9,7 @@ depends on the key when the driver sends dependencies, else both are children of
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Final
 
@@ -34,21 +35,49 @@ def structurally_linked(child: Resource, key: Resource) -> bool:
     return child.parent is not None and child.parent in (key.parent, key.urn)
 
 
-def _linked(child: Resource, wanted: frozenset[str], keys: Sequence[Resource]) -> list[Resource]:
-    matched = [k for k in keys if wanted & key_identifiers(k)]
-    if matched:
-        return matched
-    # Only where one side cannot be compared does the graph decide; a known mismatch stays a mismatch.
-    return [k for k in keys if (not wanted or not key_identifiers(k)) and structurally_linked(child, k)]
+class KeyIndex:
+    """Keys indexed by identifier, URN and parent, so linking one alias or replica costs a few dict
+    look-ups instead of a scan of every key: a stack with thousands of keys stays linear."""
+
+    def __init__(self, keys: Sequence[Resource]) -> None:
+        self.keys = tuple(keys)
+        self._identifiers = [key_identifiers(k) for k in self.keys]
+        self._by_identifier: dict[str, list[int]] = defaultdict(list)
+        self._by_urn: dict[str, list[int]] = defaultdict(list)
+        self._by_parent: dict[str, list[int]] = defaultdict(list)
+        for position, (key, identifiers) in enumerate(zip(self.keys, self._identifiers, strict=True)):
+            for identifier in identifiers:
+                self._by_identifier[identifier].append(position)
+            self._by_urn[key.urn].append(position)
+            if key.parent is not None:
+                self._by_parent[key.parent].append(position)
+
+    def linked(self, child: Resource, wanted: frozenset[str]) -> list[Resource]:
+        matched = {p for w in wanted for p in self._by_identifier.get(w, ())}
+        if matched:
+            return [self.keys[p] for p in sorted(matched)]
+        # Only where one side cannot be compared does the graph decide; a known mismatch stays a mismatch.
+        if child.dependencies:
+            candidates = {p for d in child.dependencies for p in self._by_urn.get(d, ())}
+        elif child.parent is not None:
+            candidates = {*self._by_parent.get(child.parent, ()), *self._by_urn.get(child.parent, ())}
+        else:
+            return []
+        return [self.keys[p] for p in sorted(candidates) if not wanted or not self._identifiers[p]]
 
 
-def keys_of_alias(alias: Resource, keys: Sequence[Resource]) -> list[Resource]:
-    """The keys (of any kind) the alias points at: normally one, several only when the graph is ambiguous."""
-    return _linked(alias, _known_strings(alias, ALIAS_TARGET_PROPS), keys)
+def _index(keys: Sequence[Resource] | KeyIndex) -> KeyIndex:
+    return keys if isinstance(keys, KeyIndex) else KeyIndex(keys)
 
 
-def primaries_of_replica(replica: Resource, primaries: Sequence[Resource]) -> list[Resource]:
-    return _linked(replica, _known_strings(replica, ("primaryKeyArn",)), primaries)
+def keys_of_alias(alias: Resource, keys: Sequence[Resource] | KeyIndex) -> list[Resource]:
+    """The keys (of any kind) the alias points at: normally one, several only when the graph is ambiguous.
+    Pass a `KeyIndex` when linking many aliases against the same keys."""
+    return _index(keys).linked(alias, _known_strings(alias, ALIAS_TARGET_PROPS))
+
+
+def primaries_of_replica(replica: Resource, primaries: Sequence[Resource] | KeyIndex) -> list[Resource]:
+    return _index(primaries).linked(replica, _known_strings(replica, ("primaryKeyArn",)))
 
 
 def aliases(resources: Sequence[Resource]) -> list[Resource]:

@@ -123,6 +123,9 @@ def test_object_policies_are_canonicalised_with_sorted_keys() -> None:
 
 
 def test_object_policy_with_an_unknown_inside_is_unknown_not_a_crash() -> None:
-    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": UNKNOWN}]}
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": UNKNOWN}],
+    }
     carried = carried_policies(Resource("aws:iam/policy:Policy", "p", "urn:p", {"policy": policy}))
     assert carried == (CarriedPolicy(PolicyKind.IDENTITY, "policy", unknown=True),)

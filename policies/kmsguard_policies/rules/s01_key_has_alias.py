@@ -18,7 +18,7 @@ from kmsguard_policies.rule import (
     violations,
 )
 from kmsguard_policies.rules.r10_alias_naming import ENVIRONMENTS_SCHEMA, configured_environments
-from kmsguard_policies.stack_links import alias_name, aliases, keys, keys_of_alias
+from kmsguard_policies.stack_links import KeyIndex, alias_name, aliases, keys, keys_of_alias
 
 META = RuleMeta(
     id="KG-S01",
@@ -57,12 +57,13 @@ META = RuleMeta(
 def check(resources: Sequence[Resource], context: Context) -> Result:
     environments = configured_environments(context)
     primaries = keys(resources, PRIMARY_KEY_TYPES)
+    index = KeyIndex(primaries)
     aliased: set[str] = set()
     for alias in aliases(resources):
         name = alias_name(alias)
         if name is None or parse_conventional_alias(name, environments) is None:
             continue
-        aliased.update(k.urn for k in keys_of_alias(alias, primaries))
+        aliased.update(k.urn for k in keys_of_alias(alias, index))
     aliased_generations = {
         k.parent for k in primaries if k.urn in aliased and k.parent is not None and _generation(k)
     }

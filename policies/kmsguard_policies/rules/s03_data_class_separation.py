@@ -25,7 +25,14 @@ from kmsguard_policies.rule import (
     StackRule,
     violations,
 )
-from kmsguard_policies.stack_links import alias_name, aliases, keys, keys_of_alias, primaries_of_replica
+from kmsguard_policies.stack_links import (
+    KeyIndex,
+    alias_name,
+    aliases,
+    keys,
+    keys_of_alias,
+    primaries_of_replica,
+)
 
 META = RuleMeta(
     id="KG-S03",
@@ -72,9 +79,10 @@ def _alias_findings(resources: Sequence[Resource], all_keys: Sequence[Resource])
     for alias in aliases(resources):
         if (name := alias_name(alias)) is not None:
             by_name[name].append(alias)
+    index = KeyIndex(all_keys)
     findings: list[Finding] = []
     for name, group in sorted(by_name.items()):
-        classes = {c for a in group for k in keys_of_alias(a, all_keys) if (c := data_class(k)) is not None}
+        classes = {c for a in group for k in keys_of_alias(a, index) if (c := data_class(k)) is not None}
         if len(classes) < 2:
             continue
         listed = ", ".join(sorted(classes))
@@ -90,7 +98,7 @@ def _alias_findings(resources: Sequence[Resource], all_keys: Sequence[Resource])
 
 
 def _replica_findings(resources: Sequence[Resource]) -> list[Finding]:
-    primaries = keys(resources, PRIMARY_KEY_TYPES)
+    primaries = KeyIndex(keys(resources, PRIMARY_KEY_TYPES))
     findings: list[Finding] = []
     for replica in keys(resources, (REPLICA_KEY_TYPE, REPLICA_EXTERNAL_KEY_TYPE)):
         mine = data_class(replica)

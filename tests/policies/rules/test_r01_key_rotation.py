@@ -82,4 +82,7 @@ def test_remediation_turns_rotation_on_only_where_possible() -> None:
 def test_malformed_key_spec_is_not_applicable_instead_of_crashing() -> None:
     key = with_props(golden(KEY), customerMasterKeySpec=["SYMMETRIC_DEFAULT"])
     result = evaluate(RULE, key)
-    assert (result.outcome, result.reason) == (Outcome.NOT_APPLICABLE, "key spec ['SYMMETRIC_DEFAULT'] is not a key spec")
+    assert (result.outcome, result.reason) == (
+        Outcome.NOT_APPLICABLE,
+        "key spec ['SYMMETRIC_DEFAULT'] is not a key spec",
+    )
