@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
-import sys
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 from pulumi_policy import (
@@ -119,7 +120,7 @@ def _remediator(rule: ResourceRule) -> Any:
 
 def _stack_validator(rule: StackRule) -> Any:
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-        resources = _stack_resources(args, _analyze_stack_request())
+        resources = _stack_resources(args)
         result = rule.check(resources, _context(rule.meta, args.get_config()))
         for finding in result.findings:
             report_violation(finding.message, finding.urn)
@@ -127,37 +128,8 @@ def _stack_validator(rule: StackRule) -> Any:
     return validate
 
 
-#: The last AnalyzeStack request and its resources. The SDK rebuilds every resource for each stack
-#: policy of one request; converting them once per request instead of once per policy keeps large
-#: stacks cheap. The request is held (not just its id) so its identity cannot be reused.
-_last_stack: tuple[object, tuple[Resource, ...]] | None = None
-
-
-def _analyze_stack_request() -> object:
-    """The SDK's AnalyzeStack request when the SDK's servicer is the caller (a local of its frame,
-    a few frames up), else None; recognised by its message type, not by the variable's name alone."""
-    frame = sys._getframe(1)
-    for _ in range(4):
-        frame_or_none = frame.f_back
-        if frame_or_none is None:
-            return None
-        frame = frame_or_none
-        request = frame.f_locals.get("request")
-        descriptor = getattr(request, "DESCRIPTOR", None)
-        if getattr(descriptor, "full_name", None) == "pulumirpc.AnalyzeStackRequest":
-            return request
-    return None
-
-
-def _stack_resources(args: StackValidationArgs, request: object) -> tuple[Resource, ...]:
-    """The stack's resources as kmsguard `Resource`s, reused across the stack policies of one request.
-
-    Without a `request` (a driver other than the SDK's servicer) nothing is cached."""
-    global _last_stack  # noqa: PLW0603 - a one-entry cache, replaced atomically
-    cached = _last_stack
-    if request is not None and cached is not None and cached[0] is request:
-        return cached[1]
-    resources = tuple(
+def _stack_resources(args: StackValidationArgs) -> tuple[Resource, ...]:
+    return tuple(
         Resource(
             r.resource_type,
             r.name,
@@ -168,9 +140,6 @@ def _stack_resources(args: StackValidationArgs, request: object) -> tuple[Resour
         )
         for r in args.resources
     )
-    if request is not None:
-        _last_stack = (request, resources)
-    return resources
 
 
 def _resource(args: ResourceValidationArgs) -> Resource:
@@ -201,12 +170,17 @@ def _context(meta: RuleMeta, config: Mapping[str, Any] | None) -> Context:
 
 
 def _stack_config() -> Mapping[str, Any]:
-    raw = os.environ.get("PULUMI_CONFIG", "")
+    return _decoded_stack_config(os.environ.get("PULUMI_CONFIG", ""))
+
+
+@functools.lru_cache(maxsize=4)
+def _decoded_stack_config(raw: str) -> Mapping[str, Any]:
+    """Parsed once per distinct value, not once per rule per resource; read-only as it is shared."""
     try:
         decoded = json.loads(raw) if raw else {}
     except json.JSONDecodeError:
         return {}
-    return decoded if isinstance(decoded, dict) else {}
+    return MappingProxyType(decoded) if isinstance(decoded, dict) else {}
 
 
 def _plain_decoded(value: Any) -> Any:
