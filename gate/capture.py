@@ -133,6 +133,7 @@ def run_program(project: Project, sink: ResourceSink) -> list[Captured]:
         )
     )
     pulumi.runtime.set_all_config(dict(project.config), list(project.secret_keys))
+    previous_loop = _current_event_loop()
     loop = asyncio.new_event_loop()
     try:
         with _as_language_host(project):
@@ -143,7 +144,9 @@ def run_program(project: Project, sink: ResourceSink) -> list[Captured]:
     except BaseException as exc:  # any failure of the user's program is reported, not raised
         raise _program_error(project, exc) from None
     finally:
-        asyncio.set_event_loop(None)
+        # The caller's loop comes back: the gate runs in-process, next to tests and embedders that
+        # use the mock runtime themselves and expect the main thread's loop to still be there.
+        asyncio.set_event_loop(previous_loop)
         loop.close()
         # Leave no root stack or config behind for the next program run in this process.
         sdk_settings.ROOT.set(None)
@@ -201,3 +204,10 @@ def _program_frame(project: Project, exc: BaseException) -> str:
         return ""
     last = frames[-1]
     return f" at {os.path.relpath(last.filename, root)}:{last.lineno}"
+
+
+def _current_event_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:  # none set on this thread
+        return None

@@ -1,5 +1,6 @@
 """The capture records what the engine would send: URNs, parents, dependencies, wire values."""
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,14 @@ def test_program_failure_shows_its_own_message_and_location() -> None:
         "the Pulumi program failed at catalog.py:5:\n"
         "  ValueError: catalog entry 'payments': deletion_window_in_days must be between 7 and 30, got 3"
     )
+
+
+def test_capture_leaves_the_callers_event_loop_in_place() -> None:
+    # In-process embedders (and the rest of this test suite) keep using the main thread's loop.
+    mine = asyncio.new_event_loop()
+    asyncio.set_event_loop(mine)
+    try:
+        _run(PROGRAMS / "bad")
+        assert asyncio.get_event_loop_policy().get_event_loop() is mine
+    finally:
+        mine.close()
