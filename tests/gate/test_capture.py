@@ -72,10 +72,12 @@ def test_program_failure_shows_its_own_message_and_location() -> None:
 
 def test_capture_leaves_the_callers_event_loop_in_place() -> None:
     # In-process embedders (and the rest of this test suite) keep using the main thread's loop.
+    previous = asyncio.get_event_loop_policy().get_event_loop()
     mine = asyncio.new_event_loop()
     asyncio.set_event_loop(mine)
     try:
         _run(PROGRAMS / "bad")
         assert asyncio.get_event_loop_policy().get_event_loop() is mine
     finally:
+        asyncio.set_event_loop(previous)
         mine.close()
