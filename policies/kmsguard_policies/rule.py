@@ -210,6 +210,14 @@ class Context:
         return None
 
 
+#: The config property `Context.account_id()` reads, for every rule that needs the stack's account.
+ACCOUNT_ID_CONFIG: Final[Mapping[str, Any]] = {
+    "type": "string",
+    "default": "",
+    "description": "The stack's own account id; empty means the first of aws:allowedAccountIds.",
+}
+
+
 def per_environment(values: Mapping[str, Any], environment: str) -> Any:
     """Look up a per-environment setting: the environment's own value, else the `*` default."""
     return values.get(environment, values.get("*"))

@@ -8,6 +8,7 @@ from kmsguard_policies.catalogue import ADMINISTRATION_ACTIONS, KEY_POLICY_CARRI
 from kmsguard_policies.documents import judge_documents
 from kmsguard_policies.policydoc import PolicyDocument, Statement, expand_kms_actions, is_wildcard_action
 from kmsguard_policies.rule import (
+    ACCOUNT_ID_CONFIG,
     PCI_DSS,
     Context,
     Framework,
@@ -63,11 +64,7 @@ META = RuleMeta(
             "default": False,
             "description": "The stack account's root may hold kms:* (AWS's default key policy statement).",
         },
-        "accountId": {
-            "type": "string",
-            "default": "",
-            "description": "The stack's own account id; empty means the first of aws:allowedAccountIds.",
-        },
+        "accountId": ACCOUNT_ID_CONFIG,
     },
 )
 

@@ -16,6 +16,7 @@ from kmsguard_policies.catalogue import (
 from kmsguard_policies.documents import judge_documents
 from kmsguard_policies.policydoc import PolicyDocument, Statement
 from kmsguard_policies.rule import (
+    ACCOUNT_ID_CONFIG,
     PCI_DSS,
     Context,
     Framework,
@@ -71,11 +72,7 @@ META = RuleMeta(
             "default": False,
             "description": "The stack account's root may hold both administration and use.",
         },
-        "accountId": {
-            "type": "string",
-            "default": "",
-            "description": "The stack's own account id; empty means the first of aws:allowedAccountIds.",
-        },
+        "accountId": ACCOUNT_ID_CONFIG,
     },
 )
 

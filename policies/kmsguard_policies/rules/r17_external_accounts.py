@@ -10,6 +10,7 @@ from kmsguard_policies.catalogue import (
 from kmsguard_policies.documents import carried_policies
 from kmsguard_policies.policydoc import Statement
 from kmsguard_policies.rule import (
+    ACCOUNT_ID_CONFIG,
     PCI_DSS,
     Context,
     Framework,
@@ -71,11 +72,7 @@ META = RuleMeta(
             "default": [],
             "description": "Account ids (12 digits) whose principals may be named in key policies.",
         },
-        "accountId": {
-            "type": "string",
-            "default": "",
-            "description": "The stack's own account id; empty means the stack's aws:allowedAccountIds.",
-        },
+        "accountId": ACCOUNT_ID_CONFIG,
     },
 )
 
