@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from gate import wire
 from gate.capture import Captured
 from gate.model import SEVERITIES, GateResult, Violation
+from kmsguard_policies.policydoc import PolicyParseError, parse_policy_document
 
 KEY_TYPES = frozenset({"aws:kms/key:Key", "aws:kms/externalKey:ExternalKey"})
 REPLICA_TYPES = frozenset({"aws:kms/replicaKey:ReplicaKey", "aws:kms/replicaExternalKey:ReplicaExternalKey"})
@@ -70,19 +70,13 @@ def _rotation(out: dict[str, Any]) -> str:
 
 def _roles(policy: Any) -> list[str]:
     """The Sids of the key policy: kmsguard's builders name one statement per role."""
-    if isinstance(policy, str):
-        try:
-            policy = json.loads(policy)
-        except json.JSONDecodeError:
-            return ["(unparseable policy)"]
-    if not isinstance(policy, dict):
+    if not isinstance(policy, str | dict):
         return []
-    statements = policy.get("Statement")
-    if isinstance(statements, dict):
-        statements = [statements]
-    if not isinstance(statements, list):
-        return []
-    return [str(s["Sid"]) for s in statements if isinstance(s, dict) and s.get("Sid")]
+    try:
+        document = parse_policy_document(policy)
+    except PolicyParseError:
+        return ["(unparseable policy)"]
+    return [s.sid for s in document.statements if s.sid]
 
 
 def grouped(violations: list[Violation]) -> list[tuple[str, list[Violation]]]:
