@@ -20,6 +20,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.spec import KmsKeySpec
+from kmsguard_policies.catalogue import KEY_GENERATION_TAG
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def register_generation(
     name = generation.key_name(component)
     tags = spec.all_tags()
     if generation.id is not None:
-        tags = {**tags, "KeyGeneration": generation.id}
+        tags = {**tags, KEY_GENERATION_TAG: generation.id}
     policy = policy_for(region, generation.retired)
     primary: aws.kms.Key | aws.kms.ExternalKey
     if spec.origin == "EXTERNAL":
