@@ -7,7 +7,6 @@ it is stale, and generation fails when a field has no description.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from components import key
 from components.catalog import CATALOG_TYPE_TOKEN
 from components.catalog_spec import CatalogSpec
 from components.config import StackConfig
+from components.generated import generated_file_main
 from components.interface import KeyCatalogArgs, KeyCatalogOutputs, KmsKeyArgs, KmsKeyOutputs
 from components.spec import KmsKeySpec
 
@@ -178,19 +178,7 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m components.docs", description=__doc__)
-    action = parser.add_mutually_exclusive_group(required=True)
-    action.add_argument("--write", action="store_true", help=f"write {REFERENCE_PATH.name}")
-    action.add_argument("--check", action="store_true", help="exit 1 when the committed reference is stale")
-    args = parser.parse_args(argv)
-    text = render()
-    if args.write:
-        REFERENCE_PATH.write_text(text)
-        return 0
-    if not REFERENCE_PATH.exists() or REFERENCE_PATH.read_text() != text:
-        print(f"{REFERENCE_PATH.name} is stale; run `python -m components.docs --write`", file=sys.stderr)
-        return 1
-    return 0
+    return generated_file_main("components.docs", REFERENCE_PATH, render, argv)
 
 
 if __name__ == "__main__":

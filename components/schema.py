@@ -7,13 +7,13 @@ validate it while it is typed. `python -m components.schema --write` regenerates
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from components.config import CONFIG_KEYS, StackConfig
+from components.generated import generated_file_main
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "stacks" / "config.schema.json"
 #: The comment that binds a stack file to the schema (yaml-language-server's modeline).
@@ -52,19 +52,7 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m components.schema", description=__doc__)
-    action = parser.add_mutually_exclusive_group(required=True)
-    action.add_argument("--write", action="store_true", help=f"write {SCHEMA_PATH.name}")
-    action.add_argument("--check", action="store_true", help="exit 1 when the committed schema is stale")
-    args = parser.parse_args(argv)
-    text = render()
-    if args.write:
-        SCHEMA_PATH.write_text(text)
-        return 0
-    if not SCHEMA_PATH.exists() or SCHEMA_PATH.read_text() != text:
-        print(f"{SCHEMA_PATH.name} is stale; run `python -m components.schema --write`", file=sys.stderr)
-        return 1
-    return 0
+    return generated_file_main("components.schema", SCHEMA_PATH, render, argv)
 
 
 if __name__ == "__main__":
