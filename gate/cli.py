@@ -19,6 +19,7 @@ from gate.model import GateResult
 from gate.policyconfig import read_file
 from gate.report import jsonreport, junit, sarif, terminal
 from gate.run import Progress, run
+from gate.tuning import batch_runtime
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
@@ -59,6 +60,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _preview(args: argparse.Namespace) -> int:
+    # Reporting walks the whole result too: it keeps the run's interpreter settings.
+    with batch_runtime():
+        return _gate(args)
+
+
+def _gate(args: argparse.Namespace) -> int:
     project = projects.load(args.program, args.stack)
     pack_dir = args.policy_pack if args.policy_pack is not None else project.directory / "policies"
     user_config = read_file(args.policy_config) if args.policy_config is not None else {}

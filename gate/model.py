@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Final
 
 from gate.capture import Captured
@@ -33,7 +34,15 @@ class PolicyMeta:
     @property
     def rule_id(self) -> str:
         """The stable id the pack tags its policy with (`KG-R01`), else the policy name."""
-        return next((t for t in self.tags if _RULE_ID.match(t)), self.name)
+        return _rule_id(self.tags, self.name)
+
+
+@lru_cache(maxsize=1024)
+def _rule_id(tags: tuple[str, ...], name: str) -> str:
+    # Cached here rather than on the instance: reports ask once per test case (tens of thousands on
+    # a large stack), and an attribute set in __post_init__ would land in __dict__, which gate.run
+    # copies into PolicyMeta(**...) keyword arguments.
+    return next((t for t in tags if _RULE_ID.match(t)), name)
 
 
 @dataclass(frozen=True)
@@ -61,10 +70,21 @@ class GateResult:
     #: (urn, policy name) pairs the pack reported as not applicable.
     not_applicable: set[tuple[str, str]] = field(default_factory=set)
     timings: dict[str, float] = field(default_factory=dict)
+    #: `policies` as last indexed by name, and that index (see `policy`).
+    _policy_index: tuple[list[PolicyMeta], dict[str, PolicyMeta]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def mandatory_count(self) -> int:
         return sum(1 for v in self.violations if v.mandatory)
 
     def policy(self, name: str) -> PolicyMeta | None:
-        return next((p for p in self.policies if p.name == name), None)
+        """The first policy called `name`. Reports ask once per violation, so the answer comes from
+        an index, rebuilt whenever `policies` no longer equals the list it was built from."""
+        if self._policy_index is None or self._policy_index[0] != self.policies:
+            index: dict[str, PolicyMeta] = {}
+            for p in self.policies:
+                index.setdefault(p.name, p)
+            self._policy_index = (list(self.policies), index)
+        return self._policy_index[1].get(name)

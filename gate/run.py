@@ -22,6 +22,7 @@ from gate.errors import GateError
 from gate.model import GateResult, PolicyMeta, Violation
 from gate.policyconfig import reconcile
 from gate.project import Project
+from gate.tuning import batch_runtime
 
 #: Analyze calls kept in flight: enough to hide the round trip, few enough to keep memory flat.
 WINDOW: Final = 32
@@ -124,28 +125,34 @@ def run(
         worker.inbox.put(resource)
 
     thread = threading.Thread(target=worker.main, name="kmsguard-analyze", daemon=True)
-    thread.start()
     timings: dict[str, float] = {}
-    try:
-        begin = time.perf_counter()
+    with batch_runtime():
+        thread.start()
         try:
-            resources = run_program(project, sink)
+            begin = time.perf_counter()
+            try:
+                resources = run_program(project, sink)
+            finally:
+                worker.inbox.put(None)
+                program_end = time.perf_counter()
+                timings["program"] = program_end - begin
+                analyzed_during_program = worker.analyzed
+                thread.join()
+            if worker.error is not None:
+                raise worker.error
+            timings["pack_start"] = worker.started_s
+            timings["analyze_tail"] = max(0.0, worker.drained_at - program_end)
+            # The share of resources analysed while the program still ran (1.0: the pack kept up).
+            timings["overlap"] = analyzed_during_program / max(1, worker.registered)
+            assert worker.client is not None
+            assert worker.providers is not None
+            stack_begin = time.perf_counter()
+            stack_response = worker.client.analyze_stack(
+                resources, _provider_map(worker.providers, resources)
+            )
+            timings["analyze_stack"] = time.perf_counter() - stack_begin
         finally:
-            worker.inbox.put(None)
-            program_end = time.perf_counter()
-            timings["program"] = program_end - begin
-            thread.join()
-        if worker.error is not None:
-            raise worker.error
-        timings["pack_start"] = worker.started_s
-        timings["analyze_tail"] = max(0.0, worker.drained_at - program_end)
-        assert worker.client is not None
-        assert worker.providers is not None
-        stack_begin = time.perf_counter()
-        stack_response = worker.client.analyze_stack(resources, _provider_map(worker.providers, resources))
-        timings["analyze_stack"] = time.perf_counter() - stack_begin
-    finally:
-        worker.stop()
+            worker.stop()
     by_name = {p.name: p for p in worker.policies}
     found = [*worker.diagnostics, *((d.urn, d) for d in packs.diagnostics(stack_response))]
     return GateResult(

@@ -8,6 +8,7 @@ drops them before Analyze.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Final
 
 from google.protobuf import json_format, struct_pb2  # type: ignore[import-untyped]
@@ -34,9 +35,27 @@ def without_internal_keys(props: struct_pb2.Struct) -> struct_pb2.Struct:
 
 
 def to_python(props: struct_pb2.Struct) -> dict[str, Any]:
-    """The Struct as plain JSON values, wire encoding kept."""
-    values: dict[str, Any] = json_format.MessageToDict(props)
-    return values
+    """The Struct as plain JSON values, wire encoding kept: what `json_format.MessageToDict` makes
+    of it, in the same key order, about twice as fast (reports convert every resource, and the
+    generic printer looks each value's field up by descriptor)."""
+    fields = props.fields
+    return {key: value_to_python(fields[key]) for key in fields}
+
+
+def value_to_python(item: struct_pb2.Value) -> Any:
+    kind = item.WhichOneof("kind")
+    if kind == "string_value":
+        return item.string_value
+    if kind == "bool_value":
+        return item.bool_value
+    if kind == "struct_value":
+        return to_python(item.struct_value)
+    if kind == "list_value":
+        return [value_to_python(v) for v in item.list_value.values]
+    if kind == "number_value" and math.isfinite(item.number_value):
+        return item.number_value
+    # Null and unset (None); NaN and infinities, which json_format refuses with its own error.
+    return json_format.MessageToDict(item)
 
 
 def from_python(values: dict[str, Any]) -> struct_pb2.Struct:

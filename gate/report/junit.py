@@ -9,11 +9,34 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
+from typing import Final, NamedTuple
+from xml.sax.saxutils import escape
 
 from gate.capture import Captured
 from gate.model import GateResult, PolicyMeta, Violation
 from gate.report.plan import short_message
+
+_Found = dict[tuple[str, str], list[Violation]]
+_COUNTS: Final = ("tests", "failures", "skipped", "errors")
+_DECLARATION: Final = '<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+class _Case(NamedTuple):
+    name: str
+    failures: Sequence[Violation]
+    skipped: bool
+
+
+class _Suite(NamedTuple):
+    name: str
+    cases: list[_Case]
+
+    def counts(self) -> dict[str, int]:
+        failures = sum(1 for c in self.cases if c.failures)
+        skipped = sum(1 for c in self.cases if c.skipped)
+        return {"tests": len(self.cases), "failures": failures, "skipped": skipped, "errors": 0}
 
 
 @cache
@@ -30,67 +53,127 @@ def _applies(policy: PolicyMeta, resource: Captured, kmsguard_pack: bool) -> boo
     return types is None or resource.type in types
 
 
-def document(result: GateResult) -> ET.Element:
+def _suites(result: GateResult) -> Iterator[_Suite]:
+    """One suite at a time, so the tens of thousands of test cases of a large stack are never all
+    alive at once: less work for the garbage collector."""
     kmsguard_pack = result.pack_name == "kmsguard"
-    found: dict[tuple[str, str], list[Violation]] = defaultdict(list)
+    found: _Found = defaultdict(list)
     for v in result.violations:
         found[(v.urn, v.policy)].append(v)
     active = [p for p in result.policies if p.enforcement != "disabled"]
-    suites = ET.Element("testsuites", name=f"kmsguard {result.project.name}/{result.project.stack}")
-    stack_urn = next((r.urn for r in result.resources if r.type == "pulumi:pulumi:Stack"), "")
+    resource_policies = [p for p in active if not p.stack_policy]
+    # Which policies apply depends only on whether a resource is custom and on its type.
+    applicable: dict[tuple[bool, str], list[tuple[str, str]]] = {}
     for resource in result.resources:
-        cases = [p for p in active if not p.stack_policy and _applies(p, resource, kmsguard_pack)]
-        if cases:
-            _suite(suites, result, cases, found, name=resource.urn, urn=resource.urn)
+        kind = (resource.custom, resource.type)
+        if kind not in applicable:
+            applicable[kind] = _checks([p for p in resource_policies if _applies(p, resource, kmsguard_pack)])
+        if applicable[kind]:
+            yield _suite(result, applicable[kind], found, name=resource.urn, urn=resource.urn)
     stack_policies = [p for p in active if p.stack_policy]
     if stack_policies:
-        _suite(suites, result, stack_policies, found, name=stack_urn or "stack", urn="", stack=True)
-    _total(suites)
-    return suites
+        # A stack policy's failures are all its violations, whichever resource each names.
+        stack_found: _Found = defaultdict(list)
+        for (_, policy), vs in found.items():
+            stack_found[("", policy)].extend(vs)
+        stack_urn = next((r.urn for r in result.resources if r.type == "pulumi:pulumi:Stack"), "")
+        yield _suite(result, _checks(stack_policies), stack_found, name=stack_urn or "stack", urn="")
+
+
+def _checks(policies: list[PolicyMeta]) -> list[tuple[str, str]]:
+    """Each policy's name and the name of its test cases."""
+    return [(p.name, f"{p.rule_id} {p.name}") for p in policies]
 
 
 def _suite(
-    parent: ET.Element,
-    result: GateResult,
-    policies: list[PolicyMeta],
-    found: dict[tuple[str, str], list[Violation]],
-    *,
-    name: str,
-    urn: str,
-    stack: bool = False,
-) -> None:
-    suite = ET.SubElement(parent, "testsuite", name=name)
-    for policy in policies:
-        case = ET.SubElement(suite, "testcase", classname=name, name=f"{policy.rule_id} {policy.name}")
-        violations = (
-            [v for (_, p), vs in found.items() if p == policy.name for v in vs]
-            if stack
-            else found.get((urn, policy.name), [])
-        )
-        for v in violations:
-            failure = ET.SubElement(
-                case, "failure", message=short_message(result, v), type=f"{v.severity}/{v.enforcement}"
-            )
-            failure.text = f"{v.urn}\n{short_message(result, v)}"
-        if not violations and (urn, policy.name) in result.not_applicable:
-            ET.SubElement(case, "skipped", message="not applicable")
-    _counts(suite)
+    result: GateResult, checks: list[tuple[str, str]], found: _Found, *, name: str, urn: str
+) -> _Suite:
+    cases = []
+    for policy, case in checks:
+        violations = found.get((urn, policy), ())
+        skipped = not violations and (urn, policy) in result.not_applicable
+        cases.append(_Case(case, violations, skipped))
+    return _Suite(name, cases)
 
 
-def _counts(suite: ET.Element) -> None:
-    cases = suite.findall("testcase")
-    suite.set("tests", str(len(cases)))
-    suite.set("failures", str(sum(1 for c in cases if c.find("failure") is not None)))
-    suite.set("skipped", str(sum(1 for c in cases if c.find("skipped") is not None)))
-    suite.set("errors", "0")
+def _title(result: GateResult) -> str:
+    return f"kmsguard {result.project.name}/{result.project.stack}"
 
 
-def _total(suites: ET.Element) -> None:
-    for attribute in ("tests", "failures", "skipped", "errors"):
-        suites.set(attribute, str(sum(int(s.get(attribute, "0")) for s in suites.findall("testsuite"))))
+def document(result: GateResult) -> ET.Element:
+    root = ET.Element("testsuites", name=_title(result))
+    totals = dict.fromkeys(_COUNTS, 0)
+    for suite in _suites(result):
+        counts = suite.counts()
+        for attribute in _COUNTS:
+            totals[attribute] += counts[attribute]
+        element = ET.SubElement(root, "testsuite", name=suite.name)
+        for case in suite.cases:
+            testcase = ET.SubElement(element, "testcase", classname=suite.name, name=case.name)
+            for v in case.failures:
+                message = short_message(result, v)
+                failure = ET.SubElement(
+                    testcase, "failure", message=message, type=f"{v.severity}/{v.enforcement}"
+                )
+                failure.text = f"{v.urn}\n{message}"
+            if case.skipped:
+                ET.SubElement(testcase, "skipped", message="not applicable")
+        for attribute in _COUNTS:
+            element.set(attribute, str(counts[attribute]))
+    for attribute in _COUNTS:
+        root.set(attribute, str(totals[attribute]))
+    return root
 
 
 def render(result: GateResult) -> str:
-    root = document(result)
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    """The text of `ET.tostring` after `ET.indent` of `document`, written directly: ElementTree
+    spends most of a large report building and serialising tens of thousands of elements."""
+    body: list[str] = []
+    totals = dict.fromkeys(_COUNTS, 0)
+    case_names: dict[str, str] = {}  # escaped once: the same few names recur in every suite
+    for suite in _suites(result):
+        counts = suite.counts()
+        for attribute in _COUNTS:
+            totals[attribute] += counts[attribute]
+        classname = _attribute(suite.name)
+        body.append(f'  <testsuite name="{classname}"{_counts(counts)}>\n')
+        for case in suite.cases:
+            if case.name not in case_names:
+                case_names[case.name] = _attribute(case.name)
+            opening = f'    <testcase classname="{classname}" name="{case_names[case.name]}"'
+            if not case.failures and not case.skipped:
+                body.append(f"{opening} />\n")
+                continue
+            body.append(f"{opening}>\n")
+            for v in case.failures:
+                message = short_message(result, v)
+                kind = _attribute(f"{v.severity}/{v.enforcement}")
+                text = _text(f"{v.urn}\n{message}")
+                body.append(
+                    f'      <failure message="{_attribute(message)}" type="{kind}">{text}</failure>\n'
+                )
+            if case.skipped:
+                body.append('      <skipped message="not applicable" />\n')
+            body.append("    </testcase>\n")
+        body.append("  </testsuite>\n")
+    root = f'<testsuites name="{_attribute(_title(result))}"{_counts(totals)}'
+    if not body:
+        return f"{_DECLARATION}{root} />\n"
+    return "".join([_DECLARATION, f"{root}>\n", *body, "</testsuites>\n"])
+
+
+def _counts(counts: Mapping[str, int]) -> str:
+    return "".join(f' {attribute}="{counts[attribute]}"' for attribute in _COUNTS)
+
+
+#: Beyond &, < and >: what ElementTree also replaces in attribute values, so a value survives a
+#: parser's attribute normalisation.
+_ATTRIBUTE_ENTITIES: Final = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
+
+
+def _attribute(value: str) -> str:
+    return escape(value, _ATTRIBUTE_ENTITIES)
+
+
+def _text(value: str) -> str:
+    return escape(value)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import Any, Final
 
 from gate import wire
 from gate.capture import Captured
@@ -32,7 +33,7 @@ def by_type(result: GateResult) -> dict[str, int]:
 
 
 def keys(result: GateResult) -> list[KeyLine]:
-    outputs = {r.urn: wire.to_python(r.outputs) for r in result.resources}
+    outputs = {r.urn: _outputs(r, _READ[r.type]) for r in result.resources if r.type in _READ}
     lines: dict[str, KeyLine] = {}
     handles: dict[str, KeyLine] = {}
     for r in result.resources:
@@ -45,20 +46,38 @@ def keys(result: GateResult) -> list[KeyLine]:
                 if isinstance(out.get(handle), str):
                     handles[out[handle]] = line
     for r in result.resources:
-        out = outputs[r.urn]
-        primary = handles.get(str(out.get("primaryKeyArn")))
-        if r.type in REPLICA_TYPES and primary is not None:
-            primary.regions.append(str(out.get("region", "")))
-            for handle in ("arn",):
-                if isinstance(out.get(handle), str):
-                    handles[out[handle]] = primary
+        if r.type in REPLICA_TYPES:
+            out = outputs[r.urn]
+            primary = handles.get(str(out.get("primaryKeyArn")))
+            if primary is not None:
+                primary.regions.append(str(out.get("region", "")))
+                for handle in ("arn",):
+                    if isinstance(out.get(handle), str):
+                        handles[out[handle]] = primary
     for r in result.resources:
-        out = outputs[r.urn]
         if r.type == ALIAS_TYPE:
+            out = outputs[r.urn]
             target = handles.get(str(out.get("targetKeyId"))) or handles.get(str(out.get("targetKeyArn")))
             if target is not None:
                 target.aliases.append(f"{out.get('name')} ({out.get('region')})")
     return sorted(lines.values(), key=lambda k: k.urn)
+
+
+#: The outputs `keys` reads, by resource type.
+_READ: Final[dict[str, tuple[str, ...]]] = {
+    **dict.fromkeys(
+        KEY_TYPES, ("region", "enableKeyRotation", "rotationPeriodInDays", "policy", "id", "keyId", "arn")
+    ),
+    **dict.fromkeys(REPLICA_TYPES, ("primaryKeyArn", "region", "arn")),
+    ALIAS_TYPE: ("targetKeyId", "targetKeyArn", "name", "region"),
+}
+
+
+def _outputs(resource: Captured, names: tuple[str, ...]) -> dict[str, Any]:
+    """`wire.to_python(resource.outputs)` restricted to `names`. Converting only what the plan reads
+    matters on large stacks: outputs also hold tags and other values it never looks at."""
+    fields = resource.outputs.fields
+    return {name: wire.value_to_python(fields[name]) for name in names if name in fields}
 
 
 def _rotation(out: dict[str, Any]) -> str:
@@ -70,13 +89,25 @@ def _rotation(out: dict[str, Any]) -> str:
 
 def _roles(policy: Any) -> list[str]:
     """The Sids of the key policy: kmsguard's builders name one statement per role."""
-    if not isinstance(policy, str | dict):
-        return []
+    if isinstance(policy, str):
+        return list(_text_roles(policy))
+    if isinstance(policy, dict):
+        return list(_document_roles(policy))
+    return []
+
+
+@lru_cache(maxsize=64)
+def _text_roles(policy: str) -> tuple[str, ...]:
+    # The keys of a catalog mostly share a few policy texts: each is parsed once, not once per key.
+    return _document_roles(policy)
+
+
+def _document_roles(policy: str | dict[str, Any]) -> tuple[str, ...]:
     try:
         document = parse_policy_document(policy)
     except PolicyParseError:
-        return ["(unparseable policy)"]
-    return [s.sid for s in document.statements if s.sid]
+        return ("(unparseable policy)",)
+    return tuple(s.sid for s in document.statements if s.sid)
 
 
 def grouped(violations: list[Violation]) -> list[tuple[str, list[Violation]]]:

@@ -1,4 +1,5 @@
-"""Turns kmsguard rules into `pulumi_policy` policies: the only module of the pack that knows the SDK."""
+"""Turns kmsguard rules into `pulumi_policy` policies. With `sdk_memo`, the only modules of the pack
+that know the SDK."""
 
 from __future__ import annotations
 

@@ -4,6 +4,8 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from pulumi.runtime import resource as sdk_resource
+from pulumi.runtime.proto import source_pb2
 
 from gate import capture, project, wire
 from gate.capture import Captured
@@ -81,3 +83,16 @@ def test_capture_leaves_the_callers_event_loop_in_place() -> None:
     finally:
         asyncio.set_event_loop(previous)
         mine.close()
+
+
+def test_the_sdk_skips_source_stack_traces_during_the_run_only() -> None:
+    original = sdk_resource._get_stack_trace
+    during: list[object] = []
+    loaded = project.load(PROGRAMS / "bad", "test")
+    capture.run_program(loaded, lambda _: during.append(sdk_resource._get_stack_trace))
+    with pytest.raises(capture.ProgramError):
+        capture.run_program(project.load(PROGRAMS / "raises", "test"), lambda _: None)
+
+    assert during
+    assert set(during) == {source_pb2.StackTrace}
+    assert sdk_resource._get_stack_trace is original

@@ -1,0 +1,104 @@
+"""`render` writes the XML text itself: it must be what ElementTree makes of `document`."""
+
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from pathlib import Path
+
+from gate import wire
+from gate.capture import Captured
+from gate.model import GateResult, PolicyMeta, Violation
+from gate.project import Project
+from gate.report import junit
+
+PREFIX = "urn:pulumi:dev::p::"
+STACK = PREFIX + "pulumi:pulumi:Stack::p-dev"
+KEY = PREFIX + "aws:kms/key:Key::k&<1>"
+ALIAS = PREFIX + "aws:kms/alias:Alias::a"
+COMPONENT = PREFIX + "acme:security:Vault::v"
+
+
+def resource(urn: str, custom: bool = True) -> Captured:
+    type_ = urn.removeprefix(PREFIX).split("::")[0]
+    empty = wire.from_python({})
+    return Captured(urn, type_, urn.rsplit("::", 1)[-1], custom, "", empty, empty)
+
+
+def policy(name: str, rule: str, stack: bool = False, enforcement: str = "mandatory") -> PolicyMeta:
+    return PolicyMeta(
+        name=name,
+        title=name,
+        description=f"{name} description",
+        severity="high",
+        enforcement=enforcement,
+        stack_policy=stack,
+        tags=("kms", rule),
+    )
+
+
+def violation(policy: PolicyMeta, urn: str, message: str) -> Violation:
+    return Violation(policy.name, policy.rule_id, "high", policy.enforcement, urn, message)
+
+
+def result(pack: str = "other", rotation_name: str = "rotation") -> GateResult:
+    rotation, tags = policy(rotation_name, "KG-R01"), policy("tags", "KG-R19", enforcement="advisory")
+    disabled = policy("disabled", "KG-R02", enforcement="disabled")
+    alias, unique = policy("alias", "KG-S01", stack=True), policy("unique", "KG-S02", stack=True)
+    project = Project("p", Path("/p"), Path("/p/__main__.py"), "dev", Path("/p/Pulumi.dev.yaml"))
+    return GateResult(
+        project=project,
+        pack_name=pack,
+        pack_version="1.0.0",
+        policies=[rotation, disabled, tags, alias, unique],
+        resources=[resource(STACK), resource(COMPONENT, custom=False), resource(KEY), resource(ALIAS)],
+        violations=[
+            violation(rotation, KEY, 'rotation description\nrotation is "off" & <unset>\r\tfix it'),
+            violation(tags, KEY, "no tags"),
+            violation(tags, KEY, "no description"),
+            violation(alias, KEY, "key has no alias"),
+            violation(alias, ALIAS, "alias description\nbad alias"),
+            violation(alias, KEY, "second key finding"),
+            violation(unique, "", "duplicated"),
+        ],
+        not_applicable={(ALIAS, rotation_name), (KEY, "tags"), ("", "alias"), ("", "unique"), ("", "x")},
+    )
+
+
+def element_tree_text(found: GateResult) -> str:
+    root = junit.document(found)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def test_render_is_the_indented_element_tree_of_the_document() -> None:
+    found = result()
+    text = junit.render(found)
+    assert text == element_tree_text(found)
+    root = ET.fromstring(text)
+    assert [s.get("name") for s in root] == [KEY, ALIAS, STACK]
+    assert (root.get("tests"), root.get("failures"), root.get("skipped")) == ("6", "4", "1")
+
+
+def test_a_stack_policy_fails_with_every_violation_it_reported_grouped_by_resource_first_seen() -> None:
+    root = ET.fromstring(junit.render(result()))
+    case = root.find(f"./testsuite[@name='{STACK}']/testcase[@name='KG-S01 alias']")
+    assert case is not None
+    assert [f.text for f in case.findall("failure")] == [
+        f"{KEY}\nkey has no alias",
+        f"{KEY}\nsecond key finding",
+        f"{ALIAS}\nbad alias",
+    ]
+
+
+def test_render_matches_element_tree_for_kmsguards_pack_and_without_any_suite() -> None:
+    # kmsguard's rotation rule names the key types it evaluates: the alias gets no rotation case.
+    found = result(pack="kmsguard", rotation_name="kms-key-requires-rotation")
+    text = junit.render(found)
+    assert text == element_tree_text(found)
+    alias_cases = ET.fromstring(text).findall(f"./testsuite[@name='{ALIAS}']/testcase")
+    assert [c.get("name") for c in alias_cases] == ["KG-R19 tags"]
+    found.policies = [replace(p, enforcement="disabled") for p in found.policies]
+    text = junit.render(found)
+    assert text == element_tree_text(found)
+    assert text.endswith(
+        '<testsuites name="kmsguard p/dev" tests="0" failures="0" skipped="0" errors="0" />\n'
+    )

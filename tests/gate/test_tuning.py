@@ -1,0 +1,33 @@
+"""The interpreter settings of a gate run, applied inside the block and restored after it."""
+
+import gc
+import sys
+
+import pytest
+
+from gate.tuning import SWITCH_INTERVAL_S, YOUNG_GC_THRESHOLD, batch_runtime
+
+
+def _fail_inside(seen: list[tuple[float, tuple[int, int, int]]]) -> None:
+    with batch_runtime():
+        seen.append((sys.getswitchinterval(), gc.get_threshold()))
+        raise RuntimeError("program failed")
+
+
+def test_settings_apply_inside_and_are_restored_after_an_error() -> None:
+    before = (sys.getswitchinterval(), gc.get_threshold())
+    seen: list[tuple[float, tuple[int, int, int]]] = []
+
+    with pytest.raises(RuntimeError, match="program failed"):
+        _fail_inside(seen)
+
+    assert seen == [(SWITCH_INTERVAL_S, (YOUNG_GC_THRESHOLD, *before[1][1:]))]
+    assert (sys.getswitchinterval(), gc.get_threshold()) == before
+
+
+def test_nested_blocks_restore_the_outer_settings() -> None:
+    with batch_runtime():
+        outer = (sys.getswitchinterval(), gc.get_threshold())
+        with batch_runtime():
+            pass
+        assert (sys.getswitchinterval(), gc.get_threshold()) == outer

@@ -1,0 +1,161 @@
+"""The servicer's per-policy conversions, memoised per request (kmsguard_policies/sdk_memo.py)."""
+
+from __future__ import annotations
+
+import inspect
+import threading
+import types
+from typing import Any
+
+import pulumi_policy.policy
+from google.protobuf import json_format, struct_pb2  # type: ignore[import-untyped]
+
+from kmsguard_policies import sdk_memo
+
+POLICIES = 22
+
+
+class Counting:
+    """Stand-ins for MessageToDict / deserialize_properties that count their calls."""
+
+    def __init__(self) -> None:
+        self.to_dict_calls = 0
+        self.deserialize_calls: list[bool] = []
+
+    def to_dict(self, message: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        self.to_dict_calls += 1
+        result: dict[str, Any] = json_format.MessageToDict(message, *args, **kwargs)
+        return result
+
+    def deserialize(self, props: dict[str, Any], proxy_secrets: bool = False) -> dict[str, Any]:
+        self.deserialize_calls.append(proxy_secrets)
+        return dict(props)
+
+
+def _message(**fields: Any) -> struct_pb2.Struct:
+    message = struct_pb2.Struct()
+    message.update(fields)
+    return message
+
+
+def _analyze(to_dict: Any, deserialize: Any, props: Any, provider: Any) -> list[dict[str, Any]]:
+    """The servicer's Analyze loop: both messages converted once per policy."""
+    return [
+        value
+        for _ in range(POLICIES)
+        for value in (deserialize(to_dict(props)), deserialize(to_dict(provider)))
+    ]
+
+
+def test_analyze_converts_each_message_once_per_request() -> None:
+    counting = Counting()
+    to_dict, deserialize = sdk_memo.memoising(counting.to_dict, counting.deserialize)
+    props, provider = _message(description="orders"), _message(region="eu-west-1")
+
+    values = _analyze(to_dict, deserialize, props, provider)
+
+    assert counting.to_dict_calls == 2
+    assert counting.deserialize_calls == [False, False]
+    assert values[0] == {"description": "orders"}
+    assert values[1] == {"region": "eu-west-1"}
+    assert all(v is values[0] for v in values[::2])
+
+
+def test_next_request_starts_a_fresh_cache() -> None:
+    counting = Counting()
+    to_dict, deserialize = sdk_memo.memoising(counting.to_dict, counting.deserialize)
+    first = (_message(n=1), _message(r="a"))
+    second = (_message(n=2), _message(r="b"))
+
+    _analyze(to_dict, deserialize, *first)
+    assert _analyze(to_dict, deserialize, *second)[0] == {"n": 2.0}
+    assert counting.to_dict_calls == 4
+    # The first request's entries were dropped when the second began: converting again.
+    to_dict(first[0])
+    assert counting.to_dict_calls == 5
+
+
+def test_analyze_stack_converts_each_resource_once_across_stack_policies() -> None:
+    counting = Counting()
+    to_dict, deserialize = sdk_memo.memoising(counting.to_dict, counting.deserialize)
+    resources = [_message(i=i) for i in range(50)]
+
+    passes = [[deserialize(to_dict(r)) for r in resources] for _ in range(3)]
+
+    assert counting.to_dict_calls == 50
+    assert len(counting.deserialize_calls) == 50
+    assert passes[0] == passes[2]
+    assert passes[2][49] == {"i": 49.0}
+
+
+def test_secret_preserving_and_option_calls_are_never_cached() -> None:
+    counting = Counting()
+    to_dict, deserialize = sdk_memo.memoising(counting.to_dict, counting.deserialize)
+    props = _message(a="b")
+
+    as_dict = to_dict(props)
+    deserialize(as_dict, True)
+    deserialize(as_dict, True)
+    to_dict(props, preserving_proto_field_name=True)
+
+    assert counting.deserialize_calls == [True, True]
+    assert counting.to_dict_calls == 2
+
+
+def test_a_dict_not_from_the_cache_is_deserialised_directly() -> None:
+    counting = Counting()
+    _, deserialize = sdk_memo.memoising(counting.to_dict, counting.deserialize)
+
+    assert deserialize({"a": 1}) == {"a": 1}
+    assert deserialize({"a": 1}) == {"a": 1}
+    assert counting.deserialize_calls == [False, False]
+
+
+def test_each_thread_has_its_own_cache() -> None:
+    counting = Counting()
+    to_dict, _ = sdk_memo.memoising(counting.to_dict, counting.deserialize)
+    props = _message(a="b")
+    to_dict(props)
+
+    other = threading.Thread(target=to_dict, args=(props,))
+    other.start()
+    other.join()
+
+    assert counting.to_dict_calls == 2
+
+
+def _fake_servicer_module() -> types.ModuleType:
+    module = types.ModuleType("fake_servicer")
+    module.json_format = json_format  # type: ignore[attr-defined]
+    module.deserialize_properties = Counting().deserialize  # type: ignore[attr-defined]
+    return module
+
+
+def test_install_shadows_the_servicer_module_only() -> None:
+    module = _fake_servicer_module()
+    original_deserialize = module.deserialize_properties  # type: ignore[attr-defined]
+
+    assert sdk_memo.install(module) is True
+    assert sdk_memo.install(module) is True
+
+    assert module.json_format is not json_format  # type: ignore[attr-defined]
+    assert module.json_format.MessageToDict is not json_format.MessageToDict  # type: ignore[attr-defined]
+    assert module.json_format.ParseDict is json_format.ParseDict  # type: ignore[attr-defined]
+    assert module.deserialize_properties is not original_deserialize  # type: ignore[attr-defined]
+    assert json_format.MessageToDict.__module__ == "google.protobuf.json_format"
+
+
+def test_install_leaves_an_unfamiliar_sdk_alone() -> None:
+    module = types.ModuleType("future_servicer")
+
+    assert sdk_memo.install(module) is False
+    assert not hasattr(module, "json_format")
+
+
+def test_the_installed_sdk_still_converts_per_policy_by_module_attribute() -> None:
+    """If this fails, the SDK changed how Analyze converts properties: the memo no longer applies
+    (the pack stays correct, only slower). Re-measure and revisit sdk_memo.py."""
+    analyze = inspect.getsource(pulumi_policy.policy._PolicyAnalyzerServicer.Analyze)
+    stack = inspect.getsource(pulumi_policy.policy._PolicyAnalyzerServicer.AnalyzeStack)
+    for source in (analyze, stack):
+        assert "deserialize_properties(json_format.MessageToDict(" in source
