@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from gate.tuning import SWITCH_INTERVAL_S, YOUNG_GC_THRESHOLD, batch_runtime
+from gate.tuning import SWITCH_INTERVAL_S, YOUNG_GC_THRESHOLD, batch_runtime, freeze_program_heap
 
 
 def _fail_inside(seen: list[tuple[float, tuple[int, int, int]]]) -> None:
@@ -31,3 +31,17 @@ def test_nested_blocks_restore_the_outer_settings() -> None:
         with batch_runtime():
             pass
         assert (sys.getswitchinterval(), gc.get_threshold()) == outer
+
+
+def test_the_heap_stays_frozen_until_the_outermost_block_ends() -> None:
+    kept = [object() for _ in range(10)]  # noqa: F841 - something to freeze
+    freeze_program_heap()
+    assert gc.get_freeze_count() == 0
+
+    with batch_runtime():
+        with batch_runtime():
+            freeze_program_heap()
+            assert gc.get_freeze_count() > 0
+        assert gc.get_freeze_count() > 0  # the inner block left it frozen
+
+    assert gc.get_freeze_count() == 0
