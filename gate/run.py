@@ -14,10 +14,11 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
+
+import grpc
 
 from gate import pack as packs
 from gate.capture import Captured, run_program
@@ -35,6 +36,9 @@ WINDOW: Final = 32
 #: when its core is free. Analyze is per resource and stateless, so the verdicts are the same;
 #: AnalyzeStack goes to the first instance, the others stop once the Analyze calls are done.
 SHARDS: Final = max(1, min(4, os.cpu_count() or 1))
+#: Another instance starts only when this many registered resources wait for Analyze (about half a
+#: second of one instance's work), so a small program never pays for a second start.
+BACKLOG_FOR_ANOTHER_SHARD: Final = 500
 
 Progress = Callable[[int, int], None]
 
@@ -63,6 +67,8 @@ class _Worker:
     analyzed: int = 0
     started_s: float = 0.0
     drained_at: float = 0.0
+    settings: dict[str, Any] = field(default_factory=dict)
+    growing: threading.Thread | None = None
 
     @property
     def client(self) -> packs.PackClient | None:
@@ -73,6 +79,8 @@ class _Worker:
         try:
             self._start()
             self._analyze_all()
+            if self.growing is not None:
+                self.growing.join()
             self._stop(self.processes[1:], self.clients[1:])
         except BaseException as exc:  # handed to the main thread, which raises it
             self.error = exc
@@ -82,19 +90,20 @@ class _Worker:
 
     def _start(self) -> None:
         begin = time.perf_counter()
-        self.processes = [packs.PackProcess(self.pack_dir, self.project) for _ in range(SHARDS)]
-        with ThreadPoolExecutor(SHARDS) as starting:
-            list(starting.map(packs.PackProcess.start, self.processes))
-        self.clients = [packs.PackClient(process.port) for process in self.processes]
-        for client in self.clients:
-            client.configure_stack(self.project)
-        info = self.clients[0].analyzer_info()
-        packs.plugin_version(self.clients[0])
+        process = packs.PackProcess(self.pack_dir, self.project)
+        self.processes.append(process)
+        process.start()
+        client = packs.PackClient(process.port)
+        self.clients.append(client)
+        client.configure_stack(self.project)
+        info = client.analyzer_info()
+        packs.plugin_version(client)
         self.pack_name, self.pack_version = info.name, info.version
         defaults = packs.policies_of(info)
-        settings = reconcile(defaults, packs.initial_config(info), self.user_config, self.config_source)
-        for client in self.clients:
-            client.configure(settings)
+        settings = self.settings = reconcile(
+            defaults, packs.initial_config(info), self.user_config, self.config_source
+        )
+        client.configure(settings)
         self.policies = [
             PolicyMeta(**{**p.__dict__, "enforcement": settings[p.name].enforcement}) for p in defaults
         ]
@@ -105,6 +114,7 @@ class _Worker:
         assert self.providers is not None
         in_flight: deque[tuple[Captured, Any]] = deque()
         while (resource := self.inbox.get()) is not None:
+            self._grow_if_behind()
             self.providers.remember(resource)
             client = self.clients[self.registered_seen % len(self.clients)]
             self.registered_seen += 1
@@ -113,6 +123,29 @@ class _Worker:
                 self._collect(*in_flight.popleft())
         while in_flight:
             self._collect(*in_flight.popleft())
+
+    def _grow_if_behind(self) -> None:
+        if self.growing is not None or len(self.processes) >= SHARDS:
+            return
+        if self.inbox.qsize() > BACKLOG_FOR_ANOTHER_SHARD:
+            self.growing = threading.Thread(target=self._add_shard, name="kmsguard-shard", daemon=True)
+            self.growing.start()
+
+    def _add_shard(self) -> None:
+        """Start and configure one more instance; it takes calls once it is ready."""
+        process = packs.PackProcess(self.pack_dir, self.project)
+        self.processes.append(process)  # stopped with the others, whatever happens next
+        try:
+            process.start()
+            client = packs.PackClient(process.port)
+            client.configure_stack(self.project)
+            client.configure(self.settings)
+        except (GateError, grpc.RpcError):
+            # The first instance of this same pack is serving: carry on with what runs.
+            process.stop()
+            return
+        self.clients.append(client)
+        self.growing = None
 
     def _collect(self, resource: Captured, future: Any) -> None:
         response = future.result()
@@ -169,6 +202,7 @@ def run(
             timings["analyze_tail"] = max(0.0, worker.drained_at - program_end)
             # The share of resources analysed while the program still ran (1.0: the pack kept up).
             timings["overlap"] = analyzed_during_program / max(1, worker.registered)
+            timings["pack_instances"] = float(len(worker.clients))
             assert worker.client is not None
             assert worker.providers is not None
             stack_begin = time.perf_counter()

@@ -7,8 +7,10 @@ import sys
 
 import pytest
 
+import gate.run
 from gate import project
 from gate.errors import GateError
+from gate.model import GateResult
 from gate.run import run
 from gate.tuning import SWITCH_INTERVAL_S, YOUNG_GC_THRESHOLD
 from tests.gate.helpers import PACK, PROGRAMS
@@ -29,7 +31,14 @@ def test_run_reports_every_phase_and_restores_the_interpreter_settings() -> None
 
     assert during[0] == (SWITCH_INTERVAL_S, (YOUNG_GC_THRESHOLD, *before[1][1:]))
     assert (sys.getswitchinterval(), gc.get_threshold()) == before
-    assert set(result.timings) == {"program", "pack_start", "analyze_tail", "analyze_stack", "overlap"}
+    assert set(result.timings) == {
+        "program",
+        "pack_start",
+        "analyze_tail",
+        "analyze_stack",
+        "overlap",
+        "pack_instances",
+    }
     assert 0.0 <= result.timings["overlap"] <= 1.0
     assert {v.rule_id for v in result.violations if v.mandatory}
 
@@ -41,3 +50,28 @@ def test_a_failing_program_still_restores_the_interpreter_settings() -> None:
         run(project.load(PROGRAMS / "raises", "test"), PACK, {})
 
     assert (sys.getswitchinterval(), gc.get_threshold()) == before
+
+
+def _verdicts(result: GateResult) -> list[tuple[str, str, str]]:
+    return sorted((v.urn, v.policy, v.message) for v in result.violations)
+
+
+def test_a_second_pack_instance_gives_the_same_verdicts(monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = project.load(PROGRAMS / "bad", "test")
+    monkeypatch.setattr(gate.run, "SHARDS", 1)
+    alone = run(bad, PACK, {})
+    monkeypatch.setattr(gate.run, "SHARDS", 2)
+
+    def grow_before_the_first_call(worker: gate.run._Worker) -> None:
+        # Inline, so the second instance is serving before the first call: calls alternate.
+        if len(worker.processes) < 2:
+            worker._add_shard()
+
+    monkeypatch.setattr(gate.run._Worker, "_grow_if_behind", grow_before_the_first_call)
+
+    shared = run(bad, PACK, {})
+
+    assert alone.timings["pack_instances"] == 1
+    assert shared.timings["pack_instances"] == 2
+    assert _verdicts(shared) == _verdicts(alone)
+    assert shared.not_applicable == alone.not_applicable
