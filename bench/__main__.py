@@ -6,7 +6,8 @@ the Analyze time left after the program ended; the floor is the SDK alone on the
 `tuned floor` is the floor under the gate's interpreter settings (`gate/tuning.py`: mostly
 a larger young-generation GC threshold), to show how much of the gate's margin those buy.
 `overlap` is the share of resources the pack had analysed when the program ended, `pack cpu` the
-pack process's CPU time (it has a core of its own, so it is hidden as long as it keeps up).
+pack processes' CPU time (they run beside the program, so it is hidden as long as they keep up),
+`pack instances` how many served Analyze calls (see `gate.run.SHARDS`).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ def main() -> None:
         "ratio to tuned",
         "overlap",
         "pack cpu s",
+        "pack instances",
     ]
     print(" | ".join(header))
     print(" | ".join("---" for _ in header))
@@ -74,6 +76,7 @@ def main() -> None:
                 f"{gate['total'] / tuned_floor:.2f}",
                 f"{gate.get('overlap', 0.0):.0%}",
                 f"{gate.get('pack_cpu', 0.0):.2f}",
+                f"{gate.get('pack_instances', 1.0):.0f}",
             ]
             print(" | ".join(row), flush=True)
 

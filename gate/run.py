@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-import grpc
-
 from gate import pack as packs
 from gate.capture import Captured, run_program
 from gate.errors import GateError
@@ -69,6 +67,7 @@ class _Worker:
     drained_at: float = 0.0
     settings: dict[str, Any] = field(default_factory=dict)
     growing: threading.Thread | None = None
+    shard_error: BaseException | None = None
 
     @property
     def client(self) -> packs.PackClient | None:
@@ -81,6 +80,8 @@ class _Worker:
             self._analyze_all()
             if self.growing is not None:
                 self.growing.join()
+            if self.shard_error is not None:
+                raise self.shard_error
             self._stop(self.processes[1:], self.clients[1:])
         except BaseException as exc:  # handed to the main thread, which raises it
             self.error = exc
@@ -132,7 +133,9 @@ class _Worker:
             self.growing.start()
 
     def _add_shard(self) -> None:
-        """Start and configure one more instance; it takes calls once it is ready."""
+        """Start and configure one more instance; it takes calls once it is ready. A failure is
+        raised by `main` once the Analyze calls are done: the same pack already serves, so it
+        points at the machine (memory, processes), which the user should hear about."""
         process = packs.PackProcess(self.pack_dir, self.project)
         self.processes.append(process)  # stopped with the others, whatever happens next
         try:
@@ -140,9 +143,8 @@ class _Worker:
             client = packs.PackClient(process.port)
             client.configure_stack(self.project)
             client.configure(self.settings)
-        except (GateError, grpc.RpcError):
-            # The first instance of this same pack is serving: carry on with what runs.
-            process.stop()
+        except BaseException as exc:  # handed to `main`
+            self.shard_error = exc
             return
         self.clients.append(client)
         self.growing = None
@@ -175,7 +177,8 @@ def run(
     config_source: str = "policy config",
     progress: Progress | None = None,
 ) -> GateResult:
-    worker = _Worker(project, pack_dir, user_config, config_source, progress)
+    # Resolved now: the program runs in its project directory, and instances start during it.
+    worker = _Worker(project, pack_dir.resolve(), user_config, config_source, progress)
 
     def sink(resource: Captured) -> None:
         worker.registered += 1

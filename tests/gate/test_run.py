@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -68,8 +69,10 @@ def test_a_second_pack_instance_gives_the_same_verdicts(monkeypatch: pytest.Monk
             worker._add_shard()
 
     monkeypatch.setattr(gate.run._Worker, "_grow_if_behind", grow_before_the_first_call)
+    # Relative, as users pass it: the instance starts while the program runs in its own directory.
+    monkeypatch.chdir(PACK.parent)
 
-    shared = run(bad, PACK, {})
+    shared = run(bad, Path(PACK.name), {})
 
     assert alone.timings["pack_instances"] == 1
     assert shared.timings["pack_instances"] == 2
