@@ -44,6 +44,29 @@ CIS_AWS: Final = "CIS AWS Foundations Benchmark"
 AWS_FSBP: Final = "AWS Foundational Security Best Practices"
 PCI_DSS: Final = "PCI DSS"
 
+#: PCI DSS 3.2.1 requirements several rules map to, each written once.
+PCI_KEY_CUSTODIANS: Final = Framework(
+    PCI_DSS,
+    "3.2.1",
+    "3.5.2",
+    "Restrict access to cryptographic keys to the fewest number of custodians necessary",
+)
+PCI_LEAST_PRIVILEGE: Final = Framework(
+    PCI_DSS, "3.2.1", "7.1.2", "Restrict access to privileged user IDs to least privileges"
+)
+PCI_KEY_ARCHITECTURE: Final = Framework(
+    PCI_DSS,
+    "3.2.1",
+    "3.5.1",
+    "Maintain a documented description of the cryptographic architecture, including the usage of each key",
+)
+PCI_CRYPTOPERIOD: Final = Framework(
+    PCI_DSS, "3.2.1", "3.6.4", "Cryptographic key changes at the end of the cryptoperiod"
+)
+PCI_KEY_MANAGEMENT: Final = Framework(
+    PCI_DSS, "3.2.1", "3.6", "Document and implement all key-management processes and procedures"
+)
+
 
 @dataclass(frozen=True)
 class RuleMeta:

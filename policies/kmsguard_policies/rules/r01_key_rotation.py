@@ -9,7 +9,7 @@ from kmsguard_policies.catalogue import AUTO_ROTATABLE_SPECS, KEY_TYPE, KeySpec
 from kmsguard_policies.rule import (
     AWS_FSBP,
     CIS_AWS,
-    PCI_DSS,
+    PCI_CRYPTOPERIOD,
     Context,
     Framework,
     Resource,
@@ -51,7 +51,7 @@ META = RuleMeta(
     frameworks=(
         Framework(CIS_AWS, "3.0.0", "3.6", "Ensure rotation for customer-created symmetric CMKs is enabled"),
         Framework(AWS_FSBP, "1.0.0", "KMS.4", "AWS KMS key rotation should be enabled"),
-        Framework(PCI_DSS, "3.2.1", "3.6.4", "Cryptographic key changes at the end of the cryptoperiod"),
+        PCI_CRYPTOPERIOD,
     ),
     remediable=True,
 )

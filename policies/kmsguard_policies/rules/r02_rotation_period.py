@@ -9,9 +9,8 @@ from kmsguard_policies.catalogue import (
     ROTATION_PERIOD_MIN_DAYS,
 )
 from kmsguard_policies.rule import (
-    PCI_DSS,
+    PCI_CRYPTOPERIOD,
     Context,
-    Framework,
     Resource,
     ResourceRule,
     Result,
@@ -50,9 +49,7 @@ META = RuleMeta(
         "maximum); an unknown `enableKeyRotation`, key spec or key store is treated as rotating, so "
         "the period is still checked."
     ),
-    frameworks=(
-        Framework(PCI_DSS, "3.2.1", "3.6.4", "Cryptographic key changes at the end of the cryptoperiod"),
-    ),
+    frameworks=(PCI_CRYPTOPERIOD,),
     config_schema={
         "maximumRotationPeriodDays": {
             "type": "integer",

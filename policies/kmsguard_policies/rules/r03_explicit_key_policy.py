@@ -5,9 +5,8 @@ from __future__ import annotations
 from kmsguard_policies.catalogue import ALL_KEY_TYPES
 from kmsguard_policies.documents import UNPARSEABLE, carried_policies
 from kmsguard_policies.rule import (
-    PCI_DSS,
+    PCI_KEY_CUSTODIANS,
     Context,
-    Framework,
     Resource,
     ResourceRule,
     Result,
@@ -47,11 +46,7 @@ META = RuleMeta(
         "checked by the other rules once known); a policy that does not parse is not applicable here "
         "(KG-R20 reports it)."
     ),
-    frameworks=(
-        Framework(
-            PCI_DSS, "3.2.1", "3.5.2", "Restrict access to cryptographic keys to the fewest custodians"
-        ),
-    ),
+    frameworks=(PCI_KEY_CUSTODIANS,),
     config_schema={
         "allowSeparateKeyPolicy": {
             "type": "boolean",

@@ -11,7 +11,7 @@ from kmsguard_policies.documents import judge_documents
 from kmsguard_policies.policydoc import Condition, PolicyDocument, Statement
 from kmsguard_policies.rule import (
     AWS_FSBP,
-    PCI_DSS,
+    PCI_KEY_CUSTODIANS,
     Context,
     Framework,
     Resource,
@@ -52,9 +52,7 @@ META = RuleMeta(
     ),
     frameworks=(
         Framework(AWS_FSBP, "1.0.0", "KMS.5", "KMS keys should not be publicly accessible"),
-        Framework(
-            PCI_DSS, "3.2.1", "3.5.2", "Restrict access to cryptographic keys to the fewest custodians"
-        ),
+        PCI_KEY_CUSTODIANS,
     ),
 )
 

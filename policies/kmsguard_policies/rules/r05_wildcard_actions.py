@@ -9,9 +9,9 @@ from kmsguard_policies.documents import judge_documents
 from kmsguard_policies.policydoc import PolicyDocument, Statement, expand_kms_actions, is_wildcard_action
 from kmsguard_policies.rule import (
     ACCOUNT_ID_CONFIG,
-    PCI_DSS,
+    PCI_KEY_CUSTODIANS,
+    PCI_LEAST_PRIVILEGE,
     Context,
-    Framework,
     Resource,
     ResourceRule,
     Result,
@@ -53,10 +53,8 @@ META = RuleMeta(
         "known, no principal is recognised as its root."
     ),
     frameworks=(
-        Framework(
-            PCI_DSS, "3.2.1", "3.5.2", "Restrict access to cryptographic keys to the fewest custodians"
-        ),
-        Framework(PCI_DSS, "3.2.1", "7.1.2", "Restrict access to privileged user IDs to least privileges"),
+        PCI_KEY_CUSTODIANS,
+        PCI_LEAST_PRIVILEGE,
     ),
     config_schema={
         "allowRootFullAccess": {

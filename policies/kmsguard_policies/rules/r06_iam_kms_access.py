@@ -10,7 +10,7 @@ from kmsguard_policies.documents import judge_documents
 from kmsguard_policies.policydoc import PolicyDocument, Statement
 from kmsguard_policies.rule import (
     AWS_FSBP,
-    PCI_DSS,
+    PCI_LEAST_PRIVILEGE,
     Context,
     Framework,
     Resource,
@@ -55,7 +55,7 @@ META = RuleMeta(
     frameworks=(
         Framework(AWS_FSBP, "1.0.0", "KMS.1", "IAM customer managed policies should not allow decryption on all KMS keys"),
         Framework(AWS_FSBP, "1.0.0", "KMS.2", "IAM principals should not have inline policies allowing decryption on all KMS keys"),
-        Framework(PCI_DSS, "3.2.1", "7.1.2", "Restrict access to privileged user IDs to least privileges"),
+        PCI_LEAST_PRIVILEGE,
     ),
 )  # fmt: skip
 

@@ -6,9 +6,8 @@ from kmsguard_policies.catalogue import ALL_POLICY_CARRIER_TYPES
 from kmsguard_policies.documents import judge_documents
 from kmsguard_policies.policydoc import PolicyDocument, Statement
 from kmsguard_policies.rule import (
-    PCI_DSS,
+    PCI_LEAST_PRIVILEGE,
     Context,
-    Framework,
     Resource,
     ResourceRule,
     Result,
@@ -42,9 +41,7 @@ META = RuleMeta(
         "A policy unknown during preview is not applicable and is checked once known; a policy that "
         "does not parse is not applicable here (KG-R20 reports it)."
     ),
-    frameworks=(
-        Framework(PCI_DSS, "3.2.1", "7.1.2", "Restrict access to privileged user IDs to least privileges"),
-    ),
+    frameworks=(PCI_LEAST_PRIVILEGE,),
 )
 
 

@@ -15,9 +15,8 @@ from kmsguard_policies.catalogue import (
     parse_conventional_alias,
 )
 from kmsguard_policies.rule import (
-    PCI_DSS,
+    PCI_KEY_ARCHITECTURE,
     Context,
-    Framework,
     Resource,
     ResourceRule,
     Result,
@@ -67,11 +66,7 @@ META = RuleMeta(
         "An unknown `name` is a violation: the convention cannot be shown to hold. Build alias names from "
         "literal configuration, not from other resources' outputs."
     ),
-    frameworks=(
-        Framework(
-            PCI_DSS, "3.2.1", "3.5.1", "Documented cryptographic architecture: keys and the usage of each"
-        ),
-    ),
+    frameworks=(PCI_KEY_ARCHITECTURE,),
     config_schema={
         "environments": ENVIRONMENTS_SCHEMA,
         "allowedAliasPatterns": {

@@ -8,9 +8,8 @@ from typing import Final
 from kmsguard_policies.catalogue import ALL_POLICY_CARRIER_TYPES
 from kmsguard_policies.documents import carried_policies, parsed_documents
 from kmsguard_policies.rule import (
-    PCI_DSS,
+    PCI_LEAST_PRIVILEGE,
     Context,
-    Framework,
     Resource,
     ResourceRule,
     Result,
@@ -49,9 +48,7 @@ META = RuleMeta(
         "update sends the resolved document. A policy that does not parse is not applicable here and is "
         "reported by KG-R20."
     ),
-    frameworks=(
-        Framework(PCI_DSS, "3.2.1", "7.1.2", "Restrict access to privileged user IDs to least privileges"),
-    ),
+    frameworks=(PCI_LEAST_PRIVILEGE,),
 )
 
 

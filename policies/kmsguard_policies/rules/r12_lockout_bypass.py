@@ -7,9 +7,8 @@ from typing import Any, Final
 
 from kmsguard_policies.catalogue import KEY_POLICY_CARRIER_TYPES
 from kmsguard_policies.rule import (
-    PCI_DSS,
+    PCI_KEY_MANAGEMENT,
     Context,
-    Framework,
     Resource,
     ResourceRule,
     Result,
@@ -43,11 +42,7 @@ META = RuleMeta(
     severity=Severity.CRITICAL,
     resource_types=KEY_POLICY_CARRIER_TYPES,
     unknowns=f"An unknown `{FLAG}` is a violation: it cannot be shown to be false.",
-    frameworks=(
-        Framework(
-            PCI_DSS, "3.2.1", "3.6", "Document and implement all key-management processes and procedures"
-        ),
-    ),
+    frameworks=(PCI_KEY_MANAGEMENT,),
     remediable=True,
 )
 

@@ -8,9 +8,8 @@ from kmsguard_policies.catalogue import KEY_POLICY_CARRIER_TYPES
 from kmsguard_policies.documents import PolicyKind, carried_policies, parsed_documents
 from kmsguard_policies.policydoc import PolicyDocument
 from kmsguard_policies.rule import (
-    PCI_DSS,
+    PCI_KEY_MANAGEMENT,
     Context,
-    Framework,
     Resource,
     ResourceRule,
     Result,
@@ -51,11 +50,7 @@ META = RuleMeta(
         "policy is not applicable (AWS's default policy gives the account root kms:*; KG-R03 asks for an "
         "explicit one). A policy that does not parse is not applicable here (see KG-R20)."
     ),
-    frameworks=(
-        Framework(
-            PCI_DSS, "3.2.1", "3.6", "Document and implement all key-management processes and procedures"
-        ),
-    ),
+    frameworks=(PCI_KEY_MANAGEMENT,),
 )
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from kmsguard_policies.catalogue import MULTI_REGION_REASON_TAG, PRIMARY_KEY_TYPES
 from kmsguard_policies.rule import (
-    PCI_DSS,
+    PCI_KEY_ARCHITECTURE,
     Context,
-    Framework,
     Resource,
     ResourceRule,
     Result,
@@ -43,11 +42,7 @@ META = RuleMeta(
         "An unknown `multiRegion` is treated as multi-region (the tag is required). Unknown `tags`, or an "
         f"unknown `{MULTI_REGION_REASON_TAG}` value, is a violation: the reason cannot be shown."
     ),
-    frameworks=(
-        Framework(
-            PCI_DSS, "3.2.1", "3.5.1", "Documented cryptographic architecture: keys and the usage of each"
-        ),
-    ),
+    frameworks=(PCI_KEY_ARCHITECTURE,),
 )
 
 

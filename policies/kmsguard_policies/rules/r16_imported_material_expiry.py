@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from kmsguard_policies.catalogue import EXTERNAL_KEY_TYPE, REPLICA_EXTERNAL_KEY_TYPE
 from kmsguard_policies.rule import (
-    PCI_DSS,
+    PCI_CRYPTOPERIOD,
     Context,
-    Framework,
     Resource,
     ResourceRule,
     Result,
@@ -39,9 +38,7 @@ META = RuleMeta(
     severity=Severity.MEDIUM,
     resource_types=(EXTERNAL_KEY_TYPE, REPLICA_EXTERNAL_KEY_TYPE),
     unknowns="An unknown `validTo` is compliant: an expiry is set, only its value is computed.",
-    frameworks=(
-        Framework(PCI_DSS, "3.2.1", "3.6.4", "Cryptographic key changes at the end of the cryptoperiod"),
-    ),
+    frameworks=(PCI_CRYPTOPERIOD,),
     config_schema={
         "allowNonExpiringMaterial": {
             "type": "boolean",

@@ -11,9 +11,8 @@ from kmsguard_policies.documents import carried_policies
 from kmsguard_policies.policydoc import Statement
 from kmsguard_policies.rule import (
     ACCOUNT_ID_CONFIG,
-    PCI_DSS,
+    PCI_KEY_CUSTODIANS,
     Context,
-    Framework,
     Resource,
     ResourceRule,
     Result,
@@ -57,14 +56,7 @@ META = RuleMeta(
         "`aws:allowedAccountIds` set) fails closed: every account principal not in "
         "`allowedExternalAccounts` is a violation, with a message asking to configure the account."
     ),
-    frameworks=(
-        Framework(
-            PCI_DSS,
-            "3.2.1",
-            "3.5.2",
-            "Restrict access to cryptographic keys to the fewest number of custodians necessary",
-        ),
-    ),
+    frameworks=(PCI_KEY_CUSTODIANS,),
     config_schema={
         "allowedExternalAccounts": {
             "type": "array",

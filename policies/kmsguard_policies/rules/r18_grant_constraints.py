@@ -12,9 +12,8 @@ from kmsguard_policies.catalogue import (
     SERVICE_PRINCIPAL_RE,
 )
 from kmsguard_policies.rule import (
-    PCI_DSS,
+    PCI_KEY_CUSTODIANS,
     Context,
-    Framework,
     Resource,
     ResourceRule,
     Result,
@@ -56,14 +55,7 @@ META = RuleMeta(
         "context constraint); unknown `constraints` are a violation for such grantees. Unknown values "
         "inside a constraint's context map still count as a constraint."
     ),
-    frameworks=(
-        Framework(
-            PCI_DSS,
-            "3.2.1",
-            "3.5.2",
-            "Restrict access to cryptographic keys to the fewest number of custodians necessary",
-        ),
-    ),
+    frameworks=(PCI_KEY_CUSTODIANS,),
 )
 
 

@@ -8,9 +8,8 @@ from typing import Any, Final
 
 from kmsguard_policies.catalogue import ALL_KEY_TYPES, REQUIRED_TAGS, RESERVED_TAG_PREFIX
 from kmsguard_policies.rule import (
-    PCI_DSS,
+    PCI_KEY_ARCHITECTURE,
     Context,
-    Framework,
     Resource,
     ResourceRule,
     Result,
@@ -75,14 +74,7 @@ META = RuleMeta(
         "A value computed during preview was written by the program, not forgotten: an unknown "
         "description, an unknown tag value or an unknown `tags` map passes the check it affects."
     ),
-    frameworks=(
-        Framework(
-            PCI_DSS,
-            "3.2.1",
-            "3.5.1",
-            "Maintain a documented description of the cryptographic architecture, including the usage of each key",
-        ),
-    ),
+    frameworks=(PCI_KEY_ARCHITECTURE,),
     config_schema={
         "requiredTags": {
             "type": "array",

@@ -6,9 +6,8 @@ from kmsguard_policies.catalogue import ALL_POLICY_CARRIER_TYPES, POLICY_VERSION
 from kmsguard_policies.documents import CarriedPolicy, carried_policies
 from kmsguard_policies.policydoc import PolicyDocument, expand_kms_actions, is_wildcard_action
 from kmsguard_policies.rule import (
-    PCI_DSS,
+    PCI_KEY_CUSTODIANS,
     Context,
-    Framework,
     Resource,
     ResourceRule,
     Result,
@@ -50,14 +49,7 @@ META = RuleMeta(
         "(not applicable when it is the only one) and checked with known values when `pulumi up` runs. "
         "A document that is known but does not parse is always a violation."
     ),
-    frameworks=(
-        Framework(
-            PCI_DSS,
-            "3.2.1",
-            "3.5.2",
-            "Restrict access to cryptographic keys to the fewest number of custodians necessary",
-        ),
-    ),
+    frameworks=(PCI_KEY_CUSTODIANS,),
 )
 
 

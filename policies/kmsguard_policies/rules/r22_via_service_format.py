@@ -14,9 +14,8 @@ from kmsguard_policies.catalogue import (
 from kmsguard_policies.documents import parsed_documents
 from kmsguard_policies.policydoc import Condition
 from kmsguard_policies.rule import (
-    PCI_DSS,
+    PCI_KEY_CUSTODIANS,
     Context,
-    Framework,
     Resource,
     ResourceRule,
     Result,
@@ -63,14 +62,7 @@ META = RuleMeta(
         "and checked with known values when `pulumi up` runs; a document that does not parse is left "
         "to KG-R20."
     ),
-    frameworks=(
-        Framework(
-            PCI_DSS,
-            "3.2.1",
-            "3.5.2",
-            "Restrict access to cryptographic keys to the fewest number of custodians necessary",
-        ),
-    ),
+    frameworks=(PCI_KEY_CUSTODIANS,),
 )
 
 

@@ -6,10 +6,9 @@ from collections.abc import Sequence
 
 from kmsguard_policies.catalogue import KEY_GENERATION_TAG, PRIMARY_KEY_TYPES, parse_conventional_alias
 from kmsguard_policies.rule import (
-    PCI_DSS,
+    PCI_KEY_ARCHITECTURE,
     Context,
     Finding,
-    Framework,
     Resource,
     Result,
     RuleMeta,
@@ -45,11 +44,7 @@ META = RuleMeta(
         "Unknown key ids or alias targets fall back to the dependency graph or the shared parent "
         "component. An alias whose name is unknown does not count as conventional, so its key is blamed."
     ),
-    frameworks=(
-        Framework(
-            PCI_DSS, "3.2.1", "3.5.1", "Documented cryptographic architecture: keys and the usage of each"
-        ),
-    ),
+    frameworks=(PCI_KEY_ARCHITECTURE,),
     config_schema={"environments": ENVIRONMENTS_SCHEMA},
 )
 

@@ -7,10 +7,9 @@ from collections.abc import Sequence
 
 from kmsguard_policies.catalogue import ALIAS_TYPE
 from kmsguard_policies.rule import (
-    PCI_DSS,
+    PCI_KEY_MANAGEMENT,
     Context,
     Finding,
-    Framework,
     Resource,
     Result,
     RuleMeta,
@@ -42,11 +41,7 @@ META = RuleMeta(
         "Aliases whose name or region is unknown are left out: they cannot be compared. Names compare "
         "exactly, as KMS stores them."
     ),
-    frameworks=(
-        Framework(
-            PCI_DSS, "3.2.1", "3.6", "Document and implement all key-management processes and procedures"
-        ),
-    ),
+    frameworks=(PCI_KEY_MANAGEMENT,),
 )
 
 

@@ -14,10 +14,9 @@ from kmsguard_policies.catalogue import (
     REPLICA_KEY_TYPE,
 )
 from kmsguard_policies.rule import (
-    PCI_DSS,
+    PCI_KEY_ARCHITECTURE,
     Context,
     Finding,
-    Framework,
     Resource,
     Result,
     RuleMeta,
@@ -61,11 +60,7 @@ META = RuleMeta(
         "Unknown ids and ARNs fall back to the dependency graph or the shared parent component; unknown "
         "or absent data classes and unknown alias names are left out of the comparison."
     ),
-    frameworks=(
-        Framework(
-            PCI_DSS, "3.2.1", "3.5.1", "Documented cryptographic architecture: keys and the usage of each"
-        ),
-    ),
+    frameworks=(PCI_KEY_ARCHITECTURE,),
 )
 
 
