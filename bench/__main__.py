@@ -7,7 +7,7 @@ the Analyze time left after the program ended; the floor is the SDK alone on the
 a larger young-generation GC threshold), to show how much of the gate's margin those buy.
 `overlap` is the share of resources the pack had analysed when the program ended, `pack cpu` the
 pack processes' CPU time (they run beside the program, so it is hidden as long as they keep up),
-`pack instances` how many served Analyze calls (see `gate.run.SHARDS`).
+`pack instances` how many served Analyze calls (see `kmsguard.gate.run.SHARDS`).
 """
 
 from __future__ import annotations

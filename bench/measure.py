@@ -16,7 +16,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime.stack import wait_for_rpcs
 
-from gate.tuning import batch_runtime
+from kmsguard.gate.tuning import batch_runtime
 
 
 class _Echo(pulumi.runtime.Mocks):
@@ -29,7 +29,7 @@ class _Echo(pulumi.runtime.Mocks):
 
 def floor(directory: Path) -> dict[str, float]:
     """The Pulumi SDK alone: the same program under `set_mocks`, nothing captured, no pack."""
-    from gate.project import load  # noqa: PLC0415 - config reading only, outside the timed part
+    from kmsguard.gate.project import load  # noqa: PLC0415 - config reading only, outside the timed part
 
     project = load(directory, "bench")
     begin = time.perf_counter()
@@ -44,9 +44,9 @@ def floor(directory: Path) -> dict[str, float]:
 
 
 def gate(directory: Path, pack_dir: Path) -> dict[str, float]:
-    from gate.project import load  # noqa: PLC0415
-    from gate.report import jsonreport, junit, sarif, terminal  # noqa: PLC0415
-    from gate.run import run  # noqa: PLC0415
+    from kmsguard.gate.project import load  # noqa: PLC0415
+    from kmsguard.gate.report import jsonreport, junit, sarif, terminal  # noqa: PLC0415
+    from kmsguard.gate.run import run  # noqa: PLC0415
 
     begin = time.perf_counter()
     with batch_runtime():  # as `kmsguard preview` runs: the program, the pack and the reports

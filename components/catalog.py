@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pulumi
 
-from components.catalog_spec import CatalogSpec
-from components.errors import KmsGuardError
-from components.key import KmsKey, check_key
-from components.spec import KmsKeySpec
+from kmsguard.catalog_spec import CatalogSpec
+from kmsguard.errors import KmsGuardError
+from kmsguard.key import KmsKey, check_key
+from kmsguard.spec import KmsKeySpec
 
 CATALOG_TYPE_TOKEN = "kmsguard:kms:KeyCatalog"
 

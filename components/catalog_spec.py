@@ -16,8 +16,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from components.errors import FieldError, SpecError
-from components.spec import (
+from kmsguard.errors import FieldError, SpecError
+from kmsguard.policies.facts import (
+    DEFAULT_ENVIRONMENTS,
+    DELETION_WINDOW_MAX_DAYS,
+    DELETION_WINDOW_MIN_DAYS,
+    DESCRIPTION_MAX_CHARS,
+)
+from kmsguard.spec import (
     CrossAccountAccess,
     EncryptionContextSpec,
     ExtraStatement,
@@ -31,14 +37,8 @@ from components.spec import (
     RotationSpec,
     parse_key_spec,
 )
-from components.spec.key import environments_from
-from components.spec.types import AliasName, NamePart, PrincipalArn, RoleArn
-from kmsguard_policies.catalogue import (
-    DEFAULT_ENVIRONMENTS,
-    DELETION_WINDOW_MAX_DAYS,
-    DELETION_WINDOW_MIN_DAYS,
-    DESCRIPTION_MAX_CHARS,
-)
+from kmsguard.spec.key import environments_from
+from kmsguard.spec.types import AliasName, NamePart, PrincipalArn, RoleArn
 
 _STRICT = ConfigDict(frozen=True, extra="forbid")
 

@@ -15,9 +15,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from components.catalog_spec import CatalogSpec
-from components.errors import KmsGuardError, SpecError
-from components.spec.types import AccountId, Region, spec_error
+from kmsguard.catalog_spec import CatalogSpec
+from kmsguard.errors import KmsGuardError, SpecError
+from kmsguard.spec.types import AccountId, Region, spec_error
 
 CATALOG_KEY = "kmsguard:catalog"
 ACCOUNT_ID_KEY = "kmsguard:accountId"

@@ -1,5 +1,5 @@
 """The documented interface of the components besides their specs: constructor arguments and the
-outputs each registers. One source for `REFERENCE.md` (components.docs) and for the output names
+outputs each registers. One source for `REFERENCE.md` (kmsguard.docs) and for the output names
 the components register (tests check both against the code)."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """`KmsKey`: one KMS key from a validated `KmsKeySpec` — key, replicas, aliases, grants.
 
 Thin by design: everything that decides *what* the key policy, aliases and grants are lives in
-`components.builders`; this class only registers children. Child names derive from the
+`kmsguard.builders`; this class only registers children. Child names derive from the
 component name `<c>`:
 
 - `<c>-key` — the primary (`aws.kms.Key`, or `aws.kms.ExternalKey` for imported material); with
@@ -22,11 +22,11 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.builders import build_consumer_policies, build_key_policy, plan_grants, render_policy
-from components.errors import KmsGuardError
-from components.rotation import GenerationKeys, generations, register_generation
-from components.spec import KmsKeySpec
-from kmsguard_policies.catalogue import ALIAS_PREFIX, PRODUCTION_ENVIRONMENTS
+from kmsguard.builders import build_consumer_policies, build_key_policy, plan_grants, render_policy
+from kmsguard.errors import KmsGuardError
+from kmsguard.policies.facts import ALIAS_PREFIX, PRODUCTION_ENVIRONMENTS
+from kmsguard.rotation import GenerationKeys, generations, register_generation
+from kmsguard.spec import KmsKeySpec
 
 KEY_TYPE_TOKEN = "kmsguard:kms:Key"
 

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 
 import pulumi
 
-from components.catalog import KeyCatalog, plan_catalog
-from components.config import CATALOG_KEY, CONFIG_KEYS, StackConfig, parse_stack_config
-from components.errors import KmsGuardError
+from kmsguard.catalog import KeyCatalog, plan_catalog
+from kmsguard.config import CATALOG_KEY, CONFIG_KEYS, StackConfig, parse_stack_config
+from kmsguard.errors import KmsGuardError
 
 
 def read_config() -> dict[str, str | None]:

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.spec import KmsKeySpec
-from kmsguard_policies.catalogue import KEY_GENERATION_TAG
+from kmsguard.policies.facts import KEY_GENERATION_TAG
+from kmsguard.spec import KmsKeySpec
 
 
 @dataclass(frozen=True)

@@ -30,10 +30,10 @@ from pulumi.runtime import settings as sdk_settings
 from pulumi.runtime.proto import resource_pb2, source_pb2
 from pulumi.runtime.stack import run_in_stack
 
-from gate import urns, wire
-from gate.errors import GateError
-from gate.mocks import RealisticMocks
-from gate.project import Project
+from kmsguard.gate import urns, wire
+from kmsguard.gate.errors import GateError
+from kmsguard.gate.mocks import RealisticMocks
+from kmsguard.gate.project import Project
 
 
 @dataclass

@@ -13,13 +13,13 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from gate import project as projects
-from gate.errors import GateError
-from gate.model import GateResult
-from gate.policyconfig import read_file
-from gate.report import jsonreport, junit, sarif, terminal
-from gate.run import Progress, run
-from gate.tuning import batch_runtime
+from kmsguard.gate import project as projects
+from kmsguard.gate.errors import GateError
+from kmsguard.gate.model import GateResult
+from kmsguard.gate.policyconfig import read_file
+from kmsguard.gate.report import jsonreport, junit, sarif, terminal
+from kmsguard.gate.run import Progress, run
+from kmsguard.gate.tuning import batch_runtime
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pulumi
 
-from gate.project import Project
+from kmsguard.gate.project import Project
 
 _NAMESPACE = uuid.UUID("3b241101-e2bb-4255-8caf-4136c566a962")
 _SERVICE_OF_MODULE = {"kms": "kms", "iam": "iam", "s3": "s3", "sns": "sns", "sqs": "sqs"}

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Final
 
-from gate.capture import Captured
-from gate.project import Project
+from kmsguard.gate.capture import Captured
+from kmsguard.gate.project import Project
 
 #: Display order, worst first.
 SEVERITIES: Final = ("critical", "high", "medium", "low", "unspecified")
@@ -40,7 +40,7 @@ class PolicyMeta:
 @lru_cache(maxsize=1024)
 def _rule_id(tags: tuple[str, ...], name: str) -> str:
     # Cached here rather than on the instance: reports ask once per test case (tens of thousands on
-    # a large stack), and an attribute set in __post_init__ would land in __dict__, which gate.run
+    # a large stack), and an attribute set in __post_init__ would land in __dict__, which kmsguard.gate.run
     # copies into PolicyMeta(**...) keyword arguments.
     return next((t for t in tags if _RULE_ID.match(t)), name)
 

@@ -22,12 +22,12 @@ import yaml  # type: ignore[import-untyped]
 from google.protobuf import empty_pb2  # type: ignore[import-untyped]
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, plugin_pb2
 
-from gate import urns, wire
-from gate.capture import Captured
-from gate.errors import GateError
-from gate.model import PolicyMeta
-from gate.policyconfig import PolicySettings
-from gate.project import Project
+from kmsguard.gate import urns, wire
+from kmsguard.gate.capture import Captured
+from kmsguard.gate.errors import GateError
+from kmsguard.gate.model import PolicyMeta
+from kmsguard.gate.policyconfig import PolicySettings
+from kmsguard.gate.project import Project
 
 ENGINE_PLACEHOLDER: Final = "127.0.0.1:1"
 START_TIMEOUT_S: Final = 60.0

@@ -16,8 +16,8 @@ from typing import Any, Final
 
 import jsonschema  # type: ignore[import-untyped]
 
-from gate.errors import GateError
-from gate.model import PolicyMeta
+from kmsguard.gate.errors import GateError
+from kmsguard.gate.model import PolicyMeta
 
 LEVELS: Final = ("advisory", "mandatory", "remediate", "disabled")
 ALL: Final = "all"

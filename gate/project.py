@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml  # type: ignore[import-untyped]
 
-from gate.errors import GateError
+from kmsguard.gate.errors import GateError
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_PARTITION = "aws"

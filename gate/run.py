@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from gate import pack as packs
-from gate.capture import Captured, run_program
-from gate.errors import GateError
-from gate.model import GateResult, PolicyMeta, Violation
-from gate.policyconfig import reconcile
-from gate.project import Project
-from gate.tuning import batch_runtime, freeze_program_heap
+from kmsguard.gate import pack as packs
+from kmsguard.gate.capture import Captured, run_program
+from kmsguard.gate.errors import GateError
+from kmsguard.gate.model import GateResult, PolicyMeta, Violation
+from kmsguard.gate.policyconfig import reconcile
+from kmsguard.gate.project import Project
+from kmsguard.gate.tuning import batch_runtime, freeze_program_heap
 
 #: Analyze calls kept in flight: enough to hide the round trip, few enough to keep memory flat.
 WINDOW: Final = 32

@@ -1,15 +1,34 @@
 """Entry point the Pulumi CLI runs (`python -u -m pulumi.policy <engine> .` in this folder).
 
+The folder is the package `kmsguard.policies` when kmsguard is installed, but a published pack runs
+alone, so this loads the folder's own files as a private package, whatever is installed beside it.
+Its modules use relative imports only, which is what makes both names work. The folder is taken off
+`sys.path` first: its module names (`rule`, `facts`, `docs` …) must not shadow anyone's imports.
 `PolicyPack(...)` serves gRPC and never returns, so nothing else may import this module.
 """
 
 import gc
+import importlib.util
+import sys
+from pathlib import Path
 
 from pulumi_policy import EnforcementLevel, PolicyPack
 
-from kmsguard_policies import sdk_memo
-from kmsguard_policies.adapter import to_policies
-from kmsguard_policies.registry import all_rules
+PACK_DIR = Path(__file__).resolve().parent
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != PACK_DIR]
+
+_spec = importlib.util.spec_from_file_location(
+    "kmsguard_pack", PACK_DIR / "__init__.py", submodule_search_locations=[str(PACK_DIR)]
+)
+assert _spec is not None
+assert _spec.loader is not None
+pack = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = pack
+_spec.loader.exec_module(pack)
+
+sdk_memo = importlib.import_module(f"{_spec.name}.sdk_memo")
+adapter = importlib.import_module(f"{_spec.name}.adapter")
+registry = importlib.import_module(f"{_spec.name}.registry")
 
 # Each Analyze call allocates thousands of short-lived objects (the SDK's property proxies, one set
 # per policy); at the default young-generation threshold of 700 the collector runs several times
@@ -22,5 +41,5 @@ PolicyPack(
     name="kmsguard",
     description="AWS KMS best practices: rotation, least privilege, MFA, separation of duties, naming.",
     enforcement_level=EnforcementLevel.ADVISORY,
-    policies=to_policies(all_rules()),
+    policies=adapter.to_policies(registry.all_rules()),
 )

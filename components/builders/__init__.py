@@ -4,14 +4,14 @@
 - `render_policy(document) -> str` (canonical JSON: same spec, same bytes)
 - `build_consumer_policies(spec, *, key_arns) -> {account_id: IAM policy document}`
 - `plan_grants(spec) -> tuple[GrantPlan, ...]`
-Fixed Sids per role: `components.builders.sids`.
+Fixed Sids per role: `kmsguard.builders.sids`.
 """
 
-from components.builders.consumer import build_consumer_policies
-from components.builders.grants import GrantPlan, plan_grants
-from components.builders.key_policy import build_key_policy, check_policy, key_regions
-from components.builders.render import policy_size, render_policy
-from components.builders.roles import administration_actions, critical_actions, usage_actions
+from kmsguard.builders.consumer import build_consumer_policies
+from kmsguard.builders.grants import GrantPlan, plan_grants
+from kmsguard.builders.key_policy import build_key_policy, check_policy, key_regions
+from kmsguard.builders.render import policy_size, render_policy
+from kmsguard.builders.roles import administration_actions, critical_actions, usage_actions
 
 __all__ = [
     "GrantPlan",

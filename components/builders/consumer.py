@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from components.builders.key_policy import encryption_context_condition
-from components.builders.roles import usage_actions
-from components.errors import PolicyBuildError
-from components.spec import KmsKeySpec
-from kmsguard_policies.catalogue import POLICY_VERSION
+from kmsguard.builders.key_policy import encryption_context_condition
+from kmsguard.builders.roles import usage_actions
+from kmsguard.errors import PolicyBuildError
+from kmsguard.policies.facts import POLICY_VERSION
+from kmsguard.spec import KmsKeySpec
 
 #: Sid of the consumer statement; `...Describe` holds DescribeKey when an encryption context applies.
 CONSUMER_SID = "UseKmsKey"

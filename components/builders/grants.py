@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from components.spec import KmsKeySpec
+from kmsguard.spec import KmsKeySpec
 
 
 @dataclass(frozen=True)

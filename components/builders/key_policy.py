@@ -1,7 +1,7 @@
 """The key policy: spec + account + partition + region → the least-privilege document (a dict).
 
 Statement order is fixed (deployer, root, administrators, usage roles, services, cross-account,
-extra statements), actions are sorted `kms:` names from the catalogue, and every statement's
+extra statements), actions are sorted `kms:` names from the KMS facts, and every statement's
 Resource is `"*"` (in a key policy that means "this key").
 """
 
@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from components.builders import sids
-from components.builders.render import policy_size
-from components.builders.roles import administration_actions, critical_actions, usage_actions
-from components.errors import PolicyBuildError
-from components.spec import CrossAccountAccess, KmsKeySpec, UsageRole
-from kmsguard_policies.catalogue import (
+from kmsguard.builders import sids
+from kmsguard.builders.render import policy_size
+from kmsguard.builders.roles import administration_actions, critical_actions, usage_actions
+from kmsguard.errors import PolicyBuildError
+from kmsguard.policies.facts import (
     ACCOUNT_ID_RE,
     CALLER_ACCOUNT_KEY,
     ENCRYPTION_CONTEXT_KEY_PREFIX,
@@ -34,7 +33,8 @@ from kmsguard_policies.catalogue import (
     AwsService,
     via_service_value,
 )
-from kmsguard_policies.policydoc import parse_policy_document
+from kmsguard.policies.policydoc import parse_policy_document
+from kmsguard.spec import CrossAccountAccess, KmsKeySpec, UsageRole
 
 Statement = dict[str, Any]
 _ENCRYPTION_ROLES = (

@@ -1,9 +1,8 @@
-"""Role → KMS actions for a given key, from the catalogue's explicit lists (never a wildcard)."""
+"""Role → KMS actions for a given key, from the KMS facts' explicit lists (never a wildcard)."""
 
 from __future__ import annotations
 
-from components.spec import KmsKeySpec, UsageRole
-from kmsguard_policies.catalogue import (
+from kmsguard.policies.facts import (
     ADMIN_ACTIONS,
     DECRYPT_ACTIONS,
     ENCRYPT_ACTIONS,
@@ -19,6 +18,7 @@ from kmsguard_policies.catalogue import (
     SYMMETRIC_USER_ACTIONS,
     VERIFY_ACTIONS,
 )
+from kmsguard.spec import KmsKeySpec, UsageRole
 
 
 def administration_actions(spec: KmsKeySpec) -> tuple[str, ...]:

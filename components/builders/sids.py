@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from components.spec.checks import RESERVED_SIDS
-from kmsguard_policies.catalogue import AwsService
+from kmsguard.policies.facts import AwsService
+from kmsguard.spec.checks import RESERVED_SIDS
 
 #: The pipeline role: all administration, no MFA (KMS's lockout safety check runs as this role).
 DEPLOYER = "DeployerAdministration"
@@ -79,4 +79,4 @@ _FIXED = {
 }
 # The spec refuses extra statements that take a builder Sid; keep its list in step with this one.
 if not _FIXED <= RESERVED_SIDS:  # pragma: no cover
-    raise RuntimeError(f"components.spec.checks.RESERVED_SIDS lacks {sorted(_FIXED - RESERVED_SIDS)}")
+    raise RuntimeError(f"kmsguard.spec.checks.RESERVED_SIDS lacks {sorted(_FIXED - RESERVED_SIDS)}")

@@ -1,7 +1,7 @@
 """Typed KMS key specs (pydantic v2, frozen, unknown fields refused).
 
 Entry points: `KmsKeySpec.model_validate(data, context=...)` (pydantic errors) and
-`parse_key_spec(data, environments=...) -> KmsKeySpec` (raises `components.errors.SpecError`).
+`parse_key_spec(data, environments=...) -> KmsKeySpec` (raises `kmsguard.errors.SpecError`).
 
 Names that differ from the first brief: `multi_region` is the field (a `MultiRegionSpec` or None,
 so it is truthy exactly when the key is multi-region); the boolean is `multi_region_enabled`.
@@ -10,7 +10,7 @@ so it is truthy exactly when the key is multi-region); the boolean is `multi_reg
 Decisions worth knowing:
 - The environment list is validation context, not a field: it is an organisation's convention,
   not a property of one key. `parse_key_spec(data, environments=[...])`, or
-  `model_validate(data, context={"environments": [...]})`; default `catalogue.DEFAULT_ENVIRONMENTS`.
+  `model_validate(data, context={"environments": [...]})`; default `facts.DEFAULT_ENVIRONMENTS`.
 - The key kind is one discriminated choice under `kind.type`: symmetric, rsa_encryption, signing,
   key_agreement, hmac, imported, cloudhsm, external_key_store.
 - Manual rotation (`rotation.manual.generations`, oldest first) is allowed for every kind and
@@ -20,7 +20,7 @@ Decisions worth knowing:
   users, not to service users (their AWS service sets its own context).
 """
 
-from components.spec.access import (
+from kmsguard.spec.access import (
     CrossAccountAccess,
     EncryptionContextSpec,
     ExtraStatement,
@@ -31,7 +31,7 @@ from components.spec.access import (
     ServiceUser,
     UsageRole,
 )
-from components.spec.key import (
+from kmsguard.spec.key import (
     ENVIRONMENTS_CONTEXT_KEY,
     KeyTags,
     KmsKeySpec,
@@ -41,7 +41,7 @@ from components.spec.key import (
     RotationSpec,
     parse_key_spec,
 )
-from components.spec.kind import (
+from kmsguard.spec.kind import (
     KIND_TAGS,
     CloudHsmKeyStore,
     ExternalKeyStore,

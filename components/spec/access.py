@@ -8,14 +8,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from components.spec.types import (
-    STRICT,
-    AccountId,
-    OrganizationId,
-    PrincipalArn,
-    spec_error,
-)
-from kmsguard_policies.catalogue import (
+from kmsguard.policies.facts import (
     ADMINISTRATION_ACTIONS,
     CRITICAL_ACTION_CHOICES,
     DEFAULT_CRITICAL_ACTIONS,
@@ -26,7 +19,14 @@ from kmsguard_policies.catalogue import (
     AwsService,
     canonical_action,
 )
-from kmsguard_policies.policydoc import PolicyParseError, is_wildcard_action, parse_policy_document
+from kmsguard.policies.policydoc import PolicyParseError, is_wildcard_action, parse_policy_document
+from kmsguard.spec.types import (
+    STRICT,
+    AccountId,
+    OrganizationId,
+    PrincipalArn,
+    spec_error,
+)
 
 
 class UsageRole(StrEnum):
@@ -78,11 +78,11 @@ GrantOperation = Literal[
     "Verify",
     "VerifyMac",
 ]
-# The literals above restate catalogue lists for the JSON schema; fail at import if they drift.
+# The literals above restate facts lists for the JSON schema; fail at import if they drift.
 if set(get_args(CriticalAction)) != set(CRITICAL_ACTION_CHOICES) or set(get_args(GrantOperation)) != set(
     GRANT_OPERATIONS
 ):  # pragma: no cover
-    raise RuntimeError("components.spec.access literals disagree with kmsguard_policies.catalogue")
+    raise RuntimeError("kmsguard.spec.access literals disagree with kmsguard.policies.facts")
 
 
 def _unique(values: tuple[str, ...], what: str) -> tuple[str, ...]:

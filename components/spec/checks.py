@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from components.spec.access import UsageRole
-from components.spec.kind import CloudHsmKeyStore, ExternalKeyStore, Hmac, KeyAgreement, Signing, _Kind
-from kmsguard_policies.catalogue import (
+from kmsguard.policies.facts import (
     DECRYPT_ACTIONS,
     ENCRYPT_ACTIONS,
     GRANT_OPERATIONS,
@@ -24,14 +22,16 @@ from kmsguard_policies.catalogue import (
     TAGS_MAX,
     KeyUsage,
 )
+from kmsguard.spec.access import UsageRole
+from kmsguard.spec.kind import CloudHsmKeyStore, ExternalKeyStore, Hmac, KeyAgreement, Signing, _Kind
 
 if TYPE_CHECKING:
-    from components.spec.key import KmsKeySpec
+    from kmsguard.spec.key import KmsKeySpec
 
 Problem = tuple[str, str]
 
 _ENCRYPTION_ROLES = frozenset({UsageRole.USERS, UsageRole.ENCRYPT_ONLY, UsageRole.DECRYPT_ONLY})
-#: Sids the builder uses; an extra statement must not take one (see components.builders.sids).
+#: Sids the builder uses; an extra statement must not take one (see kmsguard.builders.sids).
 RESERVED_SIDS = frozenset(
     {
         "DeployerAdministration",

@@ -1,6 +1,6 @@
 """`KmsKeySpec`: everything one KMS key (and its replicas, aliases and grants) is made from.
 
-The cross-field rules live in `components.spec.checks`; this module holds the fields and the
+The cross-field rules live in `kmsguard.spec.checks`; this module holds the fields and the
 derived values the components and builders read.
 """
 
@@ -11,19 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
-from components.errors import FieldError, SpecError
-from components.spec.access import (
-    CrossAccountAccess,
-    EncryptionContextSpec,
-    ExtraStatement,
-    GrantSpec,
-    MfaSpec,
-    Principals,
-    UsageRole,
-)
-from components.spec.kind import ImportedMaterial, KeyKind
-from components.spec.types import STRICT, AliasName, NamePart, Region, RoleArn, spec_error
-from kmsguard_policies.catalogue import (
+from kmsguard.errors import FieldError, SpecError
+from kmsguard.policies.facts import (
     DEFAULT_ENVIRONMENTS,
     DELETION_WINDOW_DEFAULT_DAYS,
     DELETION_WINDOW_MAX_DAYS,
@@ -37,8 +26,19 @@ from kmsguard_policies.catalogue import (
     KeyUsage,
     conventional_alias,
 )
+from kmsguard.spec.access import (
+    CrossAccountAccess,
+    EncryptionContextSpec,
+    ExtraStatement,
+    GrantSpec,
+    MfaSpec,
+    Principals,
+    UsageRole,
+)
+from kmsguard.spec.kind import ImportedMaterial, KeyKind
+from kmsguard.spec.types import STRICT, AliasName, NamePart, Region, RoleArn, spec_error
 
-#: Validation-context key holding the allowed environment names (default: the catalogue's list).
+#: Validation-context key holding the allowed environment names (default: the KMS facts' list).
 ENVIRONMENTS_CONTEXT_KEY = "environments"
 
 
@@ -196,7 +196,7 @@ class KmsKeySpec(BaseModel):
 
     @model_validator(mode="after")
     def _cross_field(self) -> KmsKeySpec:
-        from components.spec.checks import cross_field_problems  # noqa: PLC0415 - checks imports this module
+        from kmsguard.spec.checks import cross_field_problems  # noqa: PLC0415 - checks imports this module
 
         problems = cross_field_problems(self)
         if problems:
@@ -273,7 +273,7 @@ class KmsKeySpec(BaseModel):
         return tags
 
     def allowed_roles(self) -> frozenset[UsageRole]:
-        from components.spec.checks import allowed_roles  # noqa: PLC0415
+        from kmsguard.spec.checks import allowed_roles  # noqa: PLC0415
 
         return allowed_roles(self.kind)
 
@@ -282,7 +282,7 @@ class KmsKeySpec(BaseModel):
 
         Raises `SpecError` when the region is malformed or is also a replica region.
         """
-        from components.spec.checks import region_problems  # noqa: PLC0415
+        from kmsguard.spec.checks import region_problems  # noqa: PLC0415
 
         problems = region_problems(region, self.replica_regions)
         if problems:

@@ -11,13 +11,13 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
-from components.errors import register_union_tags
-from components.spec.types import STRICT, spec_error
-from kmsguard_policies.catalogue import (
+from kmsguard.errors import register_union_tags
+from kmsguard.policies.facts import (
     KEY_SPEC_USAGES,
     KeySpec,
     KeyUsage,
 )
+from kmsguard.spec.types import STRICT, spec_error
 
 RsaSpec = Literal["RSA_2048", "RSA_3072", "RSA_4096"]
 SigningSpec = Literal[

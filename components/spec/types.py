@@ -7,8 +7,8 @@ from typing import Annotated
 from pydantic import AfterValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from components.errors import SPEC_ERROR_TYPE
-from kmsguard_policies.catalogue import (
+from kmsguard.errors import SPEC_ERROR_TYPE
+from kmsguard.policies.facts import (
     ACCOUNT_ID_RE,
     ALIAS_MAX_CHARS,
     ALIAS_PART_RE,

@@ -6,9 +6,9 @@ import json
 from collections import Counter
 from typing import Any
 
-from gate import wire
-from gate.model import GateResult
-from gate.report.plan import by_type, short_message
+from kmsguard.gate import wire
+from kmsguard.gate.model import GateResult
+from kmsguard.gate.report.plan import by_type, short_message
 
 
 def document(result: GateResult) -> dict[str, Any]:

@@ -14,9 +14,9 @@ from functools import cache
 from typing import Final, NamedTuple
 from xml.sax.saxutils import escape
 
-from gate.capture import Captured
-from gate.model import GateResult, PolicyMeta, Violation
-from gate.report.plan import short_message
+from kmsguard.gate.capture import Captured
+from kmsguard.gate.model import GateResult, PolicyMeta, Violation
+from kmsguard.gate.report.plan import short_message
 
 _Found = dict[tuple[str, str], list[Violation]]
 _COUNTS: Final = ("tests", "failures", "skipped", "errors")
@@ -41,7 +41,7 @@ class _Suite(NamedTuple):
 
 @cache
 def _kmsguard_types() -> dict[str, frozenset[str]]:
-    from kmsguard_policies.registry import all_rules  # noqa: PLC0415 - metadata only, loaded on demand
+    from kmsguard.policies.registry import all_rules  # noqa: PLC0415 - metadata only, loaded on demand
 
     return {r.meta.name: frozenset(r.meta.resource_types) for r in all_rules()}
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Final
 
-from gate import wire
-from gate.capture import Captured
-from gate.model import SEVERITIES, GateResult, Violation
-from kmsguard_policies.policydoc import PolicyParseError, parse_policy_document
+from kmsguard.gate import wire
+from kmsguard.gate.capture import Captured
+from kmsguard.gate.model import SEVERITIES, GateResult, Violation
+from kmsguard.policies.policydoc import PolicyParseError, parse_policy_document
 
 KEY_TYPES = frozenset({"aws:kms/key:Key", "aws:kms/externalKey:ExternalKey"})
 REPLICA_TYPES = frozenset({"aws:kms/replicaKey:ReplicaKey", "aws:kms/replicaExternalKey:ReplicaExternalKey"})

@@ -12,8 +12,8 @@ import os
 from pathlib import Path
 from typing import Any, Final
 
-from gate.model import GateResult, PolicyMeta, Violation
-from gate.report.plan import short_message
+from kmsguard.gate.model import GateResult, PolicyMeta, Violation
+from kmsguard.gate.report.plan import short_message
 
 SCHEMA: Final = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI: Final = "https://github.com/kmsguard/kmsguard"

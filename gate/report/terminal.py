@@ -11,8 +11,8 @@ from typing import IO
 from rich.console import Console
 from rich.table import Table
 
-from gate.model import GateResult
-from gate.report.plan import by_type, grouped, keys, short_message
+from kmsguard.gate.model import GateResult
+from kmsguard.gate.report.plan import by_type, grouped, keys, short_message
 
 _STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "unspecified": "white"}
 

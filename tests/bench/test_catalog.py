@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from bench.catalog import RESOURCES_PER_KEY, write
-from gate import capture, project
+from kmsguard.gate import capture, project
 
 
 def test_each_key_brings_an_alias_and_two_replicas_with_aliases(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from components.spec import KmsKeySpec, parse_key_spec
+from kmsguard.spec import KmsKeySpec, parse_key_spec
 from tests.components.mocks import MOCK_ACCOUNT
 
 ACCOUNT = MOCK_ACCOUNT

@@ -8,11 +8,11 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.catalog import KeyCatalog, plan_catalog
-from components.catalog_spec import CatalogSpec
-from components.errors import KmsGuardError, SpecError
-from components.key import KmsKey
-from kmsguard_policies.catalogue import ALIAS_TYPE, KEY_TYPE
+from kmsguard.catalog import KeyCatalog, plan_catalog
+from kmsguard.catalog_spec import CatalogSpec
+from kmsguard.errors import KmsGuardError, SpecError
+from kmsguard.key import KmsKey
+from kmsguard.policies.facts import ALIAS_TYPE, KEY_TYPE
 from tests.components.factories import ACCOUNT, ADMIN, DEPLOYER, REGION, SERVICE_USER, USER
 from tests.components.mocks import run
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from components.config import CONFIG_KEYS, ConfigError, StackConfig, parse_stack_config, read_stack_file
+from kmsguard.config import CONFIG_KEYS, ConfigError, StackConfig, parse_stack_config, read_stack_file
 
 DEV = Path(__file__).resolve().parents[2] / "stacks" / "Pulumi.dev.yaml"
 

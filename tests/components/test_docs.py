@@ -7,14 +7,14 @@ import inspect
 import pytest
 from pydantic import BaseModel, Field
 
-from components import docs
-from components.catalog import KeyCatalog
-from components.interface import KeyCatalogArgs, KmsKeyArgs
-from components.key import KmsKey
+from kmsguard import docs
+from kmsguard.catalog import KeyCatalog
+from kmsguard.interface import KeyCatalogArgs, KmsKeyArgs
+from kmsguard.key import KmsKey
 
 
 def test_committed_reference_is_current() -> None:
-    assert docs.REFERENCE_PATH.read_text() == docs.render(), "run `python -m components.docs --write`"
+    assert docs.REFERENCE_PATH.read_text() == docs.render(), "run `python -m kmsguard.docs --write`"
     assert docs.main(["--check"]) == 0
 
 

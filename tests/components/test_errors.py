@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from components.errors import FieldError, KmsGuardError, PolicyBuildError, SpecError
+from kmsguard.errors import FieldError, KmsGuardError, PolicyBuildError, SpecError
 
 
 class _Item(BaseModel):

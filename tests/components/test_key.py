@@ -9,12 +9,11 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from components.builders import build_consumer_policies, build_key_policy, render_policy
-from components.errors import KmsGuardError
-from components.interface import KmsKeyOutputs
-from components.key import KmsKey
-from components.spec import KmsKeySpec
-from kmsguard_policies.catalogue import (
+from kmsguard.builders import build_consumer_policies, build_key_policy, render_policy
+from kmsguard.errors import KmsGuardError
+from kmsguard.interface import KmsKeyOutputs
+from kmsguard.key import KmsKey
+from kmsguard.policies.facts import (
     ALIAS_TYPE,
     EXTERNAL_KEY_TYPE,
     GRANT_TYPE,
@@ -22,6 +21,7 @@ from kmsguard_policies.catalogue import (
     REPLICA_EXTERNAL_KEY_TYPE,
     REPLICA_KEY_TYPE,
 )
+from kmsguard.spec import KmsKeySpec
 from tests.components.factories import (
     ACCOUNT,
     BATCH,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pulumi
 import pytest
 
-from components.config import read_stack_file
-from components.program import main
+from kmsguard.config import read_stack_file
+from kmsguard.program import main
 from tests.components.mocks import run
 
 DEV = Path(__file__).resolve().parents[2] / "stacks" / "Pulumi.dev.yaml"
@@ -73,4 +73,4 @@ def test_a_policy_the_builder_refuses_also_stops_before_registration() -> None:
 
 def test_entry_point_uses_absolute_imports() -> None:
     entry = Path(__file__).resolve().parents[2] / "components" / "__main__.py"
-    assert "from components.program import main" in entry.read_text()
+    assert "from kmsguard.program import main" in entry.read_text()

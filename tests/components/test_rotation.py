@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from components.builders import build_key_policy, render_policy
-from components.key import KmsKey
-from components.rotation import Generation, generations
-from components.spec import KmsKeySpec
-from kmsguard_policies.catalogue import ALIAS_TYPE, EXTERNAL_KEY_TYPE
+from kmsguard.builders import build_key_policy, render_policy
+from kmsguard.key import KmsKey
+from kmsguard.policies.facts import ALIAS_TYPE, EXTERNAL_KEY_TYPE
+from kmsguard.rotation import Generation, generations
+from kmsguard.spec import KmsKeySpec
 from tests.components.factories import ACCOUNT, REGION, USER, spec
 from tests.components.mocks import run
 

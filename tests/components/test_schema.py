@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 import yaml
 
-from components import schema
+from kmsguard import schema
 
 STACKS = Path(__file__).resolve().parents[2] / "stacks"
 STACK_FILES = sorted(STACKS.glob("Pulumi.*.yaml"))
@@ -26,7 +26,7 @@ def load(path: Path) -> dict[str, Any]:
 
 
 def test_committed_schema_is_current() -> None:
-    assert schema.SCHEMA_PATH.read_text() == schema.render(), "run `python -m components.schema --write`"
+    assert schema.SCHEMA_PATH.read_text() == schema.render(), "run `python -m kmsguard.schema --write`"
     assert schema.main(["--check"]) == 0
 
 

@@ -14,7 +14,7 @@ PACK = ROOT / "policies"
 def kmsguard(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     """The console script as a user runs it (a separate process: the program runs in-process there)."""
     return subprocess.run(
-        [sys.executable, "-m", "gate.cli", "preview", *args],
+        [sys.executable, "-m", "kmsguard.gate.cli", "preview", *args],
         cwd=cwd,
         capture_output=True,
         text=True,

@@ -7,9 +7,9 @@ import pytest
 from pulumi.runtime import resource as sdk_resource
 from pulumi.runtime.proto import source_pb2
 
-from gate import capture, project, wire
-from gate.capture import Captured
-from kmsguard_policies.rule import UNKNOWN_STRING_SENTINEL
+from kmsguard.gate import capture, project, wire
+from kmsguard.gate.capture import Captured
+from kmsguard.policies.rule import UNKNOWN_STRING_SENTINEL
 from tests.gate.helpers import PROGRAMS
 
 SECRETIVE = """

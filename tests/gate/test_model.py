@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from gate.model import GateResult, PolicyMeta
-from gate.project import Project
+from kmsguard.gate.model import GateResult, PolicyMeta
+from kmsguard.gate.project import Project
 
 
 def meta(name: str, *tags: str, title: str = "t") -> PolicyMeta:
@@ -26,7 +26,7 @@ def test_rule_id_is_the_first_tag_shaped_like_an_id_else_the_name() -> None:
 
 
 def test_a_policy_copied_through_its_dict_is_equal() -> None:
-    # gate.run rebuilds each policy as PolicyMeta(**{**p.__dict__, ...}): no extra instance state.
+    # kmsguard.gate.run rebuilds each policy as PolicyMeta(**{**p.__dict__, ...}): no extra instance state.
     policy = meta("rotation", "KG-R01")
     assert PolicyMeta(**policy.__dict__) == policy
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from gate.errors import GateError
-from gate.model import PolicyMeta
-from gate.policyconfig import reconcile
+from kmsguard.gate.errors import GateError
+from kmsguard.gate.model import PolicyMeta
+from kmsguard.gate.policyconfig import reconcile
 
 ROTATION = PolicyMeta(
     name="rotation",

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from gate import project
-from gate.errors import GateError
+from kmsguard.gate import project
+from kmsguard.gate.errors import GateError
 
 
 def _write(directory: Path, files: dict[str, str]) -> Path:

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-import gate.run
-from gate import project
-from gate.errors import GateError
-from gate.model import GateResult
-from gate.run import run
-from gate.tuning import SWITCH_INTERVAL_S, YOUNG_GC_THRESHOLD
+import kmsguard.gate.run
+from kmsguard.gate import project
+from kmsguard.gate.errors import GateError
+from kmsguard.gate.model import GateResult
+from kmsguard.gate.run import run
+from kmsguard.gate.tuning import SWITCH_INTERVAL_S, YOUNG_GC_THRESHOLD
 from tests.gate.helpers import PACK, PROGRAMS
 
 pytestmark = pytest.mark.slow
@@ -59,16 +59,16 @@ def _verdicts(result: GateResult) -> list[tuple[str, str, str]]:
 
 def test_a_second_pack_instance_gives_the_same_verdicts(monkeypatch: pytest.MonkeyPatch) -> None:
     bad = project.load(PROGRAMS / "bad", "test")
-    monkeypatch.setattr(gate.run, "SHARDS", 1)
+    monkeypatch.setattr(kmsguard.gate.run, "SHARDS", 1)
     alone = run(bad, PACK, {})
-    monkeypatch.setattr(gate.run, "SHARDS", 2)
+    monkeypatch.setattr(kmsguard.gate.run, "SHARDS", 2)
 
-    def grow_before_the_first_call(worker: gate.run._Worker) -> None:
+    def grow_before_the_first_call(worker: kmsguard.gate.run._Worker) -> None:
         # Inline, so the second instance is serving before the first call: calls alternate.
         if len(worker.processes) < 2:
             worker._add_shard()
 
-    monkeypatch.setattr(gate.run._Worker, "_grow_if_behind", grow_before_the_first_call)
+    monkeypatch.setattr(kmsguard.gate.run._Worker, "_grow_if_behind", grow_before_the_first_call)
     # Relative, as users pass it: the instance starts while the program runs in its own directory.
     monkeypatch.chdir(PACK.parent)
 

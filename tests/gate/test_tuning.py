@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from gate.tuning import SWITCH_INTERVAL_S, YOUNG_GC_THRESHOLD, batch_runtime, freeze_program_heap
+from kmsguard.gate.tuning import SWITCH_INTERVAL_S, YOUNG_GC_THRESHOLD, batch_runtime, freeze_program_heap
 
 
 def _fail_inside(seen: list[tuple[float, tuple[int, int, int]]]) -> None:

@@ -1,6 +1,6 @@
 """URNs follow the engine's rule: the parent chain of types joined by `$`, the root stack left out."""
 
-from gate import urns
+from kmsguard.gate import urns
 
 STACK = "urn:pulumi:dev::kmsguard::pulumi:pulumi:Stack::kmsguard-dev"
 

@@ -9,7 +9,7 @@ from google.protobuf import json_format, struct_pb2  # type: ignore[import-untyp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gate import wire
+from kmsguard.gate import wire
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.floats(allow_nan=False, allow_infinity=False) | st.integers() | st.text(),

@@ -12,8 +12,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from kmsguard_policies.registry import all_rules
-from kmsguard_policies.rule import Context, Outcome, Resource, ResourceRule, Result, StackRule
+from kmsguard.policies.registry import all_rules
+from kmsguard.policies.rule import Context, Outcome, Resource, ResourceRule, Result, StackRule
 
 ACCOUNT = "111122223333"
 OTHER_ACCOUNT = "444455556666"

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from kmsguard_policies.docs import RULES_MD, main, render
-from kmsguard_policies.registry import all_rules
+from kmsguard.policies.docs import RULES_MD, main, render
+from kmsguard.policies.registry import all_rules
 
 SECTION_HEADINGS = (
     "### What it checks",
@@ -20,7 +20,7 @@ SECTION_HEADINGS = (
 
 def test_committed_reference_is_not_stale() -> None:
     assert RULES_MD.read_text(encoding="utf-8") == render(), (
-        "policies/RULES.md is stale; run `make docs` (python -m kmsguard_policies.docs --write)"
+        "policies/RULES.md is stale; run `make docs` (python -m kmsguard.policies.docs --write)"
     )
 
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from gate import pack, project, wire
-from gate.policyconfig import reconcile
-from kmsguard_policies.registry import all_rules
-from kmsguard_policies.rule import Enforcement, StackRule
+from kmsguard.gate import pack, project, wire
+from kmsguard.gate.policyconfig import reconcile
+from kmsguard.policies.registry import all_rules
+from kmsguard.policies.rule import Enforcement, StackRule
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
-from kmsguard_policies.catalogue import KMS_ACTIONS
-from kmsguard_policies.policydoc import (
+from kmsguard.policies.facts import KMS_ACTIONS
+from kmsguard.policies.policydoc import (
     Condition,
     PolicyDocument,
     PolicyParseError,

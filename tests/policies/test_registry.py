@@ -17,16 +17,16 @@ import pytest
 from pulumi_policy import EnforcementLevel, Policy, PolicyComplianceFramework
 from pulumi_policy import Severity as SdkSeverity
 
-from kmsguard_policies import catalogue
-from kmsguard_policies import rules as rules_package
-from kmsguard_policies.adapter import to_policies
-from kmsguard_policies.docs import render
-from kmsguard_policies.registry import all_rules
-from kmsguard_policies.rule import Enforcement, ResourceRule, Rule, Severity, StackRule
+from kmsguard.policies import facts
+from kmsguard.policies import rules as rules_package
+from kmsguard.policies.adapter import to_policies
+from kmsguard.policies.docs import render
+from kmsguard.policies.registry import all_rules
+from kmsguard.policies.rule import Enforcement, ResourceRule, Rule, Severity, StackRule
 
 NAME_RE = re.compile(r"^(kms|iam)-[a-z]+(-[a-z]+)*$")
 VERBS = frozenset({"requires", "forbids", "limits"})
-RESOURCE_TYPES = frozenset(catalogue.ALL_POLICY_CARRIER_TYPES) | {catalogue.ALIAS_TYPE, catalogue.GRANT_TYPE}
+RESOURCE_TYPES = frozenset(facts.ALL_POLICY_CARRIER_TYPES) | {facts.ALIAS_TYPE, facts.GRANT_TYPE}
 EXPECTED_IDS = {f"KG-R{n:02d}" for n in range(1, 23)} | {f"KG-S{n:02d}" for n in range(1, 4)}
 RULE_TESTS = Path(__file__).parent / "rules"
 ALL = all_rules()

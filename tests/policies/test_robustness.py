@@ -25,10 +25,10 @@ from pulumi_policy import (
 from pulumi_policy.policy import _NotApplicableError
 from pulumi_policy.proxy import unknown_checking_proxy
 
-from kmsguard_policies import catalogue
-from kmsguard_policies.adapter import to_policies
-from kmsguard_policies.registry import all_rules
-from kmsguard_policies.rule import UNKNOWN_SENTINELS
+from kmsguard.policies import facts
+from kmsguard.policies.adapter import to_policies
+from kmsguard.policies.registry import all_rules
+from kmsguard.policies.rule import UNKNOWN_SENTINELS
 from tests.policies.golden import GOLDEN, golden_identity_policy, golden_key_policy
 
 EXAMPLES = 10_000
@@ -57,7 +57,7 @@ KNOWN_PROPS = sorted(
 sentinels = st.sampled_from(sorted(UNKNOWN_SENTINELS))
 words = st.text(max_size=12) | st.sampled_from(
     ["", "*", "true", "false", "alias/prod-orders-payments", "alias/aws/x", "Decrypt", "CreateGrant",
-     "SYMMETRIC_DEFAULT", "HMAC_256", "RSA_2048", "prod", "EXTERNAL", catalogue.ALL_KEY_TYPES[0],
+     "SYMMETRIC_DEFAULT", "HMAC_256", "RSA_2048", "prod", "EXTERNAL", facts.ALL_KEY_TYPES[0],
      "111122223333", "arn:aws:iam::444455556666:role/x", "s3.amazonaws.com", "logs.eu-west-1.amazonaws.com"]
 )  # fmt: skip
 scalars = st.none() | st.booleans() | st.floats(allow_nan=False, allow_infinity=False) | st.integers() | words
@@ -133,7 +133,7 @@ constraints = st.lists(
     max_size=2,
 )
 tags = st.dictionaries(
-    words | st.sampled_from([*list(catalogue.REQUIRED_TAGS), "aws:x"]), json_values, max_size=5
+    words | st.sampled_from([*list(facts.REQUIRED_TAGS), "aws:x"]), json_values, max_size=5
 )
 
 #: Properties whose shape matters most get structured mangling on top of random JSON.

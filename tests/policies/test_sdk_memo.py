@@ -1,4 +1,4 @@
-"""The servicer's per-policy conversions, memoised per request (kmsguard_policies/sdk_memo.py)."""
+"""The servicer's per-policy conversions, memoised per request (kmsguard.policies/sdk_memo.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 import pulumi_policy.policy
 from google.protobuf import json_format, struct_pb2  # type: ignore[import-untyped]
 
-from kmsguard_policies import sdk_memo
+from kmsguard.policies import sdk_memo
 
 POLICIES = 22
 

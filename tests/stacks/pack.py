@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from kmsguard_policies.registry import all_rules
-from kmsguard_policies.rule import Context, Outcome, Resource, ResourceRule, StackRule
+from kmsguard.policies.registry import all_rules
+from kmsguard.policies.rule import Context, Outcome, Resource, ResourceRule, StackRule
 from tests.components.mocks import Registered
 
 STACKS = Path(__file__).resolve().parents[2] / "stacks"

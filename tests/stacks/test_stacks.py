@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from components.config import read_stack_file
-from components.program import main
-from kmsguard_policies.catalogue import (
+from kmsguard.config import read_stack_file
+from kmsguard.policies.facts import (
     ALIAS_TYPE,
     EXTERNAL_KEY_TYPE,
     GRANT_TYPE,
     KEY_TYPE,
     REPLICA_KEY_TYPE,
 )
+from kmsguard.program import main
 from tests.components.mocks import Capture, run
 from tests.stacks.pack import STACKS, violations
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from components.builders import build_consumer_policies, build_key_policy, render_policy
-from components.spec import parse_key_spec
+from kmsguard.builders import build_consumer_policies, build_key_policy, render_policy
+from kmsguard.spec import parse_key_spec
 from tests.components.builders.cases import CASES, Case
 from tests.components.spec.baseline import ACCOUNT
 

@@ -6,8 +6,14 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from components.spec.checks import allowed_grant_operations, allowed_roles
-from components.spec.kind import (
+from kmsguard.policies.facts import (
+    CRITICAL_ACTION_CHOICES,
+    DEFAULT_ENVIRONMENTS,
+    KEY_SPEC_USAGES,
+    AwsService,
+)
+from kmsguard.spec.checks import allowed_grant_operations, allowed_roles
+from kmsguard.spec.kind import (
     CloudHsmKeyStore,
     ExternalKeyStore,
     Hmac,
@@ -16,12 +22,6 @@ from components.spec.kind import (
     RsaEncryption,
     Signing,
     SymmetricEncryption,
-)
-from kmsguard_policies.catalogue import (
-    CRITICAL_ACTION_CHOICES,
-    DEFAULT_ENVIRONMENTS,
-    KEY_SPEC_USAGES,
-    AwsService,
 )
 
 ACCOUNT = "111122223333"

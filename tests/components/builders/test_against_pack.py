@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from components.builders import build_key_policy, render_policy
-from components.spec import KmsKeySpec, parse_key_spec
-from kmsguard_policies.catalogue import EXTERNAL_KEY_TYPE, KEY_TYPE
-from kmsguard_policies.rule import Resource
+from kmsguard.builders import build_key_policy, render_policy
+from kmsguard.policies.facts import EXTERNAL_KEY_TYPE, KEY_TYPE
+from kmsguard.policies.rule import Resource
+from kmsguard.spec import KmsKeySpec, parse_key_spec
 from tests.components.builders.cases import CASES
 from tests.policies.golden import fired
 

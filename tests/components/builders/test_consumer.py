@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from components.builders import build_consumer_policies
-from components.errors import PolicyBuildError
-from components.spec import parse_key_spec
+from kmsguard.builders import build_consumer_policies
+from kmsguard.errors import PolicyBuildError
+from kmsguard.spec import parse_key_spec
 from tests.components.builders.cases import CASES
 from tests.components.builders.regenerate import EXPECTED
 from tests.components.spec.baseline import ACCOUNT, BASELINE, OTHER_ACCOUNT, mutate

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from components.builders import GrantPlan, plan_grants
-from components.spec import parse_key_spec
+from kmsguard.builders import GrantPlan, plan_grants
+from kmsguard.spec import parse_key_spec
 from tests.components.builders.cases import CASES
 from tests.components.spec.baseline import ACCOUNT, ADMIN, BASELINE
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from components.builders import build_key_policy, render_policy
-from components.errors import PolicyBuildError
-from components.spec import parse_key_spec
+from kmsguard.builders import build_key_policy, render_policy
+from kmsguard.errors import PolicyBuildError
+from kmsguard.spec import parse_key_spec
 from tests.components.builders.cases import CASES
 from tests.components.builders.regenerate import EXPECTED, all_files
 from tests.components.spec.baseline import ACCOUNT, BASELINE, OTHER_ACCOUNT, mutate

@@ -12,18 +12,18 @@ import parliament
 from hypothesis import HealthCheck, given, settings
 from parliament import iam_definition
 
-from components.builders import build_key_policy, render_policy
-from components.spec import UsageRole, parse_key_spec
-from kmsguard_policies.catalogue import (
+from kmsguard.builders import build_key_policy, render_policy
+from kmsguard.policies.facts import (
     ADMINISTRATION_ACTIONS,
     GRANT_IS_FOR_AWS_RESOURCE_KEY,
     KEY_POLICY_MAX_BYTES,
     USAGE_ACTIONS,
 )
-from kmsguard_policies.policydoc import parse_policy_document
+from kmsguard.policies.policydoc import parse_policy_document
+from kmsguard.spec import UsageRole, parse_key_spec
 from tests.components.builders.strategies import key_specs
 
-#: Every kms action in parliament's IAM catalogue (a third-party source, not ours).
+#: Every kms action in parliament's IAM action catalogue (a third-party source, not ours).
 PARLIAMENT_KMS = frozenset(
     f"kms:{p['privilege']}" for s in iam_definition if s["prefix"] == "kms" for p in s["privileges"]
 )

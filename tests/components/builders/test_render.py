@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from components.builders import policy_size, render_policy
+from kmsguard.builders import policy_size, render_policy
 
 
 def test_render_keeps_builder_key_order_and_unicode() -> None:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from components.builders import administration_actions, critical_actions, usage_actions
-from components.spec import parse_key_spec
+from kmsguard.builders import administration_actions, critical_actions, usage_actions
+from kmsguard.spec import parse_key_spec
 from tests.components.spec.baseline import BASELINE, mutate
 
 

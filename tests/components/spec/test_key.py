@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from components.errors import SpecError
-from components.spec import KmsKeySpec, parse_key_spec
+from kmsguard.errors import SpecError
+from kmsguard.spec import KmsKeySpec, parse_key_spec
 from tests.components.spec.baseline import (
     ACCOUNT,
     ADMIN,

@@ -4,11 +4,11 @@ import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
 
-from gate import wire
-from gate.capture import Captured
-from gate.model import GateResult, PolicyMeta, Violation
-from gate.project import Project
-from gate.report import junit
+from kmsguard.gate import wire
+from kmsguard.gate.capture import Captured
+from kmsguard.gate.model import GateResult, PolicyMeta, Violation
+from kmsguard.gate.project import Project
+from kmsguard.gate.report import junit
 
 PREFIX = "urn:pulumi:dev::p::"
 STACK = PREFIX + "pulumi:pulumi:Stack::p-dev"

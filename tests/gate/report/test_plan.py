@@ -4,11 +4,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from gate import wire
-from gate.capture import Captured
-from gate.model import GateResult
-from gate.project import Project
-from gate.report.plan import _outputs, _roles, keys
+from kmsguard.gate import wire
+from kmsguard.gate.capture import Captured
+from kmsguard.gate.model import GateResult
+from kmsguard.gate.project import Project
+from kmsguard.gate.report.plan import _outputs, _roles, keys
 
 
 def test_roles_are_the_sids_of_every_statement_including_a_single_object_statement() -> None:

@@ -2,8 +2,8 @@
 
 import pytest
 
-from kmsguard_policies.rule import UNKNOWN, Outcome
-from kmsguard_policies.rules.r01_key_rotation import RULE
+from kmsguard.policies.rule import UNKNOWN, Outcome
+from kmsguard.policies.rules.r01_key_rotation import RULE
 from tests.policies.golden import evaluate, fired, golden, with_props
 
 KEY = "aws:kms/key:Key"

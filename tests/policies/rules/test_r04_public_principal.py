@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
-from kmsguard_policies.rule import UNKNOWN, Outcome
-from kmsguard_policies.rules.r04_public_principal import RULE
+from kmsguard.policies.rule import UNKNOWN, Outcome
+from kmsguard.policies.rules.r04_public_principal import RULE
 from tests.policies.golden import (
     ACCOUNT,
     USER_ROLE,

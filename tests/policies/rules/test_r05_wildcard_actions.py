@@ -4,9 +4,9 @@ from typing import Any
 
 import pytest
 
-from kmsguard_policies.catalogue import KMS_ACTIONS
-from kmsguard_policies.rule import UNKNOWN, Context, Outcome
-from kmsguard_policies.rules.r05_wildcard_actions import ESCALATING_ACTIONS, RULE
+from kmsguard.policies.facts import KMS_ACTIONS
+from kmsguard.policies.rule import UNKNOWN, Context, Outcome
+from kmsguard.policies.rules.r05_wildcard_actions import ESCALATING_ACTIONS, RULE
 from tests.policies.golden import (
     ACCOUNT,
     OTHER_ACCOUNT,

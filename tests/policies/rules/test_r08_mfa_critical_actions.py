@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
-from kmsguard_policies.rule import UNKNOWN, Outcome
-from kmsguard_policies.rules.r08_mfa_critical_actions import RULE
+from kmsguard.policies.rule import UNKNOWN, Outcome
+from kmsguard.policies.rules.r08_mfa_critical_actions import RULE
 from tests.policies.golden import (
     ADMIN_ROLE,
     DEPLOYER_ROLE,

@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
-from kmsguard_policies.rule import UNKNOWN, Outcome
-from kmsguard_policies.rules.r10_alias_naming import RULE
+from kmsguard.policies.rule import UNKNOWN, Outcome
+from kmsguard.policies.rules.r10_alias_naming import RULE
 from tests.policies.golden import evaluate, fired, golden, with_props
 
 ALIAS = "aws:kms/alias:Alias"

@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
-from kmsguard_policies.rule import UNKNOWN, Outcome, Resource
-from kmsguard_policies.rules.r11_alias_arn_resource import RULE
+from kmsguard.policies.rule import UNKNOWN, Outcome, Resource
+from kmsguard.policies.rules.r11_alias_arn_resource import RULE
 from tests.policies.golden import (
     ACCOUNT,
     REGION,

@@ -2,8 +2,8 @@
 
 import pytest
 
-from kmsguard_policies.rule import UNKNOWN, Outcome
-from kmsguard_policies.rules.r12_lockout_bypass import RULE
+from kmsguard.policies.rule import UNKNOWN, Outcome
+from kmsguard.policies.rules.r12_lockout_bypass import RULE
 from tests.policies.golden import evaluate, fired, golden, golden_context, with_props
 
 TYPES = [

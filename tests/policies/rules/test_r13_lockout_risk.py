@@ -4,9 +4,9 @@ from typing import Any
 
 import pytest
 
-from kmsguard_policies.policydoc import parse_policy_document
-from kmsguard_policies.rule import UNKNOWN, Outcome
-from kmsguard_policies.rules.r13_lockout_risk import RULE, keepers
+from kmsguard.policies.policydoc import parse_policy_document
+from kmsguard.policies.rule import UNKNOWN, Outcome
+from kmsguard.policies.rules.r13_lockout_risk import RULE, keepers
 from tests.policies.golden import (
     ACCOUNT,
     ADMIN_ROLE,

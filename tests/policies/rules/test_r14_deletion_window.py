@@ -2,8 +2,8 @@
 
 import pytest
 
-from kmsguard_policies.rule import UNKNOWN, Outcome, Resource
-from kmsguard_policies.rules.r14_deletion_window import RULE
+from kmsguard.policies.rule import UNKNOWN, Outcome, Resource
+from kmsguard.policies.rules.r14_deletion_window import RULE
 from tests.policies.golden import TAGS, evaluate, fired, golden, with_props
 
 TYPES = [

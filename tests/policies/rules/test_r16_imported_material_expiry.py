@@ -2,8 +2,8 @@
 
 import pytest
 
-from kmsguard_policies.rule import UNKNOWN, Outcome
-from kmsguard_policies.rules.r16_imported_material_expiry import RULE
+from kmsguard.policies.rule import UNKNOWN, Outcome
+from kmsguard.policies.rules.r16_imported_material_expiry import RULE
 from tests.policies.golden import evaluate, fired, golden, with_props
 
 TYPES = ["aws:kms/externalKey:ExternalKey", "aws:kms/replicaExternalKey:ReplicaExternalKey"]

@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
-from kmsguard_policies.rule import UNKNOWN, Context, Outcome
-from kmsguard_policies.rules.r17_external_accounts import RULE
+from kmsguard.policies.rule import UNKNOWN, Context, Outcome
+from kmsguard.policies.rules.r17_external_accounts import RULE
 from tests.policies.golden import (
     OTHER_ACCOUNT,
     evaluate,

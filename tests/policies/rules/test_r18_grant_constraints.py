@@ -4,9 +4,9 @@ from typing import Any
 
 import pytest
 
-from kmsguard_policies.catalogue import GRANT_OPERATIONS
-from kmsguard_policies.rule import UNKNOWN, Outcome
-from kmsguard_policies.rules.r18_grant_constraints import RULE
+from kmsguard.policies.facts import GRANT_OPERATIONS
+from kmsguard.policies.rule import UNKNOWN, Outcome
+from kmsguard.policies.rules.r18_grant_constraints import RULE
 from tests.policies.golden import USER_ROLE, evaluate, fired, golden, with_props
 
 GRANT = "aws:kms/grant:Grant"

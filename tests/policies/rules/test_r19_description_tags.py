@@ -4,9 +4,9 @@ from typing import Any
 
 import pytest
 
-from kmsguard_policies.catalogue import ALL_KEY_TYPES
-from kmsguard_policies.rule import UNKNOWN, Outcome, Resource
-from kmsguard_policies.rules.r19_description_tags import RULE
+from kmsguard.policies.facts import ALL_KEY_TYPES
+from kmsguard.policies.rule import UNKNOWN, Outcome, Resource
+from kmsguard.policies.rules.r19_description_tags import RULE
 from tests.policies.golden import TAGS, evaluate, fired, golden, with_props
 
 KEY = "aws:kms/key:Key"

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from kmsguard_policies.catalogue import ALL_POLICY_CARRIER_TYPES
-from kmsguard_policies.rule import UNKNOWN, UNKNOWN_STRING_SENTINEL, Outcome
-from kmsguard_policies.rules.r20_policy_grammar import RULE
+from kmsguard.policies.facts import ALL_POLICY_CARRIER_TYPES
+from kmsguard.policies.rule import UNKNOWN, UNKNOWN_STRING_SENTINEL, Outcome
+from kmsguard.policies.rules.r20_policy_grammar import RULE
 from tests.policies.golden import (
     evaluate,
     fired,

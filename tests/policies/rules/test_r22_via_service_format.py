@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 
-from kmsguard_policies.catalogue import ALL_POLICY_CARRIER_TYPES
-from kmsguard_policies.rule import UNKNOWN, Outcome
-from kmsguard_policies.rules.r22_via_service_format import RULE
+from kmsguard.policies.facts import ALL_POLICY_CARRIER_TYPES
+from kmsguard.policies.rule import UNKNOWN, Outcome
+from kmsguard.policies.rules.r22_via_service_format import RULE
 from tests.policies.golden import (
     evaluate,
     fired,

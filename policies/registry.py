@@ -1,0 +1,31 @@
+"""Every rule of the pack, discovered from `kmsguard.policies.rules` (one rule per module, `RULE`)."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import cache
+
+from . import rules as rules_package
+from .rule import Rule
+
+
+@cache
+def all_rules() -> tuple[Rule, ...]:
+    found: list[Rule] = []
+    for module_info in pkgutil.iter_modules(rules_package.__path__):
+        if module_info.name.startswith("_"):
+            continue  # shared helpers of several rules, not rules
+        module = importlib.import_module(f"{rules_package.__name__}.{module_info.name}")
+        rule = getattr(module, "RULE", None)
+        if rule is None:
+            raise RuntimeError(f"rule module {module.__name__} defines no RULE")
+        found.append(rule)
+    return tuple(sorted(found, key=lambda r: r.meta.id))
+
+
+def rule_by_id(rule_id: str) -> Rule:
+    for rule in all_rules():
+        if rule.meta.id == rule_id:
+            return rule
+    raise KeyError(rule_id)

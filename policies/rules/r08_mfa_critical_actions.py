@@ -1,0 +1,154 @@
+"""R8: critical key administration only under a working MFA condition, where the environment asks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..documents import judge_documents
+from ..facts import (
+    CRITICAL_ACTION_CHOICES,
+    DEFAULT_CRITICAL_ACTIONS,
+    KEY_POLICY_CARRIER_TYPES,
+    MFA_AGE_KEY,
+    MFA_DEFAULT_MAX_AGE_SECONDS,
+    MFA_PRESENT_KEY,
+    canonical_action,
+)
+from ..policydoc import Condition, PolicyDocument, Statement
+from ..rule import (
+    PCI_DSS,
+    Context,
+    Framework,
+    Resource,
+    ResourceRule,
+    Result,
+    RuleMeta,
+    Severity,
+    not_applicable,
+    per_environment,
+    per_environment_schema,
+)
+
+#: Operators that bound the MFA age from above; compared exactly (IAM operators are case-sensitive,
+#: and an IfExists form passes when no MFA was used at all).
+_AGE_OPERATORS = frozenset({"NumericLessThan", "NumericLessThanEquals"})
+
+META = RuleMeta(
+    id="KG-R08",
+    name="kms-key-policy-requires-mfa",
+    title="Critical key administration requires MFA",
+    description=(
+        "Where the environment requires MFA (`requireMfa`, default: prod and production), every Allow "
+        "statement of a key policy that grants a critical action (`criticalActions`, default "
+        "PutKeyPolicy, ScheduleKeyDeletion, DeleteAlias, DeleteImportedKeyMaterial) must carry a "
+        'working MFA condition: `Bool` aws:MultiFactorAuthPresent "true" and `NumericLessThan` or '
+        "`NumericLessThanEquals` aws:MultiFactorAuthAge at most `maxMfaAgeSeconds`. Condition keys "
+        "match in any case; operators must be spelled exactly. Principals in `deployerPrincipals` (the "
+        "role that runs `pulumi up`) may hold critical actions without MFA."
+    ),
+    rationale=(
+        "Changing a key policy, deleting an alias or scheduling deletion can make data unreadable or "
+        "hand the key to someone else; the KMS best-practices whitepaper puts them behind MFA. A "
+        "condition that looks right but cannot work (BoolIfExists, NumericGreaterThan, a misspelled "
+        "key) gives no protection, so only the working form counts. The deployer is exempt because "
+        "KMS's lockout safety check requires the caller of PutKeyPolicy to keep it without MFA."
+    ),
+    remediation=(
+        "Move the critical actions to their own statement with the condition "
+        '{"Bool": {"aws:MultiFactorAuthPresent": "true"}, "NumericLessThan": {"aws:MultiFactorAuthAge": '
+        '"300"}}, and list the pipeline role that runs `pulumi up` in deployerPrincipals.'
+    ),
+    url="https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html",
+    severity=Severity.HIGH,
+    resource_types=KEY_POLICY_CARRIER_TYPES,
+    unknowns=(
+        "A policy unknown during preview is not applicable and is checked once known; a policy that "
+        "does not parse is not applicable here (KG-R20 reports it). An unknown Environment tag falls "
+        "back to the stack name."
+    ),
+    frameworks=(
+        Framework(PCI_DSS, "3.2.1", "8.3.1", "Multi-factor authentication for personnel with administrative access"),
+    ),
+    config_schema={
+        "requireMfa": per_environment_schema(
+            {"type": "boolean"},
+            {"prod": True, "production": True, "*": False},
+            "Whether critical actions need MFA, per environment (`*` for the rest).",
+        ),
+        "criticalActions": {
+            "type": "array",
+            "items": {"type": "string", "enum": list(CRITICAL_ACTION_CHOICES)},
+            "default": list(DEFAULT_CRITICAL_ACTIONS),
+            "description": "KMS actions (without the kms: prefix) that need MFA.",
+        },
+        "maxMfaAgeSeconds": {
+            "type": "integer",
+            "minimum": 1,
+            "default": MFA_DEFAULT_MAX_AGE_SECONDS,
+            "description": "The largest aws:MultiFactorAuthAge bound, in seconds, that counts as MFA.",
+        },
+        "deployerPrincipals": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": [],
+            "description": "Role ARNs that run `pulumi up`; they keep critical actions without MFA.",
+        },
+    },
+)  # fmt: skip
+
+
+def _all_true(condition: Condition) -> bool:
+    return all(v.lower() == "true" for v in condition.values)
+
+
+def _within(condition: Condition, max_age: float) -> bool:
+    try:
+        return all(float(v) <= max_age for v in condition.values)
+    except ValueError:
+        return False
+
+
+def has_working_mfa(statement: Statement, max_age: float) -> bool:
+    present = any(c.operator == "Bool" and _all_true(c) for c in statement.conditions_on(MFA_PRESENT_KEY))
+    fresh = any(
+        c.operator in _AGE_OPERATORS and _within(c, max_age) for c in statement.conditions_on(MFA_AGE_KEY)
+    )
+    return present and fresh
+
+
+def _canonical(names: Iterable[Any]) -> frozenset[str]:
+    found = (canonical_action(n) for n in names if isinstance(n, str))
+    return frozenset(a for a in found if a is not None)
+
+
+def check(resource: Resource, context: Context) -> Result:
+    environment = context.environment_of(resource)
+    required = per_environment(context.config.get("requireMfa") or {}, environment)
+    if required is not True:
+        return not_applicable(f"MFA is not required in environment {environment!r}")
+    critical = _canonical(context.config.get("criticalActions", DEFAULT_CRITICAL_ACTIONS))
+    deployers = frozenset(context.config.get("deployerPrincipals") or ())
+    max_age = float(context.config.get("maxMfaAgeSeconds", MFA_DEFAULT_MAX_AGE_SECONDS))
+
+    def judge(document: PolicyDocument) -> list[str]:
+        found: list[str] = []
+        for s in document.statements:
+            held = sorted(s.kms_actions & critical)
+            if not s.is_allow or not held or has_working_mfa(s, max_age):
+                continue
+            who = [p.value for p in s.principals if p.value not in deployers or s.not_principal]
+            if s.principals and not who:
+                continue
+            found.append(
+                f"{s.label} allows kms:{', kms:'.join(held)} to {', '.join(who) or 'every principal'} "
+                'without a working MFA condition; require Bool aws:MultiFactorAuthPresent "true" and '
+                f"NumericLessThan aws:MultiFactorAuthAge {int(max_age)}, or list the deploying role "
+                "in deployerPrincipals"
+            )
+        return found
+
+    return judge_documents(resource, judge)
+
+
+RULE = ResourceRule(META, check)

@@ -1,0 +1,106 @@
+"""R14: the deletion window is at least the environment's minimum."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from ..facts import (
+    ALL_KEY_TYPES,
+    DELETION_WINDOW_DEFAULT_DAYS,
+    DELETION_WINDOW_MAX_DAYS,
+    DELETION_WINDOW_MIN_DAYS,
+)
+from ..rule import (
+    AWS_FSBP,
+    Context,
+    Framework,
+    Resource,
+    ResourceRule,
+    Result,
+    RuleMeta,
+    Severity,
+    compliant,
+    is_unknown,
+    per_environment,
+    per_environment_schema,
+    violations,
+)
+
+FIELD: Final = "deletionWindowInDays"
+DEFAULT_MINIMUMS: Final = {"prod": 30, "production": 30, "*": 7}
+
+META = RuleMeta(
+    id="KG-R14",
+    name="kms-key-requires-deletion-window",
+    title="The deletion window meets the environment's minimum",
+    description=(
+        f"Every key's `{FIELD}` is at least the minimum configured for its environment (the `Environment` "
+        f"tag, else the stack name): by default {DELETION_WINDOW_MAX_DAYS} days in prod and production, "
+        f"{DELETION_WINDOW_MIN_DAYS} elsewhere. An absent window is AWS's default of "
+        f"{DELETION_WINDOW_DEFAULT_DAYS} days. A window outside KMS's {DELETION_WINDOW_MIN_DAYS}-"
+        f"{DELETION_WINDOW_MAX_DAYS} day range also fails."
+    ),
+    rationale=(
+        "Deleting a key destroys every ciphertext it protects. The waiting period is the only chance to "
+        "notice a mistaken or malicious ScheduleKeyDeletion and cancel it; production data deserves the "
+        "longest window."
+    ),
+    remediation=(
+        f"Set `deletion_window_in_days` to the environment's minimum or more (at most {DELETION_WINDOW_MAX_DAYS}), "
+        "or leave it unset for AWS's 30-day default."
+    ),
+    url="https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html",
+    severity=Severity.MEDIUM,
+    resource_types=ALL_KEY_TYPES,
+    unknowns=f"An unknown `{FIELD}` is a violation: it cannot be shown to meet the minimum.",
+    frameworks=(Framework(AWS_FSBP, "1.0.0", "KMS.3", "AWS KMS keys should not be deleted unintentionally"),),
+    config_schema={
+        "minimumDeletionWindowDays": per_environment_schema(
+            {"type": "integer", "minimum": DELETION_WINDOW_MIN_DAYS, "maximum": DELETION_WINDOW_MAX_DAYS},
+            DEFAULT_MINIMUMS,
+            "Minimum deletion window in days per environment; `*` applies to every other environment.",
+        )
+    },
+)
+
+
+def _minimum(resource: Resource, context: Context) -> int:
+    configured = context.config.get("minimumDeletionWindowDays", DEFAULT_MINIMUMS)
+    value: Any = None
+    if isinstance(configured, dict):
+        value = per_environment(configured, context.environment_of(resource))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return int(value)
+    # A configuration without a usable value must not loosen the rule: use the strictest window.
+    return DELETION_WINDOW_MAX_DAYS
+
+
+def check(resource: Resource, context: Context) -> Result:
+    minimum = _minimum(resource, context)
+    environment = context.environment_of(resource) or "(no environment)"
+    value = resource.props.get(FIELD)
+    if is_unknown(value):
+        return violations([f"{FIELD} is unknown during preview; set it to a literal of at least {minimum}"])
+    if value is None:
+        value = DELETION_WINDOW_DEFAULT_DAYS
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return violations([f"{FIELD} must be a number of days, got {value!r}; set it to at least {minimum}"])
+    days = int(value) if float(value).is_integer() else value
+    if not DELETION_WINDOW_MIN_DAYS <= value <= DELETION_WINDOW_MAX_DAYS:
+        return violations(
+            [
+                f"{FIELD} is {days}, outside the {DELETION_WINDOW_MIN_DAYS}-{DELETION_WINDOW_MAX_DAYS} days "
+                f"KMS accepts; set it to at least {minimum} and at most {DELETION_WINDOW_MAX_DAYS}"
+            ]
+        )
+    if value < minimum:
+        return violations(
+            [
+                f"{FIELD} is {days} days, below the {minimum}-day minimum for environment {environment!r}; "
+                f"set it to at least {minimum}"
+            ]
+        )
+    return compliant()
+
+
+RULE = ResourceRule(META, check)

@@ -1,0 +1,147 @@
+"""R17: principals from other accounts only from the allow-list, and never as administrators."""
+
+from __future__ import annotations
+
+from ..documents import carried_policies
+from ..facts import (
+    ADMINISTRATION_ACTIONS,
+    KEY_POLICY_CARRIER_TYPES,
+    PRINCIPAL_ACCOUNT_RE,
+)
+from ..policydoc import Statement
+from ..rule import (
+    ACCOUNT_ID_CONFIG,
+    PCI_KEY_CUSTODIANS,
+    Context,
+    Resource,
+    ResourceRule,
+    Result,
+    RuleMeta,
+    Severity,
+    not_applicable,
+    violations,
+)
+
+META = RuleMeta(
+    id="KG-R17",
+    name="kms-policy-limits-external-accounts",
+    title="Other accounts reach a key only from the allow-list, and never administer it",
+    description=(
+        "An Allow statement of a key policy may name principals of another AWS account (a bare account "
+        "id, its root, a role, a user or an assumed-role session) only when that account is listed in "
+        "`allowedExternalAccounts`, and such a statement must not grant administration actions "
+        "(PutKeyPolicy, ScheduleKeyDeletion, DisableKey, …). The stack's own account comes from this "
+        "rule's `accountId`, else from the stack's `aws:allowedAccountIds`. Service principals are not "
+        'accounts and are ignored; `Principal: "*"` is KG-R04\'s business; Deny statements restrict '
+        "and are ignored."
+    ),
+    rationale=(
+        "A key policy is the only thing that decides who can use or manage a KMS key; naming another "
+        "account hands that account's administrators the power to delegate access to anyone in it. An "
+        "explicit allow-list makes every cross-account trust a reviewed decision. Administration from "
+        "another account would let it change the policy or destroy the key, so it is never allowed."
+    ),
+    remediation=(
+        "Remove principals of accounts you do not mean to trust. To share a key deliberately, add the "
+        "account id to this rule's `allowedExternalAccounts` and grant it only usage actions (Encrypt, "
+        "Decrypt, GenerateDataKey*, DescribeKey); keep administration in the key's own account. Set "
+        "`accountId` (or the stack's `aws:allowedAccountIds`) so the rule knows which account is yours."
+    ),
+    url="https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html",
+    severity=Severity.HIGH,
+    resource_types=KEY_POLICY_CARRIER_TYPES,
+    unknowns=(
+        "A key policy that is unknown during preview is not applicable: it is checked again with known "
+        "values when `pulumi up` runs. An unknown own account (neither `accountId` nor "
+        "`aws:allowedAccountIds` set) fails closed: every account principal not in "
+        "`allowedExternalAccounts` is a violation, with a message asking to configure the account."
+    ),
+    frameworks=(PCI_KEY_CUSTODIANS,),
+    config_schema={
+        "allowedExternalAccounts": {
+            "type": "array",
+            "items": {"type": "string", "pattern": r"^\d{12}$"},
+            "default": [],
+            "description": "Account ids (12 digits) whose principals may be named in key policies.",
+        },
+        "accountId": ACCOUNT_ID_CONFIG,
+    },
+)
+
+
+def _account_of(principal: str) -> str | None:
+    match = PRINCIPAL_ACCOUNT_RE.match(principal)
+    if match is None:
+        return None
+    return match.group("bare") or match.group("account")
+
+
+def _statement_findings(
+    place: str, statement: Statement, own: str | None, allowed: frozenset[str]
+) -> list[str]:
+    findings: list[str] = []
+    admin = sorted(statement.kms_actions & ADMINISTRATION_ACTIONS)
+    for principal in statement.principals:
+        # Service principals name a service, and `*` is KG-R04's business: neither is an account.
+        if principal.kind != "AWS" or principal.is_wildcard:
+            continue
+        account = _account_of(principal.value)
+        where = f"{place} {statement.label}"
+        if account is None:
+            findings.append(
+                f"{where} names principal {principal.value!r}, whose account cannot be told; "
+                "name principals by account id or IAM ARN"
+            )
+            continue
+        if account == own:
+            continue
+        if own is None and account not in allowed:
+            # Without the own account nobody can tell own from foreign: fail closed, once per principal.
+            findings.append(
+                f"{where} names account {account} ({principal.value}) and the stack's own account is "
+                "unknown; set this rule's accountId or the stack's aws:allowedAccountIds, or add "
+                f"{account} to allowedExternalAccounts"
+            )
+            continue
+        if account not in allowed:
+            findings.append(
+                f"{where} allows account {account} ({principal.value}), which is not in "
+                f"allowedExternalAccounts; remove the principal or add {account} to allowedExternalAccounts"
+            )
+        if admin:
+            findings.append(
+                f"{where} gives account {account} ({principal.value}) administration actions "
+                f"({', '.join(admin)}); grant other accounts only usage actions and keep administration "
+                "in the key's own account"
+            )
+    return findings
+
+
+def check(resource: Resource, context: Context) -> Result:
+    carried = carried_policies(resource)
+    if not carried:
+        return not_applicable("no key policy on this resource (KG-R03 asks for one)")
+    own = context.account_id()
+    allowed_raw = context.config.get("allowedExternalAccounts")
+    allowed = (
+        frozenset(a for a in allowed_raw if isinstance(a, str))
+        if isinstance(allowed_raw, list)
+        else frozenset()
+    )
+    findings: list[str] = []
+    judged = False
+    for policy in carried:
+        if policy.document is None:
+            continue
+        judged = True
+        for statement in policy.document.allows():
+            findings.extend(_statement_findings(f"{policy.kind} ({policy.path})", statement, own, allowed))
+    if not judged:
+        return not_applicable(
+            "the key policy is unknown during preview or does not parse (KG-R20 reports that); "
+            "`pulumi up` checks it with known values"
+        )
+    return violations(findings)
+
+
+RULE = ResourceRule(META, check)

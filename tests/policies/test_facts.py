@@ -1,0 +1,54 @@
+"""The action list in facts.py agrees with a third-party IAM action catalogue (parliament's), in both directions."""
+
+from parliament import iam_definition
+
+from kmsguard.policies import facts
+
+
+def _parliament_kms_actions() -> set[str]:
+    kms = next(s for s in iam_definition if s["prefix"] == "kms")
+    return {p["privilege"] for p in kms["privileges"]}
+
+
+def test_kms_actions_match_parliament_exactly() -> None:
+    assert set(facts.KMS_ACTIONS) == _parliament_kms_actions()
+
+
+def test_every_role_list_names_only_real_actions_and_no_wildcard() -> None:
+    role_lists = [
+        facts.ADMIN_ACTIONS, facts.MULTI_REGION_ADMIN_ACTIONS, facts.IMPORTED_MATERIAL_ADMIN_ACTIONS,
+        facts.DEFAULT_CRITICAL_ACTIONS, facts.OPTIONAL_CRITICAL_ACTIONS, facts.ENCRYPT_ACTIONS,
+        facts.DECRYPT_ACTIONS, facts.SERVICE_GRANT_ACTIONS, facts.SIGN_VERIFY_ACTIONS,
+        facts.PUBLIC_KEY_ENCRYPTION_ACTIONS, facts.MAC_ACTIONS, facts.KEY_AGREEMENT_ACTIONS,
+        facts.GRANT_OPERATIONS,
+    ]  # fmt: skip
+    for actions in role_lists:
+        assert set(actions) <= facts.KMS_ACTIONS
+        assert list(actions) == sorted(actions), "role lists are sorted so policies are deterministic"
+
+
+def test_administrators_cannot_create_grants() -> None:
+    assert "CreateGrant" not in facts.ADMIN_ACTIONS
+    assert "CreateGrant" not in facts.ADMINISTRATION_ACTIONS
+
+
+def test_administration_and_usage_are_disjoint() -> None:
+    assert not (facts.ADMINISTRATION_ACTIONS & facts.USAGE_ACTIONS)
+
+
+def test_canonical_action_is_case_insensitive() -> None:
+    assert facts.canonical_action("KMS:decrypt") == "Decrypt"
+    assert facts.canonical_action("kms:NoSuchAction") is None
+
+
+def test_conventional_alias_round_trips() -> None:
+    name = facts.conventional_alias("prod", "orders", "payments")
+    assert name == "alias/prod-orders-payments"
+    assert facts.parse_conventional_alias(name, facts.DEFAULT_ENVIRONMENTS) == (
+        "prod",
+        "orders",
+        "payments",
+    )
+    assert facts.parse_conventional_alias("alias/aws/s3", facts.DEFAULT_ENVIRONMENTS) is None
+    assert facts.parse_conventional_alias("alias/prod-Orders-payments", facts.DEFAULT_ENVIRONMENTS) is None
+    assert facts.parse_conventional_alias("alias/uat-orders-payments", facts.DEFAULT_ENVIRONMENTS) is None
