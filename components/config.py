@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from kmsguard.catalog_spec import CatalogSpec
 from kmsguard.errors import KmsGuardError, SpecError
+from kmsguard.regions import partition_regions, unknown_region_message
 from kmsguard.spec.types import AccountId, Region, spec_error
 
 CATALOG_KEY = "kmsguard:catalog"
@@ -63,6 +64,12 @@ class StackConfig(BaseModel):
     catalog: CatalogSpec = Field(
         alias="kmsguard:catalog", description="The key catalog: one key per data class."
     )
+
+    @model_validator(mode="after")
+    def _region_in_partition(self) -> StackConfig:
+        if self.partition is not None and self.region not in partition_regions(self.partition):
+            raise spec_error((REGION_KEY, unknown_region_message(self.region, self.partition)))
+        return self
 
     @model_validator(mode="after")
     def _account_allowed(self) -> StackConfig:
