@@ -446,7 +446,9 @@ ALL_POLICY_CARRIER_TYPES: Final = (*KEY_POLICY_CARRIER_TYPES, *IAM_POLICY_CARRIE
 # ---------------------------------------------------------------------------------------------
 
 #: How a policy names an account root: `arn:<partition>:iam::<account>:root` or the bare account id.
-ACCOUNT_ROOT_ARN_RE: Final = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):iam::(?P<account>\d{12}):root\Z", re.ASCII)
+ACCOUNT_ROOT_ARN_RE: Final = re.compile(
+    r"^arn:(aws|aws-cn|aws-us-gov):iam::(?P<account>\d{12}):root\Z", re.ASCII
+)
 
 
 def is_account_root(principal: str, account: str | None) -> bool:
