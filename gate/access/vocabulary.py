@@ -30,7 +30,10 @@ class Capability(StrEnum):
     REVOKE_GRANTS = "revoke-grants"
     ENCRYPT = "encrypt"
     DECRYPT = "decrypt"
-    RE_ENCRYPT = "re-encrypt"
+    #: ReEncryptFrom reads data protected by this key (a decrypt in effect), ReEncryptTo protects
+    #: data with it: kept apart so encrypt-only and decrypt-only users stay distinguishable.
+    RE_ENCRYPT_FROM = "re-encrypt-from"
+    RE_ENCRYPT_TO = "re-encrypt-to"
     GENERATE_DATA_KEYS = "generate-data-keys"
     SIGN = "sign"
     VERIFY = "verify"
@@ -49,8 +52,8 @@ _USAGE: Final[dict[str, Capability]] = {
     "CreateGrant": Capability.CREATE_GRANTS,
     "Encrypt": Capability.ENCRYPT,
     "Decrypt": Capability.DECRYPT,
-    "ReEncryptFrom": Capability.RE_ENCRYPT,
-    "ReEncryptTo": Capability.RE_ENCRYPT,
+    "ReEncryptFrom": Capability.RE_ENCRYPT_FROM,
+    "ReEncryptTo": Capability.RE_ENCRYPT_TO,
     "GenerateDataKey": Capability.GENERATE_DATA_KEYS,
     "GenerateDataKeyWithoutPlaintext": Capability.GENERATE_DATA_KEYS,
     "GenerateDataKeyPair": Capability.GENERATE_DATA_KEYS,

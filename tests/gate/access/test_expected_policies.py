@@ -1,0 +1,201 @@
+"""Exact access matrices for every reviewed key policy in tests/components/builders/expected/.
+
+A new expected policy without a matrix here fails `test_every_expected_policy_has_a_matrix`: what a
+reviewer signs as a key policy is also pinned as who-can-do-what.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kmsguard.builders import plan_grants
+from kmsguard.spec import parse_key_spec
+from tests.components.builders.cases import CASES
+from tests.gate.access.matrix import KEY_ARN, key, matrix, resource
+
+EXPECTED = Path(__file__).resolve().parents[2] / "components" / "builders" / "expected"
+
+MFA = "MFA within 300 s & with MFA"
+ADMIN_CAPS = ("change-policy", "schedule-deletion", "administer", "revoke-grants", "describe")
+DEPLOYER = {"role/PulumiDeployer": dict.fromkeys(ADMIN_CAPS, "")}
+ADMINS = {
+    "role/KeyAdministrators": {
+        "change-policy": MFA, "schedule-deletion": MFA, "administer": "", "revoke-grants": "", "describe": ""
+    }
+}
+SYMMETRIC_USE = ("encrypt", "decrypt", "re-encrypt-from", "re-encrypt-to", "generate-data-keys", "describe")
+USER = {"role/OrdersService": dict.fromkeys(SYMMETRIC_USE, "")}
+STANDARD = {**DEPLOYER, **ADMINS, **USER}
+EBS, S3 = "via EBS only & from account 111122223333", "via S3 only & from account 111122223333"
+THROUGH_SERVICES = f"{EBS} | {S3}"
+GRANTS_THROUGH_SERVICES = f"{EBS} & for AWS resources only | {S3} & for AWS resources only"
+SERVICE_USER = {
+    "role/OrdersBucketWriter": {
+        "create-grants": GRANTS_THROUGH_SERVICES,
+        "revoke-grants": GRANTS_THROUGH_SERVICES,
+        **dict.fromkeys(SYMMETRIC_USE, THROUGH_SERVICES),
+    }
+}
+CONTEXT = "encryption context has order_id & encryption context tenant=acme"
+ORG = "from organization o-a1b2c3d4e5"
+
+MATRICES: dict[str, dict[str, dict[str, str]]] = {
+    "symmetric": STANDARD,
+    "cloudhsm": STANDARD,
+    "external-key-store": STANDARD,
+    "imported": STANDARD,
+    "symmetric-grants": {
+        **STANDARD,
+        # The grant in the spec: GenerateDataKey and Decrypt, only with the context it names.
+        "role/Batch": dict.fromkeys(
+            ("decrypt", "generate-data-keys"), "through grant orders-grant-batch & encryption context includes tenant=acme"
+        ),
+        # Its retiring principal may retire it (and nothing else through it).
+        "role/KeyAdministrators": {**ADMINS["role/KeyAdministrators"]},
+    },
+    "hmac": {**DEPLOYER, **ADMINS, "role/OrdersService": {"generate-mac": "", "verify-mac": "", "describe": ""}},
+    "key-agreement": {**DEPLOYER, **ADMINS, "role/OrdersService": {"derive-shared-secret": "", "describe": ""}},
+    "rsa-encryption": {
+        **DEPLOYER,
+        **ADMINS,
+        "role/OrdersService": dict.fromkeys(("encrypt", "decrypt", "re-encrypt-from", "re-encrypt-to", "describe"), ""),
+        "role/OrdersWriter": dict.fromkeys(("encrypt", "re-encrypt-to", "describe"), ""),
+    },
+    "signing": {
+        **DEPLOYER,
+        **ADMINS,
+        "role/ReleaseSigner": {"sign": "", "verify": "", "describe": ""},
+        "role/ReleaseVerifier": {"verify": "", "describe": ""},
+    },
+    # A retired generation only verifies what it signed.
+    "signing-retired-generation": {
+        **DEPLOYER,
+        **ADMINS,
+        "role/ReleaseSigner": {"verify": "", "describe": ""},
+        "role/ReleaseVerifier": {"verify": "", "describe": ""},
+    },
+    "symmetric-no-mfa": {**DEPLOYER, "role/KeyAdministrators": dict.fromkeys(ADMIN_CAPS, ""), **USER},
+    "symmetric-mfa-extra-actions": {
+        **DEPLOYER,
+        "role/KeyAdministrators": {
+            "change-policy": "MFA within 900 s & with MFA",
+            "schedule-deletion": "MFA within 900 s & with MFA",
+            "administer": "",
+            "revoke-grants": "",
+            "describe": "",
+        },
+        **USER,
+    },
+    "symmetric-split-users": {
+        **DEPLOYER,
+        **ADMINS,
+        "role/OrdersReader": dict.fromkeys(("decrypt", "re-encrypt-from", "describe"), ""),
+        "role/OrdersWriter": dict.fromkeys(("encrypt", "re-encrypt-to", "generate-data-keys", "describe"), ""),
+    },
+    "symmetric-services-multi-region": {**STANDARD, **SERVICE_USER},
+    "symmetric-services-replica": {**STANDARD, **SERVICE_USER},
+    "symmetric-retired-generation": {
+        **DEPLOYER,
+        **ADMINS,
+        "role/OrdersService": dict.fromkeys(("decrypt", "re-encrypt-from", "describe"), ""),
+        "role/OrdersBucketWriter": dict.fromkeys(("decrypt", "re-encrypt-from", "describe"), THROUGH_SERVICES),
+    },
+    "symmetric-aws-cn": {
+        "arn:aws-cn:iam::111122223333:role/KeyAdministrators": ADMINS["role/KeyAdministrators"],
+        "arn:aws-cn:iam::111122223333:role/PulumiDeployer": DEPLOYER["role/PulumiDeployer"],
+        "arn:aws-cn:iam::111122223333:role/Writer": {
+            "create-grants": "via S3 only & from account 111122223333 & for AWS resources only",
+            "revoke-grants": "via S3 only & from account 111122223333 & for AWS resources only",
+            **dict.fromkeys(SYMMETRIC_USE, "via S3 only & from account 111122223333"),
+        },
+    },
+    # The Deny on Decrypt outside the organisation leaves Decrypt only inside it.
+    "symmetric-extra-statement": {
+        **DEPLOYER,
+        **ADMINS,
+        "role/OrdersService": {**USER["role/OrdersService"], "decrypt": ORG},
+    },
+    "symmetric-root-full": {
+        **STANDARD,
+        "111122223333": dict.fromkeys(
+            (
+                "change-policy", "schedule-deletion", "administer", "create-grants", "revoke-grants", "encrypt",
+                "decrypt", "re-encrypt-from", "re-encrypt-to", "generate-data-keys", "sign", "verify",
+                "generate-mac", "verify-mac", "derive-shared-secret", "describe",
+            ),
+            "",
+        ),
+    },
+    "symmetric-root-admin-no-admins": {
+        **DEPLOYER,
+        "111122223333": ADMINS["role/KeyAdministrators"],
+        **USER,
+    },
+    "symmetric-context-cross-account": {
+        **DEPLOYER,
+        **ADMINS,
+        "role/OrdersService": {**dict.fromkeys(SYMMETRIC_USE, CONTEXT), "describe": ""},
+        "123456789012": {**dict.fromkeys(SYMMETRIC_USE, CONTEXT), "describe": ""},
+        # Delegated through the account root: the consumer policy kmsguard emits for 123456789012,
+        # attached to a role there, gives that role what both policies allow, under both contexts.
+        "arn:aws:iam::123456789012:role/Consumer": {
+            **dict.fromkeys(
+                ("encrypt", "decrypt", "re-encrypt-from", "re-encrypt-to", "generate-data-keys"),
+                f"through IAM policy consumer-123456789012 & {CONTEXT}",
+            ),
+            "describe": "through IAM policy consumer-123456789012",
+        },
+        # 444455556666 names one role, not its root: its consumer policy delegates nothing more.
+        "arn:aws:iam::444455556666:role/PartnerReader": {
+            "decrypt": f"{ORG} & {CONTEXT}",
+            "re-encrypt-from": f"{ORG} & {CONTEXT}",
+            "describe": ORG,
+        },
+    },
+}  # fmt: skip
+
+
+def _resources(name: str) -> list:
+    text = (EXPECTED / f"{name}.key-policy.json").read_text(encoding="utf-8")
+    found = [key(text)]
+    spec = parse_key_spec(CASES[name].spec)
+    for plan in plan_grants(spec):
+        # The props the component gives aws.kms.Grant, as the engine sends them (camelCase).
+        constraints = [{"encryptionContextSubset": dict(plan.encryption_context_subset or {})}]
+        found.append(
+            resource(
+                "aws:kms/grant:Grant",
+                f"orders-grant-{plan.name_suffix}",
+                keyId=KEY_ARN,
+                granteePrincipal=plan.grantee_principal,
+                operations=list(plan.operations),
+                constraints=constraints,
+                retiringPrincipal=plan.retiring_principal,
+            )
+        )
+    consumers = EXPECTED / f"{name}.consumer-policies.json"
+    if consumers.exists():
+        for account, document in json.loads(consumers.read_text(encoding="utf-8")).items():
+            document = json.loads(json.dumps(document).replace(CASES[name].key_arns[0], KEY_ARN))
+            found.append(
+                resource(
+                    "aws:iam/rolePolicy:RolePolicy",
+                    f"consumer-{account}",
+                    role=f"arn:aws:iam::{account}:role/{'Consumer' if account == '123456789012' else 'PartnerReader'}",
+                    policy=json.dumps(document),
+                )
+            )
+    return found
+
+
+def test_every_expected_policy_has_a_matrix() -> None:
+    names = {p.name.removesuffix(".key-policy.json") for p in EXPECTED.glob("*.key-policy.json")}
+    assert names == set(MATRICES)
+
+
+@pytest.mark.parametrize("name", sorted(MATRICES))
+def test_access_matrix_of_the_reviewed_policy(name: str) -> None:
+    assert matrix(_resources(name)) == MATRICES[name]
