@@ -205,7 +205,9 @@ def _delegate(
                 root = delegated.get(_account_of(principal) or "")
                 if root is None:
                     continue
-                own = frozenset(requirement(c) for c in statement.conditions) | {through("iam-policy", f"IAM policy {name}")}
+                own = frozenset(requirement(c) for c in statement.conditions) | {
+                    through("iam-policy", f"IAM policy {name}")
+                }
                 for capability in capabilities_of(statement.kms_actions):
                     for alternative in root.get(capability, ()):
                         access.add(principal, (capability,), alternative | own)

@@ -24,6 +24,7 @@ from kmsguard.policies.facts import (
     IAM_ROLE_TYPE,
     IAM_USER_POLICY_TYPE,
     KEY_POLICY_TYPE,
+    PRIMARY_KEY_TYPES,
 )
 from kmsguard.policies.rule import Resource, is_unknown
 
@@ -73,7 +74,8 @@ class StackGrant:
 
 @dataclass(frozen=True)
 class Identity:
-    """An identity policy and the principals it is attached to (empty: attached outside the stack)."""
+    """An identity policy and the principals it is attached to: the policy's own ARN when it is
+    attached outside the stack, none when not even that is known."""
 
     resource: Resource
     policy: CarriedPolicy
@@ -92,7 +94,7 @@ def _text(value: Any) -> str | None:
 
 
 def read_stack(resources: Sequence[Resource], account: str | None, partition: str) -> Stack:
-    handles: dict[str, str] = {}
+    handles: dict[str, list[Resource]] = {}
     keys: dict[str, StackKey] = {}
     for r in resources:
         if r.type in ALL_KEY_TYPES:
@@ -100,12 +102,10 @@ def read_stack(resources: Sequence[Resource], account: str | None, partition: st
             keys[r.urn] = StackKey(r, carried_policies(r), "key", (arn,) if arn else ())
             for handle in ("arn", "keyId", "id"):
                 if (value := _text(r.props.get(handle))) is not None:
-                    handles[value] = r.urn
+                    handles.setdefault(value, []).append(r)
     grants: list[StackGrant] = []
     for r in resources:
-        target = handles.get(_text(r.props.get("keyId")) or _text(r.props.get("targetKeyId")) or "")
-        if target is None:
-            target = handles.get(_text(r.props.get("targetKeyArn")) or "")
+        target = _target(r, handles)
         if target is None:
             continue
         if r.type == KEY_POLICY_TYPE:
@@ -118,6 +118,21 @@ def read_stack(resources: Sequence[Resource], account: str | None, partition: st
     for key in keys.values():
         key.aliases.sort()
     return Stack(list(keys.values()), grants, list(_identities(resources, account, partition)))
+
+
+def _target(r: Resource, handles: Mapping[str, list[Resource]]) -> str | None:
+    """The key a grant, alias or key policy points at. A multi-Region key's replicas share its key
+    id, so a key id names the key in the referring resource's own region, the primary otherwise."""
+    for prop in ("keyId", "targetKeyId", "targetKeyArn"):
+        candidates = handles.get(_text(r.props.get(prop)) or "", [])
+        if len(candidates) > 1:
+            region = _text(r.props.get("region"))
+            candidates = [k for k in candidates if _text(k.props.get("region")) == region] or [
+                k for k in candidates if k.type in PRIMARY_KEY_TYPES
+            ]
+        if candidates:
+            return candidates[0].urn
+    return None
 
 
 def _grant(r: Resource, key_urn: str) -> StackGrant:
@@ -193,7 +208,11 @@ def _identities(resources: Sequence[Resource], account: str | None, partition: s
             owner = arn_of(kind, r.props.get(prop))
             principals = (owner,) if owner else ()
         elif r.type == IAM_POLICY_TYPE:
-            principals = tuple(sorted(set(attached.get(_text(r.props.get("arn")) or "", ()))))
+            own = _text(r.props.get("arn"))
+            principals = tuple(sorted(set(attached.get(own or "", ()))))
+            if not principals and own:
+                # Attached outside the stack: the policy stands for whoever holds it.
+                principals = (own,)
         else:
             continue
         for policy in carried_policies(r):

@@ -21,7 +21,7 @@ def key(policy: Any, *, arn: str = KEY_ARN, urn: str = KEY_URN, name: str = "ord
     return Resource(type="aws:kms/key:Key", name=name, urn=urn, props=props)
 
 
-def resource(type_: str, name: str, **props: Any) -> Resource:
+def resource(type_: str, name: str, /, **props: Any) -> Resource:
     return Resource(type=type_, name=name, urn=f"urn:pulumi:test::p::{type_}::{name}", props=props)
 
 

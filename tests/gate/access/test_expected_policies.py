@@ -23,7 +23,11 @@ ADMIN_CAPS = ("change-policy", "schedule-deletion", "administer", "revoke-grants
 DEPLOYER = {"role/PulumiDeployer": dict.fromkeys(ADMIN_CAPS, "")}
 ADMINS = {
     "role/KeyAdministrators": {
-        "change-policy": MFA, "schedule-deletion": MFA, "administer": "", "revoke-grants": "", "describe": ""
+        "change-policy": MFA,
+        "schedule-deletion": MFA,
+        "administer": "",
+        "revoke-grants": "",
+        "describe": "",
     }
 }
 SYMMETRIC_USE = ("encrypt", "decrypt", "re-encrypt-from", "re-encrypt-to", "generate-data-keys", "describe")
