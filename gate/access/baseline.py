@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 
 from kmsguard.gate.errors import GateError
 from kmsguard.gate.report.schema import report_schema

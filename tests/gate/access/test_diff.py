@@ -121,7 +121,7 @@ def test_a_deny_added_narrows_only_what_it_denies() -> None:
         pytest.param(list(reversed(BASE)), id="statements_reordered"),
         pytest.param([{**s, "Sid": s["Sid"] + "Renamed"} for s in BASE], id="sids_renamed"),
         pytest.param([{**BASE[0], "Action": ["kms:DescribeKey", "kms:putkeypolicy"]}, BASE[1]], id="actions_reordered_and_recased"),
-        pytest.param(BASE[:1] + [{**BASE[1], "Principal": {"AWS": [ORDERS, ORDERS]}}], id="principal_repeated"),
+        pytest.param([*BASE[:1], {**BASE[1], "Principal": {"AWS": [ORDERS, ORDERS]}}], id="principal_repeated"),
     ],
 )  # fmt: skip
 def test_an_unrelated_change_shows_nothing(head: list[dict[str, Any]]) -> None:

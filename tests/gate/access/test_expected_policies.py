@@ -182,8 +182,8 @@ def _resources(name: str) -> list:
         )
     consumers = EXPECTED / f"{name}.consumer-policies.json"
     if consumers.exists():
-        for account, document in json.loads(consumers.read_text(encoding="utf-8")).items():
-            document = json.loads(json.dumps(document).replace(CASES[name].key_arns[0], KEY_ARN))
+        for account, emitted in json.loads(consumers.read_text(encoding="utf-8")).items():
+            document = json.loads(json.dumps(emitted).replace(CASES[name].key_arns[0], KEY_ARN))
             found.append(
                 resource(
                     "aws:iam/rolePolicy:RolePolicy",
