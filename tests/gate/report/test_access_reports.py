@@ -36,7 +36,7 @@ def captured(type_: str, name: str, outputs: dict[str, Any]) -> Captured:
     return Captured(urn, type_, name, True, "", wire.from_python({}), wire.from_python(outputs))
 
 
-def result(*statements: dict[str, Any]) -> GateResult:
+def result(*statements: dict[str, Any], passing: bool = False) -> GateResult:
     project = Project("p", Path("/p"), Path("/p/__main__.py"), "dev", Path("/p/Pulumi.dev.yaml"),
                       config={"kmsguard:accountId": ACCOUNT})  # fmt: skip
     resources = [
@@ -49,13 +49,13 @@ def result(*statements: dict[str, Any]) -> GateResult:
     violation = Violation(
         "kms-key-requires-rotation", "KG-R01", "high", "mandatory", KEY_URN, "rotation is off"
     )
-    found = GateResult(project, "kmsguard", "1.0.0", [], resources, [violation])
+    found = GateResult(project, "kmsguard", "1.0.0", [], resources, [] if passing else [violation])
     found.access = access_of(resources, project)
     return found
 
 
-def changed() -> GateResult:
-    base, head = result(ADMIN), result(ADMIN, PIPELINE_S3)
+def changed(passing: bool = False) -> GateResult:
+    base, head = result(ADMIN), result(ADMIN, PIPELINE_S3, passing=passing)
     head.access_changes = diff(base.access, head.access)
     return head
 
@@ -179,3 +179,9 @@ def test_markdown_without_baseline_says_so_and_stays_under_github_limit(
     monkeypatch.setattr(markdown, "BUDGET_BYTES", 300)
     text = markdown.render(result(ADMIN))
     assert text.endswith("_1 more keys are in the JSON report (`--json`)._\n")
+
+
+def test_the_readme_shows_exactly_this_summary() -> None:
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("````markdown\n", 1)[1].split("````\n", 1)[0]
+    assert shown == markdown.render(changed(passing=True))
