@@ -85,14 +85,12 @@ class AccessEntry:
 def compute(resources: Sequence[Resource], account: str | None, partition: str = "aws") -> list[AccessEntry]:
     """Every key and principal of the stack, ordered by key URN, then principal."""
     stack = read_stack(resources, account, partition)
+    grants: dict[str, list[StackGrant]] = {}
+    for grant in stack.grants:
+        grants.setdefault(grant.key_urn, []).append(grant)
     entries: list[AccessEntry] = []
     for key in sorted(stack.keys, key=lambda k: k.resource.urn):
-        access = _key_access(
-            key,
-            [g for g in stack.grants if g.key_urn == key.resource.urn],
-            stack.identities,
-            account,
-        )
+        access = _key_access(key, grants.get(key.resource.urn, []), stack.identities, account)
         entries.extend(_entries(access))
     return entries
 

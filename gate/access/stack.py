@@ -45,6 +45,18 @@ _IDENTITY_TYPES: Final = {
     "aws:iam/group:Group": "group",
 }
 
+#: The resources `read_stack` looks at and the properties it reads (None: all of them), so that a
+#: caller converting wire values converts only these (a catalog's resources carry far more).
+READS: Final[dict[str, tuple[str, ...] | None]] = {
+    **dict.fromkeys(ALL_KEY_TYPES, ("arn", "keyId", "id", "policy", "region")),
+    KEY_POLICY_TYPE: ("keyId", "policy", "region"),
+    ALIAS_TYPE: ("name", "targetKeyId", "targetKeyArn", "region"),
+    GRANT_TYPE: None,
+    **dict.fromkeys(
+        (*_ATTACHMENTS, _POLICY_ATTACHMENT, *_INLINE_OWNER, *_IDENTITY_TYPES, IAM_POLICY_TYPE), None
+    ),
+}
+
 
 @dataclass
 class StackKey:
