@@ -19,6 +19,8 @@ from kmsguard.policies.facts import (
     MFA_AGE_KEY,
     MFA_PRESENT_KEY,
     PRINCIPAL_ORG_ID_KEY,
+    SOURCE_ACCOUNT_KEY,
+    SOURCE_ARN_KEY,
     VIA_SERVICE_KEY,
     AwsService,
 )
@@ -32,6 +34,7 @@ KINDS: Final = (
     "via-service",
     "caller-account",
     "organization",
+    "source",
     "encryption-context",
     "aws-resource-grants",
     "unless",
@@ -90,6 +93,10 @@ def requirement(condition: Condition) -> Requirement:
         return make("caller-account", f"from account {' or '.join(values)}")
     if key == PRINCIPAL_ORG_ID_KEY.lower() and positive:
         return make("organization", f"from organization {' or '.join(values)}")
+    if key == SOURCE_ACCOUNT_KEY.lower() and positive:
+        return make("source", f"for resources of account {' or '.join(values)}")
+    if key == SOURCE_ARN_KEY.lower() and positive:
+        return make("source", f"for {' or '.join(values)}")
     if key.startswith(ENCRYPTION_CONTEXT_KEY_PREFIX.lower()) and plain:
         name = condition.key[len(ENCRYPTION_CONTEXT_KEY_PREFIX) :]
         if op == "Null":
@@ -98,7 +105,8 @@ def requirement(condition: Condition) -> Requirement:
                 f"encryption context {'has' if values == ('false',) else 'lacks'} {name}",
             )
         if op in _POSITIVE:
-            return make("encryption-context", f"encryption context {name}={' or '.join(values)}")
+            relation = " matches " if op.endswith("Like") else "="
+            return make("encryption-context", f"encryption context {name}{relation}{' or '.join(values)}")
     if key == ENCRYPTION_CONTEXT_KEYS_KEY.lower():
         return make("encryption-context", f"encryption context keys {op} {', '.join(values)}")
     if key == GRANT_IS_FOR_AWS_RESOURCE_KEY.lower() and op == "Bool" and values == ("true",):

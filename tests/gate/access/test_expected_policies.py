@@ -161,6 +161,103 @@ MATRICES: dict[str, dict[str, dict[str, str]]] = {
     },
 }  # fmt: skip
 
+# Service integrations (issue 10): service principals scoped by the confused-deputy conditions.
+A = "111122223333"
+TWO_REGIONS = ("eu-west-1", "us-east-1")
+FROM_A = f"for resources of account {A}"
+LOG_USE = ("encrypt", "decrypt", "re-encrypt-from", "re-encrypt-to", "generate-data-keys", "describe")
+RETIRED_USE = ("decrypt", "re-encrypt-from", "describe")
+
+
+def _arns(template: str, regions: tuple[str, ...] = TWO_REGIONS) -> str:
+    return " or ".join(template.format(region=r) for r in regions)
+
+
+TRAILS = _arns(f"arn:aws:cloudtrail:{{region}}:{A}:trail/management-events")
+BUS = _arns(f"arn:aws:events:{{region}}:{A}:event-bus/orders")
+BUS_DECRYPT = (
+    f"for {BUS} & {FROM_A} & encryption context aws:events:event-bus:arn={BUS}"
+    f" | for {_arns(f'arn:aws:events:{{region}}:{A}:rule/*')} & {FROM_A}"
+)
+
+
+def _integrations(use: tuple[str, ...], publish: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """The integrations case's principals; `use`/`publish` are what a key (or a retired one) allows."""
+    retired = use == RETIRED_USE
+    return {
+        "role/TrailAuditor": {
+            "decrypt": f"from account {A} & encryption context aws:cloudtrail:arn matches {TRAILS}"
+        },
+        "role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling": {
+            **({} if retired else {"create-grants": "for AWS resources only"}),
+            **dict.fromkeys(use, ""),
+        },
+        "cloudtrail.amazonaws.com": {
+            **(
+                {}
+                if retired
+                else {
+                    "generate-data-keys": f"for {TRAILS} & encryption context aws:cloudtrail:arn matches {_arns(f'arn:aws:cloudtrail:{{region}}:{A}:trail/*')}"
+                }
+            ),
+            "describe": f"for {TRAILS}",
+        },
+        "cloudwatch.amazonaws.com": dict.fromkeys(
+            publish, f"for {_arns(f'arn:aws:cloudwatch:{{region}}:{A}:alarm:*')} & {FROM_A}"
+        ),
+        "events.amazonaws.com": {**dict.fromkeys(publish, BUS_DECRYPT), "describe": f"for {BUS} & {FROM_A}"},
+        **{
+            f"logs.{r}.amazonaws.com": dict.fromkeys(
+                use, f"encryption context aws:logs:arn matches arn:aws:logs:{r}:{A}:log-group:*"
+            )
+            for r in TWO_REGIONS
+        },
+        "s3.amazonaws.com": dict.fromkeys(publish, f"for arn:aws:s3:::orders-uploads & {FROM_A}"),
+        "sns.amazonaws.com": dict.fromkeys(
+            publish, f"for {_arns(f'arn:aws:sns:{{region}}:{A}:orders-events')} & {FROM_A}"
+        ),
+    }
+
+
+PUBLISH = ("decrypt", "generate-data-keys")
+MATRICES |= {
+    "signing-route53-dnssec": {
+        **DEPLOYER,
+        **ADMINS,
+        "dnssec-route53.amazonaws.com": {
+            "create-grants": "for AWS resources only",
+            **dict.fromkeys(("sign", "describe"), f"for arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ & {FROM_A}"),
+        },
+    },
+    "symmetric-extra-service-principal": {
+        **STANDARD,
+        "delivery.logs.amazonaws.com": {"generate-data-keys": f"for arn:aws:logs:eu-west-1:{A}:* & {FROM_A}"},
+    },
+    "symmetric-integrations-multi-region": {**STANDARD, **_integrations(LOG_USE, PUBLISH)},
+    "symmetric-integrations-replica": {**STANDARD, **_integrations(LOG_USE, PUBLISH)},
+    # A retired generation keeps only what opens old data: no grants, no new data keys.
+    "symmetric-integrations-retired-generation": {
+        **DEPLOYER,
+        **ADMINS,
+        "role/OrdersService": dict.fromkeys(RETIRED_USE, ""),
+        **_integrations(RETIRED_USE, ("decrypt",)),
+    },
+    "symmetric-integrations-named-logs-sqs-any-topic": {
+        **STANDARD,
+        "logs.eu-west-1.amazonaws.com": dict.fromkeys(
+            LOG_USE,
+            "encryption context aws:logs:arn="
+            + _arns(f"arn:aws:logs:eu-west-1:{A}:log-group:{{region}}", ("/aws/lambda/orders", "/orders/audit")),
+        ),
+        "sns.amazonaws.com": dict.fromkeys(PUBLISH, f"for arn:aws:sns:eu-west-1:{A}:* & {FROM_A}"),
+    },
+    "symmetric-sns-monitoring": {
+        **STANDARD,
+        "cloudwatch.amazonaws.com": dict.fromkeys(PUBLISH, f"for arn:aws:cloudwatch:eu-west-1:{A}:alarm:* & {FROM_A}"),
+        "events.amazonaws.com": dict.fromkeys(PUBLISH, f"for arn:aws:events:eu-west-1:{A}:rule/* & {FROM_A}"),
+    },
+}  # fmt: skip
+
 
 def _resources(name: str) -> list:
     text = (EXPECTED / f"{name}.key-policy.json").read_text(encoding="utf-8")

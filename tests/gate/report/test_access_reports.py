@@ -13,6 +13,7 @@ from markdown_it import MarkdownIt
 
 from kmsguard.gate import wire
 from kmsguard.gate.access.captured import access_of
+from kmsguard.gate.access.conditions import KINDS
 from kmsguard.gate.access.diff import diff
 from kmsguard.gate.access.vocabulary import Capability
 from kmsguard.gate.capture import Captured
@@ -64,6 +65,7 @@ def test_the_schema_is_a_valid_draft_2020_12_schema_naming_every_capability() ->
     schema = report_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
     assert schema["$defs"]["capability"]["enum"] == [c.value for c in Capability]
+    assert schema["$defs"]["requirement"]["properties"]["kind"]["enum"] == list(KINDS)
 
 
 @pytest.mark.parametrize(
