@@ -546,12 +546,3 @@ AUTOSCALING_SERVICE_ROLE_NAME: Final = "AWSServiceRoleForAutoScaling"
 def logs_principal(region: str, partition: str = "aws") -> str:
     """CloudWatch Logs acts as a regional principal: `logs.<region>.amazonaws.com[.cn]`."""
     return f"logs.{region}.{PARTITION_DNS_SUFFIX[partition]}"
-
-
-# ---------------------------------------------------------------------------------------------
-# Confused-deputy condition keys (appended by the access model, issue 12)
-# ---------------------------------------------------------------------------------------------
-
-#: The account and the resource a service principal acts for (AWS's confused-deputy guard).
-SOURCE_ACCOUNT_KEY: Final = "aws:SourceAccount"
-SOURCE_ARN_KEY: Final = "aws:SourceArn"
