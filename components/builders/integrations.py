@@ -88,6 +88,15 @@ AUTOSCALING_SOURCE: Final = Source(
     "https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html",
 )
 
+VIA_SERVICE_SOURCE: Final = Source(
+    "KMS Developer Guide: AWS KMS condition keys, kms:ViaService",
+    "https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service",
+)
+SERVICE_GRANTS_SOURCE: Final = Source(
+    "KMS Developer Guide: Default key policy, allows key users to use the KMS key with AWS services",
+    "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-service-integration",
+)
+
 #: Sid → the AWS document its statement follows (CloudWatch Logs' per-region Sids share LOGS_SOURCE).
 SOURCES: Final[dict[str, Source]] = {
     sids.CLOUDTRAIL_ENCRYPT: CLOUDTRAIL_SOURCE,
@@ -108,8 +117,15 @@ SOURCES: Final[dict[str, Source]] = {
 
 def source_of(sid: str) -> Source | None:
     """The AWS document a builder statement follows, or None for statements that are not presets."""
-    if sid.startswith(sids.LOGS_PREFIX):
-        return LOGS_SOURCE
+    families = {
+        sids.LOGS_PREFIX: LOGS_SOURCE,
+        # Service users (principals.service_users): kmsguard.builders.key_policy._services.
+        sids.SERVICE_USAGE_PREFIX: VIA_SERVICE_SOURCE,
+        sids.SERVICE_GRANTS_PREFIX: SERVICE_GRANTS_SOURCE,
+    }
+    for prefix, source in families.items():
+        if sid.startswith(prefix):
+            return source
     return SOURCES.get(sid)
 
 

@@ -145,3 +145,20 @@ AUTOSCALING_GRANT = AwsExample(
  "Action": ["kms:CreateGrant"], "Resource": "*", "Condition": {"Bool": {"kms:GrantIsForAWSResource": true}}}
 """,
 )
+VIA_SERVICE = AwsExample(
+    "https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service",
+    """
+{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/ExampleUser"},
+ "Action": ["kms:Encrypt", "kms:Decrypt"], "Resource": "*",
+ "Condition": {"StringEquals": {"kms:ViaService": ["ec2.us-west-2.amazonaws.com", "rds.us-west-2.amazonaws.com"]}}}
+""",
+)
+SERVICE_GRANTS = AwsExample(
+    "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-service-integration",
+    """
+{"Sid": "Allow attachment of persistent resources", "Effect": "Allow",
+ "Principal": {"AWS": "arn:aws:iam::111122223333:role/ExampleRole"},
+ "Action": ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"], "Resource": "*",
+ "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}}}
+""",
+)

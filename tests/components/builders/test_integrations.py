@@ -207,6 +207,22 @@ CASES = [
         id="dnssec-grants",
     ),
     pytest.param(
+        {}, mutate("principals.service_users", [{"principal": "arn:aws:iam::111122223333:user/ExampleUser", "services": ["ec2", "rds"]}]),
+        "KeyUsageThroughEbs", aws.VIA_SERVICE, [("us-west-2", REGION)],
+        # The service user's role also creates data keys and re-encrypts; kms:CallerAccount pins the account.
+        Deviation(
+            actions_added=frozenset({"DescribeKey", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "ReEncryptFrom", "ReEncryptTo"}),
+            conditions_added=frozenset({("StringEquals", "kms:calleraccount")}),
+        ),
+        id="via-service-usage",
+    ),
+    pytest.param(
+        {}, mutate("principals.service_users", [{"principal": "arn:aws:iam::111122223333:role/ExampleRole", "services": ["s3"]}]),
+        "ServiceGrantsThroughS3", aws.SERVICE_GRANTS, [],
+        Deviation(conditions_added=frozenset({("StringEquals", "kms:viaservice"), ("StringEquals", "kms:calleraccount")})),
+        id="via-service-grants",
+    ),
+    pytest.param(
         {"autoscaling_ebs": {}}, BASELINE, "AutoScalingEbsUsage", aws.AUTOSCALING_USE, [("123456789012", ACCOUNT)],
         Deviation(actions_dropped=PAIRS),
         id="autoscaling-ebs",
@@ -248,6 +264,8 @@ PRIMARY_SOURCES = {
     "Route53DnssecGrants": aws.DNSSEC,
     "AutoScalingEbsUsage": aws.AUTOSCALING,
     "AutoScalingEbsGrants": aws.AUTOSCALING,
+    "KeyUsageThroughEbs": aws.VIA_SERVICE.url,
+    "ServiceGrantsThroughS3": aws.SERVICE_GRANTS.url,
 }
 
 
