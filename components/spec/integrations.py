@@ -17,6 +17,7 @@ from pydantic import AfterValidator, BaseModel, Field, field_validator, model_va
 from kmsguard.spec.types import STRICT, PrincipalArn, spec_error
 
 SnsPublisher = Literal["eventbridge", "cloudwatch_alarms", "s3"]
+SqsPublisher = Literal["eventbridge", "s3"]
 
 
 def _unique(values: tuple[str, ...], what: str) -> tuple[str, ...]:
@@ -168,14 +169,46 @@ class SnsTopicPublishers(BaseModel):
 
     @model_validator(mode="after")
     def _buckets_with_s3(self) -> SnsTopicPublishers:
-        if "s3" in self.publishers and not self.source_buckets:
-            raise spec_error(
-                ("source_buckets", "is empty but s3 publishes; name the buckets whose notifications publish")
-            )
-        if "s3" not in self.publishers and self.source_buckets:
-            raise spec_error(
-                ("source_buckets", "is set but s3 does not publish; add s3 to publishers or remove it")
-            )
+        _check_buckets(self.publishers, self.source_buckets)
+        return self
+
+
+def _check_buckets(publishers: tuple[str, ...], buckets: tuple[str, ...]) -> None:
+    if "s3" in publishers and not buckets:
+        raise spec_error(
+            ("source_buckets", "is empty but s3 publishes; name the buckets whose notifications publish")
+        )
+    if "s3" not in publishers and buckets:
+        raise spec_error(
+            ("source_buckets", "is set but s3 does not publish; add s3 to publishers or remove it")
+        )
+
+
+class SqsQueuePublishers(BaseModel):
+    """The key encrypts SQS queues that AWS services send to directly (EventBridge targets, S3 notifications)."""
+
+    model_config = STRICT
+    publishers: tuple[SqsPublisher, ...] = Field(
+        min_length=1, description="Services that send: eventbridge, s3."
+    )
+    source_buckets: tuple[BucketName, ...] = Field(
+        default=(),
+        description="Buckets whose event notifications send (required with s3: bucket ARNs name no account).",
+    )
+
+    @field_validator("publishers")
+    @classmethod
+    def _distinct(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _unique(value, "publisher")
+
+    @field_validator("source_buckets")
+    @classmethod
+    def _distinct_buckets(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _unique(value, "bucket")
+
+    @model_validator(mode="after")
+    def _buckets_with_s3(self) -> SqsQueuePublishers:
+        _check_buckets(self.publishers, self.source_buckets)
         return self
 
 
@@ -244,6 +277,9 @@ class ServiceIntegrations(BaseModel):
         default=None, description="SNS topics that AWS services publish to."
     )
     sqs_from_sns: SqsFromSns | None = Field(default=None, description="SQS queues subscribed to SNS topics.")
+    sqs_publishers: SqsQueuePublishers | None = Field(
+        default=None, description="SQS queues that EventBridge rules or S3 notifications send to."
+    )
     eventbridge_bus: EventBridgeBus | None = Field(
         default=None, description="EventBridge event-bus encryption."
     )

@@ -21,6 +21,9 @@ CLOUDTRAIL = (
 CLOUDTRAIL_DEFAULT = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/default-kms-key-policy.html"
 LOGS = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html"
 SNS = "https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services"
+SQS_PUBLISHERS = (
+    "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html"
+)
 SQS_FROM_SNS = (
     "https://docs.aws.amazon.com/sns/latest/dg/sns-enable-encryption-for-topic-sqs-queue-subscriptions.html"
 )

@@ -172,6 +172,16 @@ CASES = [
         id="sns-s3-notifications-guide",
     ),
     pytest.param(
+        {"sqs_publishers": {"publishers": ["eventbridge"]}}, BASELINE, "SqsSendFromEventBridge", aws.EVENTBRIDGE_TARGET,
+        [], Deviation(conditions_added=_SOURCE_ACCOUNT | _SOURCE_ARN_LIKE),
+        id="sqs-eventbridge-target-guide",
+    ),
+    pytest.param(
+        {"sqs_publishers": {"publishers": ["s3"], "source_buckets": ["orders-uploads"]}}, BASELINE, "SqsSendFromS3",
+        aws.S3_NOTIFICATIONS, [], Deviation(conditions_added=_SOURCE_ACCOUNT | _SOURCE_ARN_LIKE),
+        id="sqs-s3-notifications-guide",
+    ),
+    pytest.param(
         {"sqs_from_sns": {"topic_names": ["orders-events"]}}, BASELINE, "SqsDeliveryFromSns", aws.SQS_SNS, [],
         Deviation(
             actions_dropped=frozenset({"GenerateDataKeyWithoutPlaintext"}) | PAIRS,
@@ -258,6 +268,8 @@ PRIMARY_SOURCES = {
     "SnsPublishFromCloudWatchAlarms": aws.SNS,
     "SnsPublishFromS3": aws.SNS,
     "SqsDeliveryFromSns": aws.SQS_FROM_SNS,
+    "SqsSendFromEventBridge": aws.SQS_PUBLISHERS,
+    "SqsSendFromS3": aws.SQS_PUBLISHERS,
     "EventBridgeBusEncryption": aws.EVENT_BUS,
     "EventBridgeBusDescribeKey": aws.EVENT_BUS,
     "Route53DnssecSigning": aws.DNSSEC,
@@ -270,6 +282,8 @@ PRIMARY_SOURCES = {
 
 
 def test_every_preset_records_the_source_its_test_compares_against() -> None:
+    """Every Sid is compared with an AWS example; the SQS event-source Sids are compared with the
+    EventBridge and S3 guides' statements, which print the SQS guide's action list."""
     tested = {p.values[2] for p in CASES}
     assert tested == set(PRIMARY_SOURCES)
     recorded = {sid: source.url for sid in PRIMARY_SOURCES if (source := source_of(sid)) is not None}

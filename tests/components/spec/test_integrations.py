@@ -34,6 +34,8 @@ VALID = [
     pytest.param(_integrations({"sns_publishers": {"publishers": ["s3"], "source_buckets": ["orders-uploads"]}}), id="sns-s3"),
     pytest.param(_integrations({"sqs_from_sns": {"topic_names": ["orders.fifo"]}}), id="sqs-fifo-topic"),
     pytest.param(_integrations({"eventbridge_bus": {"event_bus_names": ["default"]}}), id="event-bus"),
+    pytest.param(_integrations({"sqs_publishers": {"publishers": ["eventbridge"]}}), id="sqs-eventbridge"),
+    pytest.param(_integrations({"sqs_publishers": {"publishers": ["s3"], "source_buckets": ["orders-uploads"]}}), id="sqs-s3"),
     pytest.param(_integrations({"autoscaling_ebs": {"role_suffix": "batch"}}), id="autoscaling-custom-role"),
     pytest.param(DNSSEC_OK, id="dnssec"),
     pytest.param(mutate("region", ..., DNSSEC_OK), id="dnssec-region-from-stack"),
@@ -129,6 +131,16 @@ INVALID = [
         _integrations({"sns_publishers": {"publishers": ["eventbridge", "eventbridge"]}}),
         ("integrations.sns_publishers.publishers: lists eventbridge more than once; list each publisher once",),
         id="sns-duplicate-publisher",
+    ),
+    pytest.param(
+        _integrations({"sqs_publishers": {"publishers": ["cloudwatch_alarms"]}}),
+        ("integrations.sqs_publishers.publishers[0]: input should be 'eventbridge' or 's3'; pick one of those",),
+        id="sqs-alarms-cannot-send",
+    ),
+    pytest.param(
+        _integrations({"sqs_publishers": {"publishers": ["s3"]}}),
+        ("integrations.sqs_publishers.source_buckets: is empty but s3 publishes; name the buckets whose notifications publish",),
+        id="sqs-s3-without-buckets",
     ),
     pytest.param(
         _integrations({"eventbridge_bus": {"event_bus_names": []}}),
