@@ -158,7 +158,7 @@ def _switch(element: Any, switch: Switch, prefix: str) -> tuple[Meaning, str]:
 
 def _finding(where: str, meaning: Meaning, cause: str, remedy: str) -> str:
     if meaning.protection is Protection.OFF:
-        state = "not encrypted"
+        state = "not encrypted" + (f", {meaning.label}" if meaning.label else "")
     elif meaning.protection is Protection.AWS_MANAGED:
         state = f"encrypted with the AWS managed key {meaning.label}"
     else:

@@ -790,7 +790,7 @@ CONSUMERS: Final[Mapping[str, Consumer]] = {
                         Switch(
                             "type",
                             {"SecureString": _KEY, "String": _NONE, "StringList": _NONE},
-                            Meaning(Protection.OFF, "no type"),
+                            _OFF,
                         ),
                     ),
                 ),
