@@ -139,7 +139,12 @@ class StackKeys:
         else:
             wanted_region = reference.region or region
             aliases = self._in_region(self._aliases_by_name.get(reference.name, []), wanted_region)
-        return self._dedupe(k for a in aliases for k in keys_of_alias(a, self._index))
+        return self._dedupe(k for a in aliases for k in self._keys_of_alias(a))
+
+    def _keys_of_alias(self, alias: Resource) -> list[Resource]:
+        # A multi-region primary and its replicas share one key id, so an alias targeting the id
+        # matches all of them: the alias's region picks its own.
+        return self._in_region(keys_of_alias(alias, self._index), region_of(alias, self.default_region))
 
     def _keys_from_urns(self, urns: Iterable[str]) -> list[Resource]:
         found: list[Resource] = []
@@ -150,7 +155,7 @@ class StackKeys:
             if resource.type in ALL_KEY_TYPES:
                 found.append(resource)
             elif resource.type == ALIAS_TYPE:
-                found.extend(keys_of_alias(resource, self._index))
+                found.extend(self._keys_of_alias(resource))
         return self._dedupe(found)
 
     def _in_region(self, resources: list[Resource], region: str | None) -> list[Resource]:

@@ -279,3 +279,84 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {
 def consumer(type_: str, props: dict[str, Any], name: str = "orders", tags: dict[str, Any] | None = None) -> Resource:
     full = {**props, "tags": dict(TAGS if tags is None else tags)}
     return Resource(type_, name, f"urn:pulumi:prod::kmsguard::{type_}::{name}", full)
+
+
+# ---------------------------------------------------------------------------------------------
+# A stack whose consumers use the golden multi-region key (KG-S05…S07): outputs as AnalyzeStack sends
+# them, with the key policy statements each service needs. Every stack rule passes on it.
+# ---------------------------------------------------------------------------------------------
+
+import copy  # noqa: E402
+import json  # noqa: E402
+
+from kmsguard.policies.rule import Context  # noqa: E402
+from tests.policies.golden import (  # noqa: E402
+    COMPONENT_TYPE,
+    MRK_ARN,
+    MRK_ID,
+    STACK_CONFIG,
+    golden_key_policy,
+    golden_stack,
+    stack_replace,
+    stack_resource,
+)
+
+TOPIC_ARN = f"arn:aws:sns:{REGION}:{ACCOUNT}:orders-alerts"
+QUEUE_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders-queue"
+LOGS = f"logs.{REGION}.amazonaws.com"
+USE = ["kms:Decrypt", "kms:GenerateDataKey"]
+
+
+def service_statement(principal: str, actions: list[str], sid: str) -> dict[str, Any]:
+    return {"Sid": sid, "Effect": "Allow", "Principal": {"Service": principal}, "Action": actions, "Resource": "*"}
+
+
+SERVICE_STATEMENTS = [
+    service_statement(LOGS, ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*",
+                             "kms:ReEncrypt*"], "CloudWatchLogs"),
+    service_statement("cloudtrail.amazonaws.com", ["kms:DescribeKey", "kms:GenerateDataKey*"], "CloudTrail"),
+    service_statement("events.amazonaws.com", USE, "EventBridge"),
+    service_statement("sns.amazonaws.com", USE, "Sns"),
+]  # fmt: skip
+
+
+def key_policy(statements: list[dict[str, Any]] | None = None) -> str:
+    policy = golden_key_policy()
+    policy["Statement"] += SERVICE_STATEMENTS if statements is None else statements
+    return json.dumps(policy)
+
+
+def _app(type_: str, name: str, props: dict[str, Any], dependencies: tuple[str, ...] = ()) -> Resource:
+    return stack_resource(type_, name, {"region": REGION, "tags": dict(TAGS), **props}, parent=None,
+                          dependencies=dependencies)  # fmt: skip
+
+
+def consumer_stack() -> list[Resource]:
+    """The golden stack, its primary key's policy admitting the services, and its consumers."""
+    stack = stack_replace(golden_stack(), "orders", policy=key_policy())
+    key_urn, alias_urn = urn_of(stack, "orders"), urn_of(stack, "orders-alias")
+    return [
+        *stack,
+        _app("aws:cloudwatch/logGroup:LogGroup", "orders-logs", {"kmsKeyId": MRK_ARN}, (key_urn,)),
+        _app("aws:cloudtrail/trail:Trail", "orders-trail", {"kmsKeyId": ALIAS, "s3BucketName": "t"}, (alias_urn,)),
+        _app("aws:sns/topic:Topic", "orders-alerts", {"arn": TOPIC_ARN, "kmsMasterKeyId": f"arn:aws:kms:{REGION}:{ACCOUNT}:{ALIAS}"}),
+        _app("aws:cloudwatch/eventTarget:EventTarget", "orders-alerts-target", {"arn": TOPIC_ARN, "rule": "r"}),
+        _app("aws:sqs/queue:Queue", "orders-queue", {"arn": QUEUE_ARN, "kmsMasterKeyId": MRK_ID}),
+        _app("aws:sns/topicSubscription:TopicSubscription", "orders-queue-sub",
+             {"protocol": "sqs", "endpoint": QUEUE_ARN, "topic": TOPIC_ARN}),
+        _app("aws:rds/instance:Instance", "orders-db", {"storageEncrypted": True, "kmsKeyId": MRK_ARN}),
+    ]  # fmt: skip
+
+
+def context(meta_defaults: dict[str, Any], stack: str = "prod", region: str | None = None, **config: Any) -> Context:
+    stack_config = {**STACK_CONFIG, **({"aws:region": region} if region else {})}
+    return Context(stack=stack, project="kmsguard", config={**meta_defaults, **config}, stack_config=stack_config)
+
+
+def urn_of(resources: list[Resource], name: str) -> str:
+    """The URN of the named resource; the component that shares the key's name is skipped."""
+    return next(r.urn for r in resources if r.name == name and r.type != COMPONENT_TYPE)
+
+
+def deepcopy_stack(resources: list[Resource]) -> list[Resource]:
+    return copy.deepcopy(resources)
