@@ -47,15 +47,19 @@ META = RuleMeta(
 
 
 def check(resources: Sequence[Resource], context: Context) -> Result:
-    consumers = [r for r in resources if r.type in CONSUMERS]
-    if not consumers:
+    waiting = [
+        (consumer, pending)
+        for consumer in resources
+        if consumer.type in CONSUMERS
+        and (pending := [u for u in slot_uses(consumer) if u.verdict is Verdict.UNKNOWN_KEY])
+        and required(consumer, context)
+    ]
+    if not waiting:
+        # The common case once outputs are known: nothing to trace, so the stack is not indexed.
         return violations([])
     stack = StackKeys(resources, stack_region(context))
     findings: list[Finding] = []
-    for consumer in consumers:
-        pending = [u for u in slot_uses(consumer) if u.verdict is Verdict.UNKNOWN_KEY]
-        if not pending or not required(consumer, context):
-            continue
+    for consumer, pending in waiting:
         findings.extend(
             Finding(
                 f"{use.where}: cannot judge: {use.key_path} is unknown during preview and does not come "
