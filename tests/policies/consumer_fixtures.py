@@ -276,7 +276,9 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {
 }  # fmt: skip
 
 
-def consumer(type_: str, props: dict[str, Any], name: str = "orders", tags: dict[str, Any] | None = None) -> Resource:
+def consumer(
+    type_: str, props: dict[str, Any], name: str = "orders", tags: dict[str, Any] | None = None
+) -> Resource:
     full = {**props, "tags": dict(TAGS if tags is None else tags)}
     return Resource(type_, name, f"urn:pulumi:prod::kmsguard::{type_}::{name}", full)
 
@@ -308,7 +310,13 @@ USE = ["kms:Decrypt", "kms:GenerateDataKey"]
 
 
 def service_statement(principal: str, actions: list[str], sid: str) -> dict[str, Any]:
-    return {"Sid": sid, "Effect": "Allow", "Principal": {"Service": principal}, "Action": actions, "Resource": "*"}
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"Service": principal},
+        "Action": actions,
+        "Resource": "*",
+    }
 
 
 SERVICE_STATEMENTS = [
@@ -348,9 +356,13 @@ def consumer_stack() -> list[Resource]:
     ]  # fmt: skip
 
 
-def context(meta_defaults: dict[str, Any], stack: str = "prod", region: str | None = None, **config: Any) -> Context:
+def context(
+    meta_defaults: dict[str, Any], stack: str = "prod", region: str | None = None, **config: Any
+) -> Context:
     stack_config = {**STACK_CONFIG, **({"aws:region": region} if region else {})}
-    return Context(stack=stack, project="kmsguard", config={**meta_defaults, **config}, stack_config=stack_config)
+    return Context(
+        stack=stack, project="kmsguard", config={**meta_defaults, **config}, stack_config=stack_config
+    )
 
 
 def urn_of(resources: list[Resource], name: str) -> str:

@@ -4,6 +4,7 @@ is either in the table or in the reviewed list below, so a provider upgrade that
 
 import importlib
 import re
+import warnings
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,10 @@ def provider_classes() -> dict[str, type]:
         text = path.read_text(encoding="utf-8")
         for class_name, token in _TOKEN.findall(text):
             module = ".".join(("pulumi_aws", *path.relative_to(ROOT).with_suffix("").parts))
-            found[token] = getattr(importlib.import_module(module), class_name)
+            with warnings.catch_warnings():
+                # Importing every module of the provider announces each deprecated resource.
+                warnings.simplefilter("ignore", DeprecationWarning)
+                found[token] = getattr(importlib.import_module(module), class_name)
     return found
 
 

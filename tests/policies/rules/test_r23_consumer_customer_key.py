@@ -78,9 +78,13 @@ def test_not_applicable_when_nothing_is_stored(type_: str, props: dict[str, Any]
         pytest.param(KEY_ARN, id="key_arn"),
         pytest.param("1234abcd-12ab-34cd-56ef-1234567890ab", id="key_id"),
         pytest.param("mrk-1234abcd12ab34cd56ef1234567890ab", id="multi_region_key_id"),
-        pytest.param("arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab", id="mrk_arn"),
+        pytest.param(
+            "arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab", id="mrk_arn"
+        ),
         pytest.param(ALIAS, id="alias_name"),
-        pytest.param("arn:aws-cn:kms:cn-north-1:111122223333:alias/prod-orders-payments", id="alias_arn_china"),
+        pytest.param(
+            "arn:aws-cn:kms:cn-north-1:111122223333:alias/prod-orders-payments", id="alias_arn_china"
+        ),
         pytest.param("alias/aws-orders", id="alias_that_only_starts_like_aws"),
         pytest.param("alias/awsome/orders", id="alias_awsome"),
     ],
@@ -221,4 +225,6 @@ def test_enforcement_follows_the_environment(
 
 
 def test_default_configuration() -> None:
-    assert RULE.meta.config_defaults() == {"requireCustomerKey": {"prod": True, "production": True, "*": False}}
+    assert RULE.meta.config_defaults() == {
+        "requireCustomerKey": {"prod": True, "production": True, "*": False}
+    }

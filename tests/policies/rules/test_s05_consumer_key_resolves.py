@@ -18,7 +18,9 @@ MESSAGE = (
 
 
 def _unknown_queue_key(
-    dependencies: tuple[str, ...] = (), property_dependencies: dict[str, tuple[str, ...]] | None = None, **props: Any
+    dependencies: tuple[str, ...] = (),
+    property_dependencies: dict[str, tuple[str, ...]] | None = None,
+    **props: Any,
 ) -> list[Resource]:
     stack = consumer_stack()
     return [
@@ -48,7 +50,10 @@ def test_pass_when_the_property_comes_from_the_stack(source: str) -> None:
 
 
 def test_pass_with_dependencies_when_no_property_dependencies_are_sent() -> None:
-    assert _check(_unknown_queue_key(dependencies=(urn_of(consumer_stack(), "orders"),))) == (Outcome.COMPLIANT, ())
+    assert _check(_unknown_queue_key(dependencies=(urn_of(consumer_stack(), "orders"),))) == (
+        Outcome.COMPLIANT,
+        (),
+    )
 
 
 @pytest.mark.parametrize(
@@ -81,4 +86,6 @@ def test_not_applicable_where_the_environment_does_not_require_customer_keys() -
 
 
 def test_shares_r23_s_configuration() -> None:
-    assert RULE.meta.config_defaults() == {"requireCustomerKey": {"prod": True, "production": True, "*": False}}
+    assert RULE.meta.config_defaults() == {
+        "requireCustomerKey": {"prod": True, "production": True, "*": False}
+    }

@@ -11,7 +11,6 @@ from tests.policies.consumer_fixtures import (
     LOGS,
     SERVICE_STATEMENTS,
     TOPIC_ARN,
-    USE,
     consumer_stack,
     context,
     key_policy,
@@ -32,7 +31,7 @@ def _messages(stack: list[Resource]) -> tuple[str, ...]:
 
 
 LOG_LEAD = f"storage of 'orders-logs' is encrypted with key 'orders', but {LOGS} (encrypts it)"
-LOG_MISSING = f"{LOG_LEAD} may not kms:Decrypt, kms:DescribeKey, kms:Encrypt, kms:GenerateDataKey under its key policy; allow {LOGS} kms:Decrypt, kms:DescribeKey, kms:Encrypt, kms:GenerateDataKey"  # noqa: E501
+LOG_MISSING = f"{LOG_LEAD} may not kms:Decrypt, kms:DescribeKey, kms:Encrypt, kms:GenerateDataKey under its key policy; allow {LOGS} kms:Decrypt, kms:DescribeKey, kms:Encrypt, kms:GenerateDataKey"
 TRAIL_MISSING = (
     "log files of 'orders-trail' is encrypted with key 'orders', but cloudtrail.amazonaws.com (encrypts it) may "
     "not kms:DescribeKey, kms:GenerateDataKey under its key policy; allow cloudtrail.amazonaws.com "
@@ -58,8 +57,12 @@ def test_pass_when_every_service_is_admitted() -> None:
 @pytest.mark.parametrize(
     ("missing", "blamed", "message"),
     [
-        pytest.param("CloudWatchLogs", "orders-logs", LOG_MISSING, id="fail_log_group_without_logs_statement"),
-        pytest.param("CloudTrail", "orders-trail", TRAIL_MISSING, id="fail_trail_without_cloudtrail_statement"),
+        pytest.param(
+            "CloudWatchLogs", "orders-logs", LOG_MISSING, id="fail_log_group_without_logs_statement"
+        ),
+        pytest.param(
+            "CloudTrail", "orders-trail", TRAIL_MISSING, id="fail_trail_without_cloudtrail_statement"
+        ),
         pytest.param("EventBridge", "orders-alerts", TOPIC_MISSING, id="fail_topic_published_by_eventbridge"),
         pytest.param("Sns", "orders-queue", QUEUE_MISSING, id="fail_queue_subscribed_to_sns"),
     ],
@@ -97,7 +100,9 @@ def test_fail_a_cloudwatch_alarm_publishing_to_the_topic() -> None:
 )  # fmt: skip
 def test_look_alike_statements_do_not_admit_logs(statement: dict[str, Any]) -> None:
     statement = {k: v for k, v in statement.items() if v is not ...}
-    stack = stack_replace(consumer_stack(), "orders", policy=key_policy([*_without("CloudWatchLogs"), statement]))
+    stack = stack_replace(
+        consumer_stack(), "orders", policy=key_policy([*_without("CloudWatchLogs"), statement])
+    )
     assert stack_fired(stack) == {"KG-S06": {urn_of(stack, "orders-logs")}}
 
 
@@ -114,12 +119,20 @@ def test_look_alike_statements_do_not_admit_logs(statement: dict[str, Any]) -> N
     ],
 )  # fmt: skip
 def test_statements_that_admit_logs(statement: dict[str, Any]) -> None:
-    stack = stack_replace(consumer_stack(), "orders", policy=key_policy([*_without("CloudWatchLogs"), statement]))
+    stack = stack_replace(
+        consumer_stack(), "orders", policy=key_policy([*_without("CloudWatchLogs"), statement])
+    )
     assert stack_fired(stack) == {}
 
 
 def test_fail_an_unconditional_deny_wins() -> None:
-    deny = {"Sid": "NoLogs", "Effect": "Deny", "Principal": {"Service": LOGS}, "Action": "kms:Encrypt", "Resource": "*"}
+    deny = {
+        "Sid": "NoLogs",
+        "Effect": "Deny",
+        "Principal": {"Service": LOGS},
+        "Action": "kms:Encrypt",
+        "Resource": "*",
+    }
     stack = stack_replace(consumer_stack(), "orders", policy=key_policy([*SERVICE_STATEMENTS, deny]))
     assert _messages(stack) == (
         f"{LOG_LEAD} may not kms:Encrypt under its key policy; allow {LOGS} kms:Decrypt, kms:DescribeKey, "
@@ -173,7 +186,9 @@ def test_unknown_key_reference_is_linked_through_property_dependencies() -> None
 @pytest.mark.parametrize(
     ("name", "changes"),
     [
-        pytest.param("orders-logs", {"kmsKeyId": KEY_ARN.replace("1234abcd", "9999abcd")}, id="na_key_outside_stack"),
+        pytest.param(
+            "orders-logs", {"kmsKeyId": KEY_ARN.replace("1234abcd", "9999abcd")}, id="na_key_outside_stack"
+        ),
         pytest.param("orders-logs", {"kmsKeyId": ...}, id="na_no_key_left_to_r23"),
         pytest.param("orders-queue-sub", {"protocol": "https"}, id="na_subscription_not_to_sqs"),
         pytest.param("orders-alerts-target", {"arn": TOPIC_ARN + "-other"}, id="na_target_is_another_topic"),
@@ -184,6 +199,8 @@ def test_not_judged(name: str, changes: dict[str, Any]) -> None:
     stack = stack_replace(bare, name, **changes)
     blamed = {m.split(" of ")[1].split("'")[1] for m in _messages(stack)}
     assert name not in blamed
-    assert "orders-db" not in blamed  # storage through RDS is used on a caller's behalf, not by a service principal
+    assert (
+        "orders-db" not in blamed
+    )  # storage through RDS is used on a caller's behalf, not by a service principal
     assert TAGS  # the consumers carry the golden tags, so KG-S07 stays quiet
     assert stack_fired(stack).keys() == {"KG-S06"}

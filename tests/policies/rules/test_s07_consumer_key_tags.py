@@ -19,7 +19,10 @@ def test_pass_when_tags_match() -> None:
 
 @pytest.mark.parametrize(
     ("tag", "value"),
-    [pytest.param("DataClass", "internal", id="fail_data_class"), pytest.param("CostCenter", "cc-9", id="fail_cost_center")],
+    [
+        pytest.param("DataClass", "internal", id="fail_data_class"),
+        pytest.param("CostCenter", "cc-9", id="fail_cost_center"),
+    ],
 )
 def test_fail_when_a_tag_differs(tag: str, value: str) -> None:
     stack = stack_replace(consumer_stack(), "orders-db", tags={**TAGS, tag: value})
