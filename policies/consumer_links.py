@@ -21,7 +21,6 @@ from .facts import (
     ALL_KEY_TYPES,
     KEY_POLICY_TYPE,
     KMS_ARN_RE,
-    PARTITION_DNS_SUFFIX,
     PUBLISHERS,
     SNS_TOPIC_TYPE,
     SQS_QUEUE_TYPE,
@@ -47,10 +46,10 @@ def stack_region(context: Context) -> str | None:
     return region if isinstance(region, str) and region else None
 
 
-def partition_dns(key: Resource) -> str:
+def partition_of(key: Resource) -> str:
     arn = key.props.get("arn")
     match = KMS_ARN_RE.match(arn) if isinstance(arn, str) else None
-    return PARTITION_DNS_SUFFIX[match["partition"]] if match else PARTITION_DNS_SUFFIX["aws"]
+    return match["partition"] if match else "aws"
 
 
 def _strings_at(value: Any, path: str) -> list[Any]:

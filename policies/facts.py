@@ -972,23 +972,33 @@ KMS_ARN_RE: Final = re.compile(
     re.ASCII | re.DOTALL,
 )
 
-#: Service principals that use a consumer's key themselves (not through a caller's IAM identity),
-#: and the key-policy actions each needs at the least (service-facts §1a-1d: CloudTrail, CloudWatch
-#: Logs, SNS topics published by EventBridge/CloudWatch/S3, SQS queues fed by SNS/EventBridge/S3).
-#: `{region}` and `{dns}` are the consumer's region and the partition's DNS suffix.
+#: CloudWatch Logs' principal is regional (`logs_principal`); this stands for it in the tables below.
+LOGS_REGIONAL_PRINCIPAL: Final = "logs.<region>"
+#: Service principals that use a consumer's key themselves (not through a caller's IAM identity), and
+#: the key-policy actions each needs at the least (service-facts §1a-1d). The service presets grant
+#: more (logs: ReEncrypt*, GenerateDataKeyWithoutPlaintext); DescribeKey is not required of Logs,
+#: whose documented statement carries an encryption-context condition that DescribeKey never meets.
 SERVICE_PRINCIPAL_ACTIONS: Final[Mapping[str, tuple[str, ...]]] = {
-    "cloudtrail.{dns}": ("DescribeKey", "GenerateDataKey"),
-    "logs.{region}.{dns}": ("Decrypt", "DescribeKey", "Encrypt", "GenerateDataKey"),
-    "events.{dns}": ("Decrypt", "GenerateDataKey"),
-    "cloudwatch.{dns}": ("Decrypt", "GenerateDataKey"),
-    "s3.{dns}": ("Decrypt", "GenerateDataKey"),
-    "sns.{dns}": ("Decrypt", "GenerateDataKey"),
+    CLOUDTRAIL_PRINCIPAL: ("DescribeKey", "GenerateDataKey"),
+    LOGS_REGIONAL_PRINCIPAL: ("Decrypt", "Encrypt", "GenerateDataKey"),
+    EVENTS_PRINCIPAL: ("Decrypt", "GenerateDataKey"),
+    CLOUDWATCH_PRINCIPAL: ("Decrypt", "GenerateDataKey"),
+    S3_PRINCIPAL: ("Decrypt", "GenerateDataKey"),
+    SNS_PRINCIPAL: ("Decrypt", "GenerateDataKey"),
 }
 #: The consumer types whose own service encrypts with the key.
 CONSUMER_SERVICE_PRINCIPALS: Final[Mapping[str, str]] = {
-    LOG_GROUP_TYPE: "logs.{region}.{dns}",
-    TRAIL_TYPE: "cloudtrail.{dns}",
+    LOG_GROUP_TYPE: LOGS_REGIONAL_PRINCIPAL,
+    TRAIL_TYPE: CLOUDTRAIL_PRINCIPAL,
 }
+
+
+def service_principal(principal: str, region: str, partition: str = "aws") -> str:
+    """A principal of the tables above as it appears in a key policy of that region and partition."""
+    if principal == LOGS_REGIONAL_PRINCIPAL:
+        return logs_principal(region, partition)
+    return principal.removesuffix(PARTITION_DNS_SUFFIX["aws"]) + PARTITION_DNS_SUFFIX[partition]
+
 
 EVENT_TARGET_TYPE: Final = "aws:cloudwatch/eventTarget:EventTarget"
 METRIC_ALARM_TYPE: Final = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -1009,12 +1019,12 @@ class Publisher:
 
 
 PUBLISHERS: Final = (
-    Publisher(EVENT_TARGET_TYPE, "events.{dns}", ("arn",)),
+    Publisher(EVENT_TARGET_TYPE, EVENTS_PRINCIPAL, ("arn",)),
     Publisher(
-        METRIC_ALARM_TYPE, "cloudwatch.{dns}", ("alarmActions", "okActions", "insufficientDataActions")
+        METRIC_ALARM_TYPE, CLOUDWATCH_PRINCIPAL, ("alarmActions", "okActions", "insufficientDataActions")
     ),
-    Publisher(TOPIC_SUBSCRIPTION_TYPE, "sns.{dns}", ("endpoint",), only_when=("protocol", "sqs")),
-    Publisher(BUCKET_NOTIFICATION_TYPE, "s3.{dns}", ("topics.topicArn", "queues.queueArn")),
+    Publisher(TOPIC_SUBSCRIPTION_TYPE, SNS_PRINCIPAL, ("endpoint",), only_when=("protocol", "sqs")),
+    Publisher(BUCKET_NOTIFICATION_TYPE, S3_PRINCIPAL, ("topics.topicArn", "queues.queueArn")),
 )
 #: Tags a consumer shares with the key that protects it (the seeds: the same cost centre, one
 #: key per class of data).

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..consumer_links import StackKeys, partition_dns, region_of, stack_region
+from ..consumer_links import StackKeys, partition_of, region_of, stack_region
 from ..consumers import Verdict, consumer_types, slot_uses
 from ..documents import UNKNOWN_DOCUMENT, UNPARSEABLE
-from ..facts import CONSUMER_SERVICE_PRINCIPALS, CONSUMERS, SERVICE_PRINCIPAL_ACTIONS
+from ..facts import CONSUMER_SERVICE_PRINCIPALS, CONSUMERS, SERVICE_PRINCIPAL_ACTIONS, service_principal
 from ..policydoc import PolicyDocument, Statement
 from ..rule import Context, Finding, Resource, Result, RuleMeta, Severity, StackRule, violations
 from .r23_consumer_customer_key import META as R23
@@ -55,27 +55,23 @@ META = RuleMeta(
 @dataclass(frozen=True)
 class _Need:
     principal: str
+    actions: tuple[str, ...]
     why: str
 
 
 def _needs(consumer: Resource, stack: StackKeys, key: Resource) -> list[_Need]:
     region = region_of(consumer, stack.default_region) or region_of(key, None) or "<region>"
-    dns = partition_dns(key)
-    needs: list[_Need] = []
+    partition = partition_of(key)
+    wanted = []
     own = CONSUMER_SERVICE_PRINCIPALS.get(consumer.type)
     if own is not None:
-        needs.append(_Need(own.format(region=region, dns=dns), "encrypts it"))
-    for delivery in stack.deliveries_to(consumer):
-        why = f"delivers to it for {delivery.source.name!r}"
-        needs.append(_Need(delivery.principal.format(region=region, dns=dns), why))
-    return needs
-
-
-def _template(principal: str, region: str, dns: str) -> tuple[str, ...]:
-    for template, actions in SERVICE_PRINCIPAL_ACTIONS.items():
-        if template.format(region=region, dns=dns) == principal:
-            return actions
-    raise KeyError(principal)
+        wanted.append((own, "encrypts it"))
+    wanted.extend(
+        (d.principal, f"delivers to it for {d.source.name!r}") for d in stack.deliveries_to(consumer)
+    )
+    return [
+        _Need(service_principal(p, region, partition), SERVICE_PRINCIPAL_ACTIONS[p], why) for p, why in wanted
+    ]
 
 
 def _names(statement: Statement, principal: str) -> bool:
@@ -117,12 +113,10 @@ def check(resources: Sequence[Resource], context: Context) -> Result:
 
 
 def _judge(consumer: Resource, stack: StackKeys, key: Resource, where: str) -> list[str]:
-    region = region_of(consumer, stack.default_region) or region_of(key, None) or "<region>"
-    dns = partition_dns(key)
     policies = stack.policies_of(key)
     messages: list[str] = []
     for need in _needs(consumer, stack, key):
-        actions = _template(need.principal, region, dns)
+        actions = need.actions
         wanted = ", ".join(f"kms:{a}" for a in actions)
         lead = f"{where} of {consumer.name!r} is encrypted with key {key.name!r}, but {need.principal} ({need.why})"
         if not policies:

@@ -31,7 +31,7 @@ def _messages(stack: list[Resource]) -> tuple[str, ...]:
 
 
 LOG_LEAD = f"storage of 'orders-logs' is encrypted with key 'orders', but {LOGS} (encrypts it)"
-LOG_MISSING = f"{LOG_LEAD} may not kms:Decrypt, kms:DescribeKey, kms:Encrypt, kms:GenerateDataKey under its key policy; allow {LOGS} kms:Decrypt, kms:DescribeKey, kms:Encrypt, kms:GenerateDataKey"
+LOG_MISSING = f"{LOG_LEAD} may not kms:Decrypt, kms:Encrypt, kms:GenerateDataKey under its key policy; allow {LOGS} kms:Decrypt, kms:Encrypt, kms:GenerateDataKey"
 TRAIL_MISSING = (
     "log files of 'orders-trail' is encrypted with key 'orders', but cloudtrail.amazonaws.com (encrypts it) may "
     "not kms:DescribeKey, kms:GenerateDataKey under its key policy; allow cloudtrail.amazonaws.com "
@@ -135,8 +135,8 @@ def test_fail_an_unconditional_deny_wins() -> None:
     }
     stack = stack_replace(consumer_stack(), "orders", policy=key_policy([*SERVICE_STATEMENTS, deny]))
     assert _messages(stack) == (
-        f"{LOG_LEAD} may not kms:Encrypt under its key policy; allow {LOGS} kms:Decrypt, kms:DescribeKey, "
-        "kms:Encrypt, kms:GenerateDataKey",
+        f"{LOG_LEAD} may not kms:Encrypt under its key policy; allow {LOGS} kms:Decrypt, kms:Encrypt, "
+        "kms:GenerateDataKey",
     )
 
 
@@ -144,7 +144,7 @@ def test_fail_an_unconditional_deny_wins() -> None:
     ("policy", "message"),
     [
         pytest.param(..., f"{LOG_LEAD} is not in its key policy (none is set: AWS's default admits only the account); "
-                     f"allow {LOGS} kms:Decrypt, kms:DescribeKey, kms:Encrypt, kms:GenerateDataKey", id="fail_no_policy"),
+                     f"allow {LOGS} kms:Decrypt, kms:Encrypt, kms:GenerateDataKey", id="fail_no_policy"),
         pytest.param(UNKNOWN, f"{LOG_LEAD}: cannot judge, the policy is unknown during preview; it is checked once its "
                      "value is known", id="fail_policy_unknown"),
         pytest.param("{not json", f"{LOG_LEAD}: cannot judge, policy does not parse; see KG-R20", id="fail_unparseable"),
