@@ -114,3 +114,21 @@ def test_a_second_program_gets_its_own_sibling_modules(tmp_path: Path) -> None:
     keys = [{r.name for r in _run(tmp_path / n) if r.type == "aws:kms/key:Key"} for n in ("first", "second")]
     assert keys == [{"first"}, {"second"}]
     assert "names" not in sys.modules
+
+
+TARGETS = """
+import pulumi_aws as aws
+
+topic = aws.sns.Topic("t")
+aws.cloudwatch.EventTarget("to-topic", rule="r", arn=topic.arn)
+"""
+
+
+def test_an_arn_passed_as_input_is_reported_back_unchanged(tmp_path: Path) -> None:
+    # An EventTarget's `arn` names its target: the consumer rules link it to the topic by that value.
+    (tmp_path / "Pulumi.yaml").write_text("name: t\nruntime: python\n")
+    (tmp_path / "Pulumi.test.yaml").write_text("config: {}\n")
+    (tmp_path / "__main__.py").write_text(TARGETS)
+    by_name = {r.name: wire.to_python(r.outputs) for r in _run(tmp_path)}
+    assert by_name["t"]["arn"].startswith("arn:aws:sns:")
+    assert by_name["to-topic"]["arn"] == by_name["t"]["arn"]
