@@ -118,11 +118,12 @@ def install(module: types.ModuleType = servicer_module) -> bool:
     deserialize = getattr(module, "deserialize_properties", None)
     to_dict = getattr(json_format, "MessageToDict", None)
     servicer = getattr(module, "_PolicyAnalyzerServicer", None)
-    requests = [getattr(servicer, name, None) for name in _REQUESTS]
-    if json_format is None or deserialize is None or to_dict is None or not all(requests):
+    requests = {name: getattr(servicer, name, None) for name in _REQUESTS}
+    methods = {name: method for name, method in requests.items() if callable(method)}
+    if json_format is None or deserialize is None or to_dict is None or len(methods) != len(_REQUESTS):
         return False
     memo = memoising(to_dict, deserialize)
-    for name, method in zip(_REQUESTS, requests, strict=True):
+    for name, method in methods.items():
         setattr(servicer, name, _scoped(method, memo.request))
     # A private namespace for the servicer, so protobuf's own module is never modified.
     shadow = types.SimpleNamespace(**vars(json_format))
