@@ -237,11 +237,10 @@ def _cloudwatch_logs(integrations: ServiceIntegrations, scope: _Scope) -> list[S
     """LOGS_SOURCE, once per key region (the principal is `logs.<region>.amazonaws.com`).
 
     AWS's `Encrypt* Decrypt* ReEncrypt* GenerateDataKey* Describe*` is written out without the
-    data-key-pair actions and DescribeCustomKeyStores (not an action on a key). DescribeKey stays
-    under the encryption-context condition as AWS prints it: a DescribeKey request carries no
-    context, so the condition keeps it from ever being allowed, and AWS's statement works without
-    it; a separate unconditioned DescribeKey would be a grant AWS does not document. Named log
-    groups use AWS's one-log-group form (`ArnEquals`).
+    data-key-pair actions, DescribeCustomKeyStores (not an action on a key) and DescribeKey: a
+    DescribeKey request carries no encryption context, so under AWS's own condition it is never
+    allowed, and AWS's statement works without it. Named log groups use AWS's one-log-group form
+    (`ArnEquals`).
     """
     logs = integrations.cloudwatch_logs
     assert logs is not None
@@ -260,7 +259,6 @@ def _cloudwatch_logs(integrations: ServiceIntegrations, scope: _Scope) -> list[S
                 _service(logs_principal(region, scope.partition)),
                 [
                     "Decrypt",
-                    "DescribeKey",
                     "Encrypt",
                     "GenerateDataKey",
                     "GenerateDataKeyWithoutPlaintext",

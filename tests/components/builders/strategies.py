@@ -68,6 +68,39 @@ def _role(partition: str, account: str, name: str) -> str:
     return f"arn:{partition}:iam::{account}:role/{name}"
 
 
+_NAMES = ["orders", "audit-1", "team.events"]
+_names = st.lists(st.sampled_from(_NAMES), unique=True, max_size=2)
+_some_names = st.lists(st.sampled_from(_NAMES), unique=True, min_size=1, max_size=2)
+
+
+@st.composite
+def _integrations(draw: st.DrawFn, model: Any, primary: str) -> dict[str, Any]:
+    """A valid subset of the service presets: symmetric keys take any, a P-256 signing key in
+    us-east-1 takes Route 53 DNSSEC, other keys none."""
+    if model.spec == "ECC_NIST_P256" and model.usage == "SIGN_VERIFY" and primary == "us-east-1":
+        return draw(
+            st.sampled_from([{}, {"route53_dnssec": {}}, {"route53_dnssec": {"hosted_zone_ids": ["Z0ABC"]}}])
+        )
+    if not model.symmetric_encryption:
+        return {}
+    buckets = ["orders-uploads"]
+    options: dict[str, st.SearchStrategy[dict[str, Any]]] = {
+        "cloudtrail": _some_names.map(lambda n: {"trail_names": [x.replace(".", "-") for x in n]}),
+        "cloudwatch_logs": _names.map(lambda n: {"log_group_names": n}),
+        "sns_publishers": st.lists(
+            st.sampled_from(["eventbridge", "cloudwatch_alarms", "s3"]), unique=True, min_size=1, max_size=3
+        ).map(lambda p: {"publishers": p, **({"source_buckets": buckets} if "s3" in p else {})}),
+        "sqs_from_sns": _names.map(lambda n: {"topic_names": [x.replace(".", "-") for x in n]}),
+        "sqs_publishers": st.lists(
+            st.sampled_from(["eventbridge", "s3"]), unique=True, min_size=1, max_size=2
+        ).map(lambda p: {"publishers": p, **({"source_buckets": buckets} if "s3" in p else {})}),
+        "eventbridge_bus": _some_names.map(lambda n: {"event_bus_names": n}),
+        "autoscaling_ebs": st.just({}),
+    }
+    chosen = draw(st.lists(st.sampled_from(sorted(options)), unique=True, max_size=len(options)))
+    return {name: draw(options[name]) for name in chosen}
+
+
 @st.composite
 def key_specs(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
     """(spec data, builder kwargs) for a valid spec and a region the key lives in."""
@@ -164,6 +197,12 @@ def key_specs(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
             {"sid": "DenyOutsideOrg", "effect": "Deny", "all_principals": True, "actions": ["kms:Decrypt"],
              "conditions": {"StringNotEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}
         ]  # fmt: skip
+    # Presets add statements per key region: with every preset, the largest principal lists and
+    # four key regions a policy measures about 30 KB; beyond that it can pass KMS's 32 KB limit,
+    # which the builder refuses by design (test_key_policy.py).
+    integrations = draw(_integrations(model, primary)) if len(replicas) <= 3 else {}
+    if integrations:
+        data["integrations"] = integrations
     build = {
         "account_id": ACCOUNT,
         "partition": partition,

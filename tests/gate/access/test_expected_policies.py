@@ -169,6 +169,11 @@ LOG_USE = ("encrypt", "decrypt", "re-encrypt-from", "re-encrypt-to", "generate-d
 RETIRED_USE = ("decrypt", "re-encrypt-from", "describe")
 
 
+def _no_describe(use: tuple[str, ...]) -> tuple[str, ...]:
+    """CloudWatch Logs' statement leaves out DescribeKey: its encryption-context condition never allows it."""
+    return tuple(u for u in use if u != "describe")
+
+
 def _arns(template: str, regions: tuple[str, ...] = TWO_REGIONS) -> str:
     return " or ".join(template.format(region=r) for r in regions)
 
@@ -208,7 +213,7 @@ def _integrations(use: tuple[str, ...], publish: tuple[str, ...]) -> dict[str, d
         "events.amazonaws.com": {**dict.fromkeys(publish, BUS_DECRYPT), "describe": f"for {BUS} & {FROM_A}"},
         **{
             f"logs.{r}.amazonaws.com": dict.fromkeys(
-                use, f"encryption context aws:logs:arn matches arn:aws:logs:{r}:{A}:log-group:*"
+                _no_describe(use), f"encryption context aws:logs:arn matches arn:aws:logs:{r}:{A}:log-group:*"
             )
             for r in TWO_REGIONS
         },
@@ -245,7 +250,7 @@ MATRICES |= {
     "symmetric-integrations-named-logs-sqs-any-topic": {
         **STANDARD,
         "logs.eu-west-1.amazonaws.com": dict.fromkeys(
-            LOG_USE,
+            _no_describe(LOG_USE),
             "encryption context aws:logs:arn="
             + _arns(f"arn:aws:logs:eu-west-1:{A}:log-group:{{region}}", ("/aws/lambda/orders", "/orders/audit")),
         ),
