@@ -72,7 +72,7 @@ def _strings_at(value: Any, path: str) -> list[Any]:
     return found
 
 
-def _sources(resource: Resource, prop: str) -> tuple[str, ...] | None:
+def sources_of(resource: Resource, prop: str) -> tuple[str, ...] | None:
     """URNs a property's value came from; None when the driver sent no dependency information."""
     if resource.property_dependencies:
         return resource.property_dependencies.get(prop, ())
@@ -123,7 +123,7 @@ class StackKeys:
         """The stack's keys behind one slot: [] when the reference names a key outside the stack, None
         when an unknown reference cannot be traced to any resource."""
         if use.verdict is Verdict.UNKNOWN_KEY:
-            sources = _sources(consumer, use.top)
+            sources = sources_of(consumer, use.top)
             if sources is None:
                 return None
             found = self._keys_from_urns(sources)
@@ -200,7 +200,7 @@ class StackKeys:
                     if isinstance(value, str) and value in by_arn:
                         targets[by_arn[value].urn] = by_arn[value]
                     elif is_unknown(value):
-                        for urn in _sources(resource, path.split(".")[0]) or ():
+                        for urn in sources_of(resource, path.split(".")[0]) or ():
                             if urn in receiver_urns:
                                 targets[urn] = self._by_urn[urn]
             for urn in targets:
