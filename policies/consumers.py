@@ -9,7 +9,7 @@ share it; it decides nothing about environments or other resources.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
@@ -267,7 +267,3 @@ def slot_uses(resource: Resource) -> tuple[SlotUse, ...]:
 
 def consumer_types() -> tuple[str, ...]:
     return tuple(sorted(CONSUMERS))
-
-
-def judged(uses: Sequence[SlotUse], verdict: Verdict) -> list[SlotUse]:
-    return [u for u in uses if u.verdict is verdict]

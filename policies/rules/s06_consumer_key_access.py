@@ -82,7 +82,9 @@ def _names(statement: Statement, principal: str) -> bool:
     )
 
 
-def _missing(document: PolicyDocument, principal: str, actions: tuple[str, ...]) -> list[str]:
+def missing_actions(document: PolicyDocument, principal: str, actions: tuple[str, ...]) -> list[str]:
+    """The actions `principal` may not take under the document: no Allow names it, or an unconditional
+    Deny takes them back. Conditions on an Allow are assumed to match (this asks "can it ever work")."""
     allowed: set[str] = set()
     denied: set[str] = set()
     for statement in document.statements:
@@ -130,7 +132,7 @@ def _judge(consumer: Resource, stack: StackKeys, key: Resource, where: str) -> l
                 reason = UNKNOWN_DOCUMENT if policy.unknown else UNPARSEABLE
                 messages.append(f"{lead}: cannot judge, {reason}")
                 continue
-            missing = _missing(policy.document, need.principal, actions)
+            missing = missing_actions(policy.document, need.principal, actions)
             if missing:
                 messages.append(
                     f"{lead} may not {', '.join(f'kms:{a}' for a in missing)} under its key policy; "
