@@ -9,12 +9,13 @@ consumer stack rules (KG-S05…S07); not a rule module.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
-from .consumers import KeyForm, SlotUse, Verdict
+from .consumers import KeyForm, SlotUse, Verdict, slot_uses
 from .documents import CarriedPolicy, carried_policies
 from .facts import (
     ALIAS_TYPE,
@@ -91,8 +92,20 @@ class Delivery:
 class StackKeys:
     """The stack's keys, aliases, key policies and publishers, indexed once."""
 
+    @classmethod
+    def of(cls, resources: Sequence[Resource], default_region: str | None) -> StackKeys:
+        """The index of this very sequence: the consumer stack rules of one AnalyzeStack request get the
+        same decoded tuple from the adapter, so they share one index instead of building three."""
+        cached = _LAST.value
+        if cached is not None and cached[0] is resources and cached[1] == (len(resources), default_region):
+            return cached[2]
+        built = cls(resources, default_region)
+        _LAST.value = (resources, (len(resources), default_region), built)
+        return built
+
     def __init__(self, resources: Sequence[Resource], default_region: str | None) -> None:
         self.default_region = default_region
+        self._uses: dict[str, tuple[SlotUse, ...]] = {}
         self._by_urn = {r.urn: r for r in resources}
         keys = [r for r in resources if r.type in ALL_KEY_TYPES]
         self._index = KeyIndex(keys)
@@ -116,6 +129,13 @@ class StackKeys:
                     policies[key.urn].append(resource)
         self._policies = dict(policies)
         self._deliveries = self._index_deliveries(resources)
+
+    def uses(self, consumer: Resource) -> tuple[SlotUse, ...]:
+        """`slot_uses(consumer)`, computed once per consumer for every rule sharing this index."""
+        found = self._uses.get(consumer.urn)
+        if found is None:
+            found = self._uses[consumer.urn] = slot_uses(consumer)
+        return found
 
     # -- consumer → key --------------------------------------------------------------------------
 
@@ -206,6 +226,14 @@ class StackKeys:
             for urn in targets:
                 deliveries[urn].append(Delivery(publisher.principal, resource, publisher))
         return dict(deliveries)
+
+
+class _Last(threading.local):
+    def __init__(self) -> None:
+        self.value: tuple[Sequence[Resource], tuple[int, str | None], StackKeys] | None = None
+
+
+_LAST: Final = _Last()
 
 
 def _applies(publisher: Publisher, resource: Resource) -> bool:

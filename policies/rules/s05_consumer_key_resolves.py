@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..consumer_links import StackKeys, sources_of, stack_region
-from ..consumers import Verdict, consumer_types, slot_uses
+from ..consumers import Verdict, consumer_types
 from ..facts import CONSUMERS, S3_BUCKET_SSE_TYPE, S3_BUCKET_SSE_V2_TYPE, S3_BUCKET_TYPE
 from ..rule import Context, Finding, Resource, Result, RuleMeta, Severity, StackRule, violations
 from .r23_consumer_customer_key import META as R23
@@ -52,13 +52,13 @@ META = RuleMeta(
 )
 
 
-def _bucket_findings(resources: Sequence[Resource], context: Context) -> list[Finding]:
+def _bucket_findings(resources: Sequence[Resource], context: Context, stack: StackKeys) -> list[Finding]:
     """Buckets that neither configure encryption inline nor have a separate configuration."""
     bare = [
         b
         for b in resources
         if b.type == S3_BUCKET_TYPE
-        and all(u.verdict is Verdict.NOT_STORED for u in slot_uses(b))
+        and all(u.verdict is Verdict.NOT_STORED for u in stack.uses(b))
         and required(b, context)
     ]
     if not bare:
@@ -84,19 +84,17 @@ def _bucket_findings(resources: Sequence[Resource], context: Context) -> list[Fi
 
 
 def check(resources: Sequence[Resource], context: Context) -> Result:
-    findings = _bucket_findings(resources, context)
-    waiting = [
-        (consumer, pending)
-        for consumer in resources
-        if consumer.type in CONSUMERS
-        and (pending := [u for u in slot_uses(consumer) if u.verdict is Verdict.UNKNOWN_KEY])
-        and required(consumer, context)
-    ]
-    if not waiting:
-        # The common case once outputs are known: nothing to trace, so the stack is not indexed.
-        return violations(findings)
-    stack = StackKeys(resources, stack_region(context))
-    for consumer, pending in waiting:
+    if not any(r.type in CONSUMERS for r in resources):
+        return violations([])
+    # Shared with KG-S06 and KG-S07 (the same decoded stack object), so indexing here costs them nothing.
+    stack = StackKeys.of(resources, stack_region(context))
+    findings = _bucket_findings(resources, context, stack)
+    for consumer in resources:
+        if consumer.type not in CONSUMERS:
+            continue
+        pending = [u for u in stack.uses(consumer) if u.verdict is Verdict.UNKNOWN_KEY]
+        if not pending or not required(consumer, context):
+            continue
         findings.extend(
             Finding(
                 f"{use.where}: cannot judge: {use.key_path} is unknown during preview and does not come "

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..consumer_links import StackKeys, partition_of, region_of, stack_region
-from ..consumers import Verdict, consumer_types, slot_uses
+from ..consumers import Verdict, consumer_types
 from ..documents import UNKNOWN_DOCUMENT, UNPARSEABLE
 from ..facts import CONSUMER_SERVICE_PRINCIPALS, CONSUMERS, SERVICE_PRINCIPAL_ACTIONS, service_principal
 from ..policydoc import PolicyDocument, Statement
@@ -101,12 +101,12 @@ def check(resources: Sequence[Resource], context: Context) -> Result:
     consumers = [r for r in resources if r.type in CONSUMERS]
     if not consumers:
         return violations([])
-    stack = StackKeys(resources, stack_region(context))
+    stack = StackKeys.of(resources, stack_region(context))
     findings: list[Finding] = []
     for consumer in consumers:
         if consumer.type not in CONSUMER_SERVICE_PRINCIPALS and not stack.deliveries_to(consumer):
             continue
-        for use in slot_uses(consumer):
+        for use in stack.uses(consumer):
             if use.verdict not in (Verdict.CUSTOMER_KEY, Verdict.UNKNOWN_KEY):
                 continue
             for key in stack.keys_of(consumer, use) or ():
