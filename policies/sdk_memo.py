@@ -18,7 +18,7 @@ Why it is safe:
   its inputs (the adapter copies them into plain values first), so sharing cannot leak a change from
   one policy to the next; the adapter then reuses its copy of the whole stack across the stack
   policies (`adapter._stack_resources`). Measured on the mixed benchmark (7,000 resources, six stack
-  policies): AnalyzeStack BEFORE -> AFTER.
+  policies), AnalyzeStack 2.0 -> 1.0 s in-process once warm (3.5 -> 2.7 s on the first request).
 - Remediate asks for secret-preserving proxies (`proxy_secrets=True`) and is never cached.
 
 If a future SDK no longer calls these by module attribute, `install` changes nothing and the pack
