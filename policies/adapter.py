@@ -6,9 +6,10 @@ from __future__ import annotations
 import functools
 import json
 import os
+import threading
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Final
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -129,7 +130,33 @@ def _stack_validator(rule: StackRule) -> Any:
     return validate
 
 
+class _StackCache(threading.local):
+    """The last stack decoded on this thread, with the SDK property objects it was decoded from."""
+
+    def __init__(self) -> None:
+        self.sources: tuple[Any, ...] = ()
+        self.resources: tuple[Resource, ...] = ()
+
+
+_STACK_CACHE: Final = _StackCache()
+
+
 def _stack_resources(args: StackValidationArgs) -> tuple[Resource, ...]:
+    """Decoded once per AnalyzeStack request: with `sdk_memo` installed, every stack policy of a request
+    sees the very same property objects, so the decoded stack (and what rules index on it, keyed by its
+    identity) is shared instead of rebuilt per policy. Without it, each policy decodes its own."""
+    sources = tuple((r.props, r.urn) for r in args.resources)
+    cache = _STACK_CACHE
+    if len(cache.sources) == len(sources) and all(
+        a[0] is b[0] and a[1] == b[1] for a, b in zip(cache.sources, sources, strict=True)
+    ):
+        return cache.resources
+    cache.resources = _decode_stack(args)
+    cache.sources = sources
+    return cache.resources
+
+
+def _decode_stack(args: StackValidationArgs) -> tuple[Resource, ...]:
     return tuple(
         Resource(
             r.resource_type,

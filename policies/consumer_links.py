@@ -9,12 +9,13 @@ consumer stack rules (KG-S05…S07); not a rule module.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
-from .consumers import KeyForm, SlotUse, Verdict
+from .consumers import KeyForm, SlotUse, Verdict, slot_uses
 from .documents import CarriedPolicy, carried_policies
 from .facts import (
     ALIAS_TYPE,
@@ -72,7 +73,7 @@ def _strings_at(value: Any, path: str) -> list[Any]:
     return found
 
 
-def _sources(resource: Resource, prop: str) -> tuple[str, ...] | None:
+def sources_of(resource: Resource, prop: str) -> tuple[str, ...] | None:
     """URNs a property's value came from; None when the driver sent no dependency information."""
     if resource.property_dependencies:
         return resource.property_dependencies.get(prop, ())
@@ -91,8 +92,20 @@ class Delivery:
 class StackKeys:
     """The stack's keys, aliases, key policies and publishers, indexed once."""
 
+    @classmethod
+    def of(cls, resources: Sequence[Resource], default_region: str | None) -> StackKeys:
+        """The index of this very sequence: the consumer stack rules of one AnalyzeStack request get the
+        same decoded tuple from the adapter, so they share one index instead of building three."""
+        cached = _LAST.value
+        if cached is not None and cached[0] is resources and cached[1] == (len(resources), default_region):
+            return cached[2]
+        built = cls(resources, default_region)
+        _LAST.value = (resources, (len(resources), default_region), built)
+        return built
+
     def __init__(self, resources: Sequence[Resource], default_region: str | None) -> None:
         self.default_region = default_region
+        self._uses: dict[str, tuple[SlotUse, ...]] = {}
         self._by_urn = {r.urn: r for r in resources}
         keys = [r for r in resources if r.type in ALL_KEY_TYPES]
         self._index = KeyIndex(keys)
@@ -117,13 +130,20 @@ class StackKeys:
         self._policies = dict(policies)
         self._deliveries = self._index_deliveries(resources)
 
+    def uses(self, consumer: Resource) -> tuple[SlotUse, ...]:
+        """`slot_uses(consumer)`, computed once per consumer for every rule sharing this index."""
+        found = self._uses.get(consumer.urn)
+        if found is None:
+            found = self._uses[consumer.urn] = slot_uses(consumer)
+        return found
+
     # -- consumer → key --------------------------------------------------------------------------
 
     def keys_of(self, consumer: Resource, use: SlotUse) -> list[Resource] | None:
         """The stack's keys behind one slot: [] when the reference names a key outside the stack, None
         when an unknown reference cannot be traced to any resource."""
         if use.verdict is Verdict.UNKNOWN_KEY:
-            sources = _sources(consumer, use.top)
+            sources = sources_of(consumer, use.top)
             if sources is None:
                 return None
             found = self._keys_from_urns(sources)
@@ -200,12 +220,20 @@ class StackKeys:
                     if isinstance(value, str) and value in by_arn:
                         targets[by_arn[value].urn] = by_arn[value]
                     elif is_unknown(value):
-                        for urn in _sources(resource, path.split(".")[0]) or ():
+                        for urn in sources_of(resource, path.split(".")[0]) or ():
                             if urn in receiver_urns:
                                 targets[urn] = self._by_urn[urn]
             for urn in targets:
                 deliveries[urn].append(Delivery(publisher.principal, resource, publisher))
         return dict(deliveries)
+
+
+class _Last(threading.local):
+    def __init__(self) -> None:
+        self.value: tuple[Sequence[Resource], tuple[int, str | None], StackKeys] | None = None
+
+
+_LAST: Final = _Last()
 
 
 def _applies(publisher: Publisher, resource: Resource) -> bool:

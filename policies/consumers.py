@@ -9,7 +9,7 @@ share it; it decides nothing about environments or other resources.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
@@ -26,7 +26,7 @@ from .facts import (
     Protection,
     Switch,
 )
-from .rule import Resource, is_unknown
+from .rule import UNKNOWN_STRING_SENTINEL, Resource, is_unknown
 
 
 class KeyForm(StrEnum):
@@ -188,7 +188,9 @@ def _judge_element(slot: KeySlot, element: Any, where: str, prefix: str) -> Slot
         value = _read(element, slot.key, prefix)
     except _CannotJudge as exc:
         return use(Verdict.FINDING, f"{where}: cannot judge: {exc}; {remedy}")
-    if is_unknown(value):
+    if is_unknown(value) or (isinstance(value, str) and UNKNOWN_STRING_SENTINEL in value):
+        # A sentinel inside a longer text is an unknown interpolated into it (`…:key/<unknown>`), and
+        # the sentinel is itself shaped like a key id: never read it as one.
         return use(Verdict.UNKNOWN_KEY, f"{where}: {key_path} is unknown during preview")
     if _absent(value):
         meaning, cause = slot.absent_key, f"{key_path} is not set"
@@ -267,7 +269,3 @@ def slot_uses(resource: Resource) -> tuple[SlotUse, ...]:
 
 def consumer_types() -> tuple[str, ...]:
     return tuple(sorted(CONSUMERS))
-
-
-def judged(uses: Sequence[SlotUse], verdict: Verdict) -> list[SlotUse]:
-    return [u for u in uses if u.verdict is verdict]

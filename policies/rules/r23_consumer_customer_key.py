@@ -48,7 +48,8 @@ META = RuleMeta(
         "when encryption is off, when the provider's default applies (SSE-S3/AES256, SSE-SQS, an AWS "
         "owned key), when the AWS managed key `alias/aws/<service>` is used by name, ARN or by leaving "
         "the key out, and when the key setting names no key at all. A key id, key ARN, alias name or "
-        "alias ARN of any other key passes."
+        "alias ARN of any other key passes. A bucket without the inline form is not applicable here: "
+        "KG-S05 checks that a separate configuration covers it."
     ),
     rationale=(
         "Only a customer managed key has a policy you control: who may decrypt, separation of duties, "

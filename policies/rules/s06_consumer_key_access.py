@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..consumer_links import StackKeys, partition_of, region_of, stack_region
-from ..consumers import Verdict, consumer_types, slot_uses
+from ..consumers import Verdict, consumer_types
 from ..documents import UNKNOWN_DOCUMENT, UNPARSEABLE
 from ..facts import CONSUMER_SERVICE_PRINCIPALS, CONSUMERS, SERVICE_PRINCIPAL_ACTIONS, service_principal
 from ..policydoc import PolicyDocument, Statement
@@ -82,7 +82,9 @@ def _names(statement: Statement, principal: str) -> bool:
     )
 
 
-def _missing(document: PolicyDocument, principal: str, actions: tuple[str, ...]) -> list[str]:
+def missing_actions(document: PolicyDocument, principal: str, actions: tuple[str, ...]) -> list[str]:
+    """The actions `principal` may not take under the document: no Allow names it, or an unconditional
+    Deny takes them back. Conditions on an Allow are assumed to match (this asks "can it ever work")."""
     allowed: set[str] = set()
     denied: set[str] = set()
     for statement in document.statements:
@@ -99,12 +101,12 @@ def check(resources: Sequence[Resource], context: Context) -> Result:
     consumers = [r for r in resources if r.type in CONSUMERS]
     if not consumers:
         return violations([])
-    stack = StackKeys(resources, stack_region(context))
+    stack = StackKeys.of(resources, stack_region(context))
     findings: list[Finding] = []
     for consumer in consumers:
         if consumer.type not in CONSUMER_SERVICE_PRINCIPALS and not stack.deliveries_to(consumer):
             continue
-        for use in slot_uses(consumer):
+        for use in stack.uses(consumer):
             if use.verdict not in (Verdict.CUSTOMER_KEY, Verdict.UNKNOWN_KEY):
                 continue
             for key in stack.keys_of(consumer, use) or ():
@@ -130,7 +132,7 @@ def _judge(consumer: Resource, stack: StackKeys, key: Resource, where: str) -> l
                 reason = UNKNOWN_DOCUMENT if policy.unknown else UNPARSEABLE
                 messages.append(f"{lead}: cannot judge, {reason}")
                 continue
-            missing = _missing(policy.document, need.principal, actions)
+            missing = missing_actions(policy.document, need.principal, actions)
             if missing:
                 messages.append(
                     f"{lead} may not {', '.join(f'kms:{a}' for a in missing)} under its key policy; "

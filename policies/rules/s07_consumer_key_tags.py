@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..consumer_links import StackKeys, stack_region
-from ..consumers import consumer_types, slot_uses
+from ..consumers import consumer_types
 from ..facts import CONSUMER_MATCHING_TAGS, CONSUMERS
 from ..rule import (
     PCI_KEY_ARCHITECTURE,
@@ -67,11 +67,11 @@ def check(resources: Sequence[Resource], context: Context) -> Result:
     consumers = [r for r in resources if r.type in CONSUMERS and r.tags()]
     if not consumers or not names:
         return violations([])
-    stack = StackKeys(resources, stack_region(context))
+    stack = StackKeys.of(resources, stack_region(context))
     findings: list[Finding] = []
     for consumer in consumers:
         seen: set[tuple[str, str]] = set()
-        for use in slot_uses(consumer):
+        for use in stack.uses(consumer):
             for key in stack.keys_of(consumer, use) or ():
                 for name in names:
                     mine, theirs = _tag(consumer, name), _tag(key, name)

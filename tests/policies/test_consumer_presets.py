@@ -6,8 +6,8 @@ import pytest
 
 from kmsguard.builders import build_key_policy
 from kmsguard.policies.facts import LOGS_REGIONAL_PRINCIPAL, SERVICE_PRINCIPAL_ACTIONS, service_principal
-from kmsguard.policies.policydoc import parse_policy_document
-from kmsguard.policies.rules.s06_consumer_key_access import _missing
+from kmsguard.policies.policydoc import PolicyDocument, parse_policy_document
+from kmsguard.policies.rules.s06_consumer_key_access import missing_actions
 from kmsguard.spec import parse_key_spec
 from tests.components.spec.baseline import ACCOUNT, BASELINE, mutate
 
@@ -23,7 +23,7 @@ ALL_INTEGRATIONS = {
 }
 
 
-def _document(integrations: dict[str, object]) -> object:
+def _document(integrations: dict[str, object]) -> PolicyDocument:
     spec = parse_key_spec(mutate("integrations", integrations, BASELINE))
     return parse_policy_document(build_key_policy(spec, account_id=ACCOUNT, partition="aws", region=REGION))
 
@@ -31,14 +31,14 @@ def _document(integrations: dict[str, object]) -> object:
 @pytest.mark.parametrize("principal", sorted(SERVICE_PRINCIPAL_ACTIONS))
 def test_each_preset_admits_what_kg_s06_requires(principal: str) -> None:
     name = service_principal(principal, REGION)
-    assert _missing(_document(ALL_INTEGRATIONS), name, SERVICE_PRINCIPAL_ACTIONS[principal]) == []  # type: ignore[arg-type]
+    assert missing_actions(_document(ALL_INTEGRATIONS), name, SERVICE_PRINCIPAL_ACTIONS[principal]) == []
 
 
 @pytest.mark.parametrize("principal", sorted(SERVICE_PRINCIPAL_ACTIONS))
 def test_without_presets_no_service_is_admitted(principal: str) -> None:
     name = service_principal(principal, REGION)
     actions = SERVICE_PRINCIPAL_ACTIONS[principal]
-    assert _missing(_document({}), name, actions) == list(actions)  # type: ignore[arg-type]
+    assert missing_actions(_document({}), name, actions) == list(actions)
 
 
 def test_principal_names_follow_the_partition() -> None:

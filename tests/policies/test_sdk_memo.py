@@ -216,3 +216,38 @@ def test_the_installed_sdk_still_converts_per_policy_by_module_attribute() -> No
     stack = inspect.getsource(pulumi_policy.policy._PolicyAnalyzerServicer.AnalyzeStack)
     for source in (analyze, stack):
         assert "deserialize_properties(json_format.MessageToDict(" in source
+
+
+def test_the_proxy_is_shared_by_the_policies_of_one_request_only() -> None:
+    counting = Counting()
+    proxies: list[Any] = []
+
+    def proxy(value: Any) -> Any:
+        proxies.append(object())
+        return proxies[-1]
+
+    memo = sdk_memo.memoising(counting.to_dict, counting.deserialize, proxy)
+    to_dict, deserialize, checking = (
+        memo.message_to_dict,
+        memo.deserialize_properties,
+        memo.unknown_checking_proxy,
+    )
+    first, second = _message(n=1), _message(n=2)
+    with memo.request():
+        seen = [checking(deserialize(to_dict(first))) for _ in range(POLICIES)]
+    assert len(proxies) == 1
+    assert all(p is proxies[0] for p in seen)
+    with memo.request():
+        later = [checking(deserialize(to_dict(second))) for _ in range(POLICIES)]
+    assert len(proxies) == 2
+    assert all(p is proxies[1] for p in later)
+    assert checking({"not": "deserialised here"}) is proxies[2]  # an unknown dict is proxied, never cached
+
+
+def test_the_installed_sdk_still_proxies_by_module_attribute() -> None:
+    """If this fails, the SDK no longer wraps properties through the module's `unknown_checking_proxy`."""
+    for method in (
+        pulumi_policy.policy._PolicyAnalyzerServicer.Analyze,
+        pulumi_policy.policy._PolicyAnalyzerServicer.AnalyzeStack,
+    ):
+        assert "props = unknown_checking_proxy(deserialized)" in inspect.getsource(method)

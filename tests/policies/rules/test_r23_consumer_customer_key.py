@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from kmsguard.policies.facts import CONSUMERS
-from kmsguard.policies.rule import UNKNOWN, Outcome, Resource
+from kmsguard.policies.rule import UNKNOWN, UNKNOWN_STRING_SENTINEL, Outcome, Resource
 from kmsguard.policies.rules.r23_consumer_customer_key import RULE
 from tests.policies.consumer_fixtures import ALIAS, CASES, KEY_ARN, consumer, sse
 from tests.policies.golden import TAGS, evaluate, fired
@@ -191,6 +191,15 @@ def test_one_good_rule_does_not_hide_a_bad_one() -> None:
 
 def test_an_unknown_key_is_left_to_the_stack_rule() -> None:
     result = evaluate(RULE, consumer(QUEUE, {"kmsMasterKeyId": UNKNOWN}))
+    assert (result.outcome, result.reason) == (
+        Outcome.NOT_APPLICABLE,
+        "the key is unknown during preview; KG-S05 judges it from the stack's graph",
+    )
+
+
+def test_an_unknown_interpolated_into_an_arn_is_not_a_key_id() -> None:
+    arn = f"arn:aws:kms:eu-west-1:111122223333:key/{UNKNOWN_STRING_SENTINEL}"
+    result = evaluate(RULE, consumer(QUEUE, {"kmsMasterKeyId": arn}))
     assert (result.outcome, result.reason) == (
         Outcome.NOT_APPLICABLE,
         "the key is unknown during preview; KG-S05 judges it from the stack's graph",

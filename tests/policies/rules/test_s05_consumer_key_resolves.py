@@ -7,8 +7,8 @@ import pytest
 
 from kmsguard.policies.rule import UNKNOWN, Outcome, Resource
 from kmsguard.policies.rules.s05_consumer_key_resolves import RULE
-from tests.policies.consumer_fixtures import consumer_stack, context, urn_of
-from tests.policies.golden import TAGS
+from tests.policies.consumer_fixtures import consumer_stack, context, sse, urn_of
+from tests.policies.golden import TAGS, stack_replace, stack_resource
 
 QUEUE = "orders-queue"
 MESSAGE = (
@@ -89,3 +89,47 @@ def test_shares_r23_s_configuration() -> None:
     assert RULE.meta.config_defaults() == {
         "requireCustomerKey": {"prod": True, "production": True, "*": False}
     }
+
+
+BUCKET_TYPE = "aws:s3/bucket:Bucket"
+SSE_TYPE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+BARE = (
+    "bucket 'orders-bucket' has no default encryption configuration, so S3 applies SSE-S3, the provider's "
+    "default; add an aws.s3.BucketServerSideEncryptionConfiguration for it with sse_algorithm aws:kms and a "
+    "customer managed key"
+)
+
+
+def _bucket_stack(config: dict[str, Any] | None, property_dependencies: bool = False) -> list[Resource]:
+    bucket = stack_resource(BUCKET_TYPE, "orders-bucket", {"bucket": "orders-1", "id": "orders-1", "tags": TAGS},
+                            parent=None)  # fmt: skip
+    stack = [*consumer_stack(), bucket]
+    if config is not None:
+        deps = {"bucket": (bucket.urn,)} if property_dependencies else {}
+        stack.append(
+            Resource(SSE_TYPE, "orders-sse", "urn:sse", {"rules": [sse("aws:kms")], **config}, None, (), deps)
+        )
+    return stack
+
+
+@pytest.mark.parametrize(
+    ("config", "property_dependencies", "expected"),
+    [
+        pytest.param(None, False, (BARE,), id="fail_bucket_without_any_configuration"),
+        pytest.param({"bucket": "orders-2"}, False, (BARE,), id="fail_configuration_of_another_bucket"),
+        pytest.param({"bucket": "orders-1"}, False, (), id="pass_configuration_by_name"),
+        pytest.param({"bucket": UNKNOWN}, True, (), id="pass_configuration_by_property_dependency"),
+        pytest.param({"bucket": UNKNOWN}, False, (BARE,), id="fail_unknown_name_and_no_graph"),
+    ],
+)  # fmt: skip
+def test_a_bucket_without_inline_encryption_needs_a_separate_configuration(
+    config: dict[str, Any] | None, property_dependencies: bool, expected: tuple[str, ...]
+) -> None:
+    assert _check(_bucket_stack(config, property_dependencies))[1] == expected
+
+
+def test_a_bucket_with_inline_encryption_needs_nothing_else() -> None:
+    stack = stack_replace(
+        _bucket_stack(None), "orders-bucket", serverSideEncryptionConfiguration={"rule": sse("aws:kms")}
+    )
+    assert _check(stack) == (Outcome.COMPLIANT, ())
