@@ -187,3 +187,20 @@ def test_the_readme_shows_exactly_this_summary() -> None:
     readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
     shown = readme.split("````markdown\n", 1)[1].split("````\n", 1)[0]
     assert shown == markdown.render(changed(passing=True))
+
+
+def test_rich_terminal_leads_with_changes_and_prints_policy_values_literally() -> None:
+    import io  # noqa: PLC0415
+
+    from rich.console import Console  # noqa: PLC0415
+
+    hostile = {**PIPELINE_S3, "Sid": "Other", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:role/Other"},
+               "Condition": {"StringEquals": {"aws:PrincipalTag/team": "[bold]x[/bold]"}}}  # fmt: skip
+    head = result(ADMIN, PIPELINE_S3, hostile)
+    head.access_changes = diff(result(ADMIN).access, head.access)
+    buffer = io.StringIO()
+    terminal._rich(head, Console(file=buffer, width=400, color_system=None))
+    out = buffer.getvalue()
+    first = out.index("+ role/EventsPipeline can now decrypt prod-analytics (via S3 only)")
+    assert first < out.index("Resources (2)") < out.index("Access: prod-analytics")
+    assert "decrypt (aws:PrincipalTag/team StringEquals [bold]x[/bold])" in out
