@@ -271,6 +271,11 @@ def _explain(access: KeyAccess, account: str | None) -> None:
             access.unresolved[principal] = "every member of the group; membership is not in this stack"
         elif ":policy/" in principal:
             access.unresolved[principal] = "whoever the policy is attached to outside this stack"
+        elif (home := _account_of(principal)) is not None and account is not None and home != account:
+            # Cross-account use needs both sides: this key policy and the principal's own IAM.
+            access.unresolved[principal] = (
+                f"in account {home}: holds this only where that account's IAM policies also allow it"
+            )
 
 
 def _minimal(alternatives: set[Alternative]) -> list[Alternative]:

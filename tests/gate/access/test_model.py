@@ -242,3 +242,11 @@ def test_entries_are_ordered_by_key_then_principal_whatever_the_resource_order()
     order = [(e["key"], e["principal"]) for e in entries_json(compute(first, ACCOUNT))]
     assert order == [("urn:a", ROLE), (KEY_URN, ACCOUNT), (KEY_URN, ROLE)]
     assert entries_json(compute(first[::-1], ACCOUNT)) == entries_json(compute(first, ACCOUNT))
+
+
+def test_a_role_of_another_account_needs_its_own_iam_too() -> None:
+    partner = "arn:aws:iam::444455556666:role/PartnerReader"
+    [entry] = entries_json(compute([key(policy(allow({"AWS": partner}, "kms:Decrypt")))], ACCOUNT))
+    assert entry["unresolved"] == (
+        "in account 444455556666: holds this only where that account's IAM policies also allow it"
+    )
