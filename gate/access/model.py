@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from kmsguard.gate.access.conditions import Requirement, negated, requirement, through
+from kmsguard.gate.access.conditions import Requirement, merged_via_services, negated, requirement, through
 from kmsguard.gate.access.stack import Identity, StackGrant, StackKey, read_stack
 from kmsguard.gate.access.vocabulary import (
     CONTROL,
@@ -281,7 +281,8 @@ def _explain(access: KeyAccess, account: str | None) -> None:
 def _minimal(alternatives: set[Alternative]) -> list[Alternative]:
     """Drop alternatives that demand more than another one does: they add no access."""
     kept = [a for a in alternatives if not any(b < a for b in alternatives)]
-    return sorted(kept, key=lambda a: [r.sort_key for r in sorted(a, key=lambda r: r.sort_key)])
+    merged = merged_via_services(kept)
+    return sorted(merged, key=lambda a: [r.sort_key for r in sorted(a, key=lambda r: r.sort_key)])
 
 
 def _entries(access: KeyAccess) -> Iterable[AccessEntry]:

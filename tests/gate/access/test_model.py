@@ -250,3 +250,27 @@ def test_a_role_of_another_account_needs_its_own_iam_too() -> None:
     assert entry["unresolved"] == (
         "in account 444455556666: holds this only where that account's IAM policies also allow it"
     )
+
+
+def test_ways_that_differ_only_in_the_service_merge_and_keep_every_endpoint() -> None:
+    def via(*services: str) -> dict[str, object]:
+        values = [f"{s}.{r}.amazonaws.com" for s in services for r in ("eu-west-1", "us-east-1")]
+        return {"StringEquals": {"kms:ViaService": values, "kms:CallerAccount": ACCOUNT}}
+
+    stack = [
+        key(policy(
+            allow({"AWS": ROLE}, "kms:Decrypt", Condition=via("s3")),
+            allow({"AWS": ROLE}, "kms:Decrypt", Condition=via("dynamodb")),
+            allow({"AWS": ROLE}, "kms:Encrypt", Condition={"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}),
+        ))
+    ]  # fmt: skip
+    [entry] = entries_json(compute(stack, ACCOUNT))
+    [[service, account]] = entry["conditions"]["decrypt"]
+    assert account["summary"] == f"from account {ACCOUNT}"
+    assert service == {
+        "kind": "via-service", "summary": "via DynamoDB or S3 only", "operator": "StringEquals", "key": "kms:ViaService",
+        "values": ["dynamodb.eu-west-1.amazonaws.com", "dynamodb.us-east-1.amazonaws.com",
+                   "s3.eu-west-1.amazonaws.com", "s3.us-east-1.amazonaws.com"],
+    }  # fmt: skip
+    # Different other conditions: two ways, not merged.
+    assert [[r["summary"] for r in way] for way in entry["conditions"]["encrypt"]] == [["via S3 only"]]
