@@ -204,3 +204,23 @@ def test_rich_terminal_leads_with_changes_and_prints_policy_values_literally() -
     first = out.index("+ role/EventsPipeline can now decrypt prod-analytics (via S3 only)")
     assert first < out.index("Resources (2)") < out.index("Access: prod-analytics")
     assert "decrypt (aws:PrincipalTag/team StringEquals [bold]x[/bold])" in out
+
+
+def test_markdown_under_a_small_budget_keeps_its_fence_closed_and_says_what_it_left_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    many = [
+        {**PIPELINE_S3, "Sid": f"R{i}", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:role/Reader{i:03}"}}
+        for i in range(60)
+    ]
+    head = result(ADMIN, *many)
+    head.access_changes = diff(result(ADMIN).access, head.access)
+    monkeypatch.setattr(markdown, "BUDGET_BYTES", 4000)
+    text = markdown.render(head)
+    tokens = _parse(text)
+    [fence] = [t for t in tokens if t.type == "fence"]
+    shown = fence.content.splitlines()
+    assert shown[-1] == f"… {61 - len(shown)} more changes are in the JSON report (access_changes)"
+    assert all(line.startswith("+ role/Reader") for line in shown[:-1])
+    assert len(text.encode()) < 4000 + 200
+    assert text.endswith("_1 more keys are in the JSON report (`--json`)._\n")
