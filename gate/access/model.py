@@ -148,12 +148,13 @@ def _account_of_arns(arns: tuple[str, ...]) -> str | None:
 
 
 def _applies(statement: Statement, arns: tuple[str, ...], *, key_policy: bool) -> bool:
-    """Whether the statement's Resource covers the key. In a key policy `*` means this key; a key
-    whose ARN is not known yet is assumed covered (over-reporting access, never hiding it)."""
+    """Whether the statement's Resource covers the key. In a key policy `*` means this key. While
+    the key's ARN is not known, an Allow is assumed to cover it and a Deny not: access is
+    over-reported, never hidden."""
     if not statement.resources:
         return key_policy
     if not arns:
-        return True
+        return statement.is_allow
     matched = any(fnmatch.fnmatchcase(arn, pattern) for arn in arns for pattern in statement.resources)
     return matched != statement.not_resource
 

@@ -274,3 +274,18 @@ def test_ways_that_differ_only_in_the_service_merge_and_keep_every_endpoint() ->
     }  # fmt: skip
     # Different other conditions: two ways, not merged.
     assert [[r["summary"] for r in way] for way in entry["conditions"]["encrypt"]] == [["via S3 only"]]
+
+
+def test_while_the_key_arn_is_unknown_a_scoped_allow_counts_and_a_scoped_deny_does_not() -> None:
+    scoped = {"Resource": KEY_ARN}
+    stack = [
+        key(policy(
+            {**allow({"AWS": ROLE}, ["kms:Encrypt", "kms:Decrypt"]), **scoped},
+            {"Effect": "Deny", "Principal": "*", "Action": "kms:Decrypt", **scoped},
+        ))
+    ]  # fmt: skip
+    unknown_arn = type(stack[0])(
+        type=stack[0].type, name="orders", urn=KEY_URN, props={"policy": stack[0].props["policy"]}
+    )
+    assert matrix([unknown_arn]) == {"role/EventsPipeline": {"encrypt": "", "decrypt": ""}}
+    assert matrix(stack) == {"role/EventsPipeline": {"encrypt": ""}}
