@@ -191,9 +191,10 @@ def _delegate(
     delegated = {p: caps for p, caps in access.held.items() if ACCOUNT_ID_RE.match(p)}
     for identity in identities:
         document = identity.policy.document
-        if document is None or not identity.principals:
-            continue
         name = identity.resource.name
+        if document is None:
+            _unreadable_identity(access, identity, delegated)
+            continue
         for statement in document.statements:
             if not _applies(statement, key.arns, key_policy=False) or not statement.kms_actions:
                 continue
@@ -210,6 +211,18 @@ def _delegate(
                 for capability in capabilities_of(statement.kms_actions):
                     for alternative in root.get(capability, ()):
                         access.add(principal, (capability,), alternative | own)
+
+
+def _unreadable_identity(
+    access: KeyAccess, identity: Identity, delegated: dict[str, dict[Capability, set[Alternative]]]
+) -> None:
+    """An identity policy nobody can read yet may allow its principals anything their account holds."""
+    why = "unknown during preview" if identity.policy.unknown else "unreadable"
+    own = through("iam-policy", f"IAM policy {identity.resource.name} ({why}: may allow all of it)")
+    for principal in identity.principals:
+        for capability, alternatives in delegated.get(_account_of(principal) or "", {}).items():
+            for alternative in alternatives:
+                access.add(principal, (capability,), alternative | {own})
 
 
 def _grant(access: KeyAccess, grant: StackGrant) -> None:

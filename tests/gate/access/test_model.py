@@ -289,3 +289,27 @@ def test_while_the_key_arn_is_unknown_a_scoped_allow_counts_and_a_scoped_deny_do
     )
     assert matrix([unknown_arn]) == {"role/EventsPipeline": {"encrypt": "", "decrypt": ""}}
     assert matrix(stack) == {"role/EventsPipeline": {"encrypt": ""}}
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [pytest.param(UNKNOWN, "unknown during preview", id="unknown"), pytest.param("{", "unreadable", id="unparseable")],
+)  # fmt: skip
+def test_an_identity_policy_nobody_can_read_may_allow_what_the_account_holds(value: object, why: str) -> None:
+    stack = [
+        key(policy(allow({"AWS": ROOT}, ["kms:Decrypt", "kms:Encrypt"]))),
+        resource("aws:iam/rolePolicy:RolePolicy", "pipeline-kms", role="EventsPipeline", policy=value),
+    ]
+    note = f"through IAM policy pipeline-kms ({why}: may allow all of it)"
+    assert matrix(stack)["role/EventsPipeline"] == {"encrypt": note, "decrypt": note}
+
+
+def test_a_grant_whose_operations_are_unknown_carries_every_grant_operation() -> None:
+    stack = [
+        key(policy(allow({"AWS": ROOT}, "kms:DescribeKey"))),
+        resource("aws:kms/grant:Grant", "g", keyId=KEY_ARN, granteePrincipal=ROLE, operations=UNKNOWN),
+    ]
+    assert list(matrix(stack)["role/EventsPipeline"]) == [
+        "create-grants", "revoke-grants", "encrypt", "decrypt", "re-encrypt-from", "re-encrypt-to",
+        "generate-data-keys", "sign", "verify", "generate-mac", "verify-mac", "derive-shared-secret", "describe",
+    ]  # fmt: skip
