@@ -67,8 +67,11 @@ def through(kind: str, what: str) -> Requirement:
     return Requirement(kind, f"through {what}")
 
 
+#: How a reviewer names the services: AWS's own capitalisation where the enum name cannot give it.
 _SERVICE_LABELS: Final = {
-    s.value: (s.name if len(s.name) <= 3 else s.name.replace("_", " ").title()) for s in AwsService
+    **{s.value: (s.name if len(s.name) <= 3 else s.name.replace("_", " ").title()) for s in AwsService},
+    AwsService.DYNAMODB.value: "DynamoDB",
+    AwsService.LOGS.value: "CloudWatch Logs",
 }
 _POSITIVE: Final = frozenset({"StringEquals", "StringLike", "StringEqualsIgnoreCase", "ArnEquals", "ArnLike"})
 
@@ -142,3 +145,20 @@ def negated(condition: Condition) -> Requirement:
         return requirement(Condition(op, condition.key, (_FLIP[values[0]],)))
     described = requirement(condition)
     return Requirement("unless", f"unless {described.summary}", op, condition.key, values)
+
+
+def merged_via_services(alternatives: list[frozenset[Requirement]]) -> list[frozenset[Requirement]]:
+    """Alternatives that differ only in the service they go through become one: "via S3 or EBS only"
+    is exactly "via S3 only" or "via EBS only" when everything else is the same."""
+    groups: dict[tuple[frozenset[Requirement], str, str], set[str]] = {}
+    kept: list[frozenset[Requirement]] = []
+    for alternative in alternatives:
+        via = [r for r in alternative if r.kind == "via-service"]
+        if len(via) != 1:
+            kept.append(alternative)
+            continue
+        rest = alternative - {via[0]}
+        groups.setdefault((rest, via[0].operator, via[0].key), set()).update(via[0].values)
+    for (rest, operator, key), values in groups.items():
+        kept.append(rest | {requirement(Condition(operator, key, tuple(sorted(values))))})
+    return kept

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from kmsguard.gate.access.conditions import Requirement, negated, requirement, through
+from kmsguard.gate.access.conditions import Requirement, merged_via_services, negated, requirement, through
 from kmsguard.gate.access.stack import Identity, StackGrant, StackKey, read_stack
 from kmsguard.gate.access.vocabulary import (
     CONTROL,
@@ -148,12 +148,13 @@ def _account_of_arns(arns: tuple[str, ...]) -> str | None:
 
 
 def _applies(statement: Statement, arns: tuple[str, ...], *, key_policy: bool) -> bool:
-    """Whether the statement's Resource covers the key. In a key policy `*` means this key; a key
-    whose ARN is not known yet is assumed covered (over-reporting access, never hiding it)."""
+    """Whether the statement's Resource covers the key. In a key policy `*` means this key. While
+    the key's ARN is not known, an Allow is assumed to cover it and a Deny not: access is
+    over-reported, never hidden."""
     if not statement.resources:
         return key_policy
     if not arns:
-        return True
+        return statement.is_allow
     matched = any(fnmatch.fnmatchcase(arn, pattern) for arn in arns for pattern in statement.resources)
     return matched != statement.not_resource
 
@@ -190,9 +191,10 @@ def _delegate(
     delegated = {p: caps for p, caps in access.held.items() if ACCOUNT_ID_RE.match(p)}
     for identity in identities:
         document = identity.policy.document
-        if document is None or not identity.principals:
-            continue
         name = identity.resource.name
+        if document is None:
+            _unreadable_identity(access, identity, delegated)
+            continue
         for statement in document.statements:
             if not _applies(statement, key.arns, key_policy=False) or not statement.kms_actions:
                 continue
@@ -209,6 +211,18 @@ def _delegate(
                 for capability in capabilities_of(statement.kms_actions):
                     for alternative in root.get(capability, ()):
                         access.add(principal, (capability,), alternative | own)
+
+
+def _unreadable_identity(
+    access: KeyAccess, identity: Identity, delegated: dict[str, dict[Capability, set[Alternative]]]
+) -> None:
+    """An identity policy nobody can read yet may allow its principals anything their account holds."""
+    why = "unknown during preview" if identity.policy.unknown else "unreadable"
+    own = through("iam-policy", f"IAM policy {identity.resource.name} ({why}: may allow all of it)")
+    for principal in identity.principals:
+        for capability, alternatives in delegated.get(_account_of(principal) or "", {}).items():
+            for alternative in alternatives:
+                access.add(principal, (capability,), alternative | {own})
 
 
 def _grant(access: KeyAccess, grant: StackGrant) -> None:
@@ -271,12 +285,18 @@ def _explain(access: KeyAccess, account: str | None) -> None:
             access.unresolved[principal] = "every member of the group; membership is not in this stack"
         elif ":policy/" in principal:
             access.unresolved[principal] = "whoever the policy is attached to outside this stack"
+        elif (home := _account_of(principal)) is not None and account is not None and home != account:
+            # Cross-account use needs both sides: this key policy and the principal's own IAM.
+            access.unresolved[principal] = (
+                f"in account {home}: holds this only where that account's IAM policies also allow it"
+            )
 
 
 def _minimal(alternatives: set[Alternative]) -> list[Alternative]:
     """Drop alternatives that demand more than another one does: they add no access."""
     kept = [a for a in alternatives if not any(b < a for b in alternatives)]
-    return sorted(kept, key=lambda a: [r.sort_key for r in sorted(a, key=lambda r: r.sort_key)])
+    merged = merged_via_services(kept)
+    return sorted(merged, key=lambda a: [r.sort_key for r in sorted(a, key=lambda r: r.sort_key)])
 
 
 def _entries(access: KeyAccess) -> Iterable[AccessEntry]:

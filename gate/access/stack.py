@@ -17,6 +17,7 @@ from kmsguard.policies.facts import (
     ALIAS_PREFIX,
     ALIAS_TYPE,
     ALL_KEY_TYPES,
+    GRANT_OPERATIONS,
     GRANT_TYPE,
     IAM_GROUP_POLICY_TYPE,
     IAM_POLICY_TYPE,
@@ -156,11 +157,16 @@ def _grant(r: Resource, key_urn: str) -> StackGrant:
             equals |= _strings(constraint.get("encryptionContextEquals"))
             subset |= _strings(constraint.get("encryptionContextSubset"))
     operations = r.props.get("operations")
+    if isinstance(operations, list) and not any(is_unknown(o) for o in operations):
+        granted = tuple(o for o in operations if isinstance(o, str))
+    else:
+        # Not known during preview (or not a list): whatever a grant can carry (fail closed).
+        granted = GRANT_OPERATIONS
     return StackGrant(
         resource=r,
         key_urn=key_urn,
         grantee=_text(r.props.get("granteePrincipal")),
-        operations=tuple(o for o in operations if isinstance(o, str)) if isinstance(operations, list) else (),
+        operations=granted,
         context_equals=equals,
         context_subset=subset,
         retiring_principal=_text(r.props.get("retiringPrincipal")),

@@ -15,7 +15,7 @@ from kmsguard.gate.access.text import change_line, controllers, holds_text, who
 from kmsguard.gate.model import GateResult
 from kmsguard.gate.report.terminal import verdict
 
-#: Below GitHub's 1 MiB job-summary limit, with room for what other steps append.
+#: Below GitHub's 1 MiB job-summary limit, with room for the notes and what other steps append.
 BUDGET_BYTES: Final = 900 * 1024
 _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -26,44 +26,76 @@ def cell(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]<>|#!~])", r"\\\1", text)
 
 
+class _Page:
+    """Lines under a byte budget; each section says how much it left out once the budget is spent."""
+
+    def __init__(self, budget: int) -> None:
+        self.lines: list[str] = []
+        self.left = budget
+
+    def add(self, *lines: str, keep: int = 0) -> bool:
+        """Add the lines if they fit, leaving `keep` bytes for the sections after this one."""
+        size = sum(len(line.encode()) + 1 for line in lines)
+        if size > self.left - keep:
+            return False
+        self.force(*lines)
+        return True
+
+    def force(self, *lines: str) -> None:
+        # Notes and closing fences are short and always added: the budget keeps room for them
+        # below GitHub's limit.
+        self.lines += lines
+        self.left -= sum(len(line.encode()) + 1 for line in lines)
+
+    def note(self, text: str) -> None:
+        self.force(text, "")
+
+
 def render(result: GateResult) -> str:
     home = result.project.account_id
     p = result.project
-    out = [f"# kmsguard preview: {cell(p.name)} / {cell(p.stack)}", "", f"**{cell(verdict(result))}**", ""]
-    out += _changes(result, home)
+    page = _Page(BUDGET_BYTES)
+    page.add(f"# kmsguard preview: {cell(p.name)} / {cell(p.stack)}", "", f"**{cell(verdict(result))}**", "")
+    _changes(page, result, home)
     by_key = [(k, list(g)) for k, g in groupby(result.access, key=lambda e: e["key"])]
-    if by_key:
-        out += ["## Who controls each key", "", "| key | can change its policy |", "| --- | --- |"]
-        for key, entries in by_key:
-            owners = controllers(entries, key, home)
-            out.append(
-                f"| {cell(entries[0]['key_name'])} | {cell('; '.join(owners) or 'nobody in this stack')} |"
-            )
-        out.append("")
-        out += ["## Access by key", ""]
-    size = sum(len(line.encode()) + 1 for line in out)
+    if not by_key:
+        return "\n".join(page.lines).rstrip() + "\n"
+    page.add("## Who controls each key", "", "| key | can change its policy |", "| --- | --- |")
     for shown, (key, entries) in enumerate(by_key):
-        block = _key_table(key, entries, home)
-        block_size = sum(len(line.encode()) + 1 for line in block)
-        if size + block_size > BUDGET_BYTES:
-            out.append(f"_{len(by_key) - shown} more keys are in the JSON report (`--json`)._")
+        owners = "; ".join(controllers(entries, key, home)) or "nobody in this stack"
+        if not page.add(f"| {cell(entries[0]['key_name'])} | {cell(owners)} |"):
+            page.add("")
+            page.note(f"_{len(by_key) - shown} more keys are in the JSON report (`--json`)._")
             break
-        out += block
-        size += block_size
-    return "\n".join(out).rstrip() + "\n"
+    else:
+        page.add("")
+    page.add("## Access by key", "")
+    for shown, (key, entries) in enumerate(by_key):
+        if not page.add(*_key_table(key, entries, home)):
+            page.note(f"_{len(by_key) - shown} more keys are in the JSON report (`--json`)._")
+            break
+    return "\n".join(page.lines).rstrip() + "\n"
 
 
-def _changes(result: GateResult, home: str) -> list[str]:
+def _changes(page: _Page, result: GateResult, home: str) -> None:
     changes = result.access_changes
     if changes is None:
-        return ["## Access changes", "", "_No baseline given (`--baseline BASE.json`)._", ""]
+        page.add("## Access changes", "", "_No baseline given (`--baseline BASE.json`)._", "")
+        return
     found = [*changes["removed"], *changes["added"]]
     if not found:
-        return ["## Access changes", "", "No access changed against the baseline.", ""]
-    head = f"## Access changes: {len(changes['added'])} added, {len(changes['removed'])} removed"
+        page.add("## Access changes", "", "No access changed against the baseline.", "")
+        return
+    page.add(f"## Access changes: {len(changes['added'])} added, {len(changes['removed'])} removed", "")
     # A `diff` block: GitHub colours + and - lines, and nothing inside needs Markdown escaping.
-    lines = [_CONTROL.sub("?", change_line(c, home)).replace("`", "'") for c in found]
-    return [head, "", "```diff", *lines, "```", ""]
+    page.add("```diff")
+    # The changes lead, but leave half the page to who controls each key and the tables.
+    keep = page.left // 2
+    for shown, change in enumerate(found):
+        if not page.add(_CONTROL.sub("?", change_line(change, home)).replace("`", "'"), keep=keep):
+            page.force(f"… {len(found) - shown} more changes are in the JSON report (access_changes)")
+            break
+    page.force("```", "")
 
 
 def _key_table(key: str, entries: list[dict[str, Any]], home: str) -> list[str]:

@@ -33,9 +33,9 @@ ADMINS = {
 SYMMETRIC_USE = ("encrypt", "decrypt", "re-encrypt-from", "re-encrypt-to", "generate-data-keys", "describe")
 USER = {"role/OrdersService": dict.fromkeys(SYMMETRIC_USE, "")}
 STANDARD = {**DEPLOYER, **ADMINS, **USER}
-EBS, S3 = "via EBS only & from account 111122223333", "via S3 only & from account 111122223333"
-THROUGH_SERVICES = f"{EBS} | {S3}"
-GRANTS_THROUGH_SERVICES = f"{EBS} & for AWS resources only | {S3} & for AWS resources only"
+# Two statements, one per service, read as one way: through either service.
+THROUGH_SERVICES = "via EBS or S3 only & from account 111122223333"
+GRANTS_THROUGH_SERVICES = f"{THROUGH_SERVICES} & for AWS resources only"
 SERVICE_USER = {
     "role/OrdersBucketWriter": {
         "create-grants": GRANTS_THROUGH_SERVICES,

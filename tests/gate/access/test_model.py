@@ -242,3 +242,74 @@ def test_entries_are_ordered_by_key_then_principal_whatever_the_resource_order()
     order = [(e["key"], e["principal"]) for e in entries_json(compute(first, ACCOUNT))]
     assert order == [("urn:a", ROLE), (KEY_URN, ACCOUNT), (KEY_URN, ROLE)]
     assert entries_json(compute(first[::-1], ACCOUNT)) == entries_json(compute(first, ACCOUNT))
+
+
+def test_a_role_of_another_account_needs_its_own_iam_too() -> None:
+    partner = "arn:aws:iam::444455556666:role/PartnerReader"
+    [entry] = entries_json(compute([key(policy(allow({"AWS": partner}, "kms:Decrypt")))], ACCOUNT))
+    assert entry["unresolved"] == (
+        "in account 444455556666: holds this only where that account's IAM policies also allow it"
+    )
+
+
+def test_ways_that_differ_only_in_the_service_merge_and_keep_every_endpoint() -> None:
+    def via(*services: str) -> dict[str, object]:
+        values = [f"{s}.{r}.amazonaws.com" for s in services for r in ("eu-west-1", "us-east-1")]
+        return {"StringEquals": {"kms:ViaService": values, "kms:CallerAccount": ACCOUNT}}
+
+    stack = [
+        key(policy(
+            allow({"AWS": ROLE}, "kms:Decrypt", Condition=via("s3")),
+            allow({"AWS": ROLE}, "kms:Decrypt", Condition=via("dynamodb")),
+            allow({"AWS": ROLE}, "kms:Encrypt", Condition={"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}),
+        ))
+    ]  # fmt: skip
+    [entry] = entries_json(compute(stack, ACCOUNT))
+    [[service, account]] = entry["conditions"]["decrypt"]
+    assert account["summary"] == f"from account {ACCOUNT}"
+    assert service == {
+        "kind": "via-service", "summary": "via DynamoDB or S3 only", "operator": "StringEquals", "key": "kms:ViaService",
+        "values": ["dynamodb.eu-west-1.amazonaws.com", "dynamodb.us-east-1.amazonaws.com",
+                   "s3.eu-west-1.amazonaws.com", "s3.us-east-1.amazonaws.com"],
+    }  # fmt: skip
+    # Different other conditions: two ways, not merged.
+    assert [[r["summary"] for r in way] for way in entry["conditions"]["encrypt"]] == [["via S3 only"]]
+
+
+def test_while_the_key_arn_is_unknown_a_scoped_allow_counts_and_a_scoped_deny_does_not() -> None:
+    scoped = {"Resource": KEY_ARN}
+    stack = [
+        key(policy(
+            {**allow({"AWS": ROLE}, ["kms:Encrypt", "kms:Decrypt"]), **scoped},
+            {"Effect": "Deny", "Principal": "*", "Action": "kms:Decrypt", **scoped},
+        ))
+    ]  # fmt: skip
+    unknown_arn = type(stack[0])(
+        type=stack[0].type, name="orders", urn=KEY_URN, props={"policy": stack[0].props["policy"]}
+    )
+    assert matrix([unknown_arn]) == {"role/EventsPipeline": {"encrypt": "", "decrypt": ""}}
+    assert matrix(stack) == {"role/EventsPipeline": {"encrypt": ""}}
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [pytest.param(UNKNOWN, "unknown during preview", id="unknown"), pytest.param("{", "unreadable", id="unparseable")],
+)  # fmt: skip
+def test_an_identity_policy_nobody_can_read_may_allow_what_the_account_holds(value: object, why: str) -> None:
+    stack = [
+        key(policy(allow({"AWS": ROOT}, ["kms:Decrypt", "kms:Encrypt"]))),
+        resource("aws:iam/rolePolicy:RolePolicy", "pipeline-kms", role="EventsPipeline", policy=value),
+    ]
+    note = f"through IAM policy pipeline-kms ({why}: may allow all of it)"
+    assert matrix(stack)["role/EventsPipeline"] == {"encrypt": note, "decrypt": note}
+
+
+def test_a_grant_whose_operations_are_unknown_carries_every_grant_operation() -> None:
+    stack = [
+        key(policy(allow({"AWS": ROOT}, "kms:DescribeKey"))),
+        resource("aws:kms/grant:Grant", "g", keyId=KEY_ARN, granteePrincipal=ROLE, operations=UNKNOWN),
+    ]
+    assert list(matrix(stack)["role/EventsPipeline"]) == [
+        "create-grants", "revoke-grants", "encrypt", "decrypt", "re-encrypt-from", "re-encrypt-to",
+        "generate-data-keys", "sign", "verify", "generate-mac", "verify-mac", "derive-shared-secret", "describe",
+    ]  # fmt: skip

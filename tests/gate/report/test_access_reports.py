@@ -187,3 +187,40 @@ def test_the_readme_shows_exactly_this_summary() -> None:
     readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
     shown = readme.split("````markdown\n", 1)[1].split("````\n", 1)[0]
     assert shown == markdown.render(changed(passing=True))
+
+
+def test_rich_terminal_leads_with_changes_and_prints_policy_values_literally() -> None:
+    import io  # noqa: PLC0415
+
+    from rich.console import Console  # noqa: PLC0415
+
+    hostile = {**PIPELINE_S3, "Sid": "Other", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:role/Other"},
+               "Condition": {"StringEquals": {"aws:PrincipalTag/team": "[bold]x[/bold]"}}}  # fmt: skip
+    head = result(ADMIN, PIPELINE_S3, hostile)
+    head.access_changes = diff(result(ADMIN).access, head.access)
+    buffer = io.StringIO()
+    terminal._rich(head, Console(file=buffer, width=400, color_system=None))
+    out = buffer.getvalue()
+    first = out.index("+ role/EventsPipeline can now decrypt prod-analytics (via S3 only)")
+    assert first < out.index("Resources (2)") < out.index("Access: prod-analytics")
+    assert "decrypt (aws:PrincipalTag/team StringEquals [bold]x[/bold])" in out
+
+
+def test_markdown_under_a_small_budget_keeps_its_fence_closed_and_says_what_it_left_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    many = [
+        {**PIPELINE_S3, "Sid": f"R{i}", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:role/Reader{i:03}"}}
+        for i in range(60)
+    ]
+    head = result(ADMIN, *many)
+    head.access_changes = diff(result(ADMIN).access, head.access)
+    monkeypatch.setattr(markdown, "BUDGET_BYTES", 4000)
+    text = markdown.render(head)
+    tokens = _parse(text)
+    [fence] = [t for t in tokens if t.type == "fence"]
+    shown = fence.content.splitlines()
+    assert shown[-1] == f"… {61 - len(shown)} more changes are in the JSON report (access_changes)"
+    assert all(line.startswith("+ role/Reader") for line in shown[:-1])
+    assert len(text.encode()) < 4000 + 200
+    assert text.endswith("_1 more keys are in the JSON report (`--json`)._\n")
