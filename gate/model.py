@@ -88,3 +88,13 @@ class GateResult:
                 index.setdefault(p.name, p)
             self._policy_index = (list(self.policies), index)
         return self._policy_index[1].get(name)
+
+
+@dataclass(frozen=True)
+class GateFailure:
+    """A run that ended in exit 2: no verdict exists, and every report must say so rather than
+    leave an earlier run's file (or nothing) for CI to upload."""
+
+    reason: str
+    project: str = ""
+    stack: str = ""

@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any
 
 from kmsguard.gate import wire
-from kmsguard.gate.model import GateResult
+from kmsguard.gate.model import GateFailure, GateResult
 from kmsguard.gate.report.plan import by_type, short_message
 
 
@@ -15,6 +15,8 @@ def document(result: GateResult) -> dict[str, Any]:
     return {
         "stack": result.project.stack,
         "project": result.project.name,
+        "status": "failed" if result.mandatory_count else "passed",
+        "error": None,
         "resources": [
             {
                 "urn": r.urn,
@@ -52,6 +54,23 @@ def summary(result: GateResult) -> dict[str, Any]:
         "by_severity": dict(sorted(severities.items())),
         "passed": result.mandatory_count == 0,
     }
+
+
+def failure_document(failure: GateFailure) -> dict[str, Any]:
+    """The same shape as a verdict's, with no verdict: `status` "error" and the one-line reason."""
+    return {
+        "stack": failure.stack,
+        "project": failure.project,
+        "status": "error",
+        "error": failure.reason,
+        "resources": [],
+        "violations": [],
+        "summary": {"passed": False},
+    }
+
+
+def render_failure(failure: GateFailure) -> str:
+    return json.dumps(failure_document(failure)) + "\n"
 
 
 def render(result: GateResult) -> str:

@@ -15,7 +15,7 @@ from typing import Final, NamedTuple
 from xml.sax.saxutils import escape
 
 from kmsguard.gate.capture import Captured
-from kmsguard.gate.model import GateResult, PolicyMeta, Violation
+from kmsguard.gate.model import GateFailure, GateResult, PolicyMeta, Violation
 from kmsguard.gate.report.plan import short_message
 
 _Found = dict[tuple[str, str], list[Violation]]
@@ -160,6 +160,26 @@ def render(result: GateResult) -> str:
     if not body:
         return f"{_DECLARATION}{root} />\n"
     return "".join([_DECLARATION, f"{root}>\n", *body, "</testsuites>\n"])
+
+
+def render_failure(failure: GateFailure) -> str:
+    """A run that reached no verdict: one test case in error, carrying the reason, so a CI test
+    view shows a red gate rather than an empty (green) suite."""
+    title = _attribute(f"kmsguard {failure.project}/{failure.stack}")
+    reason = _attribute(failure.reason)
+    counts = {"tests": 1, "failures": 0, "skipped": 0, "errors": 1}
+    return "".join(
+        [
+            _DECLARATION,
+            f'<testsuites name="{title}"{_counts(counts)}>\n',
+            f'  <testsuite name="kmsguard"{_counts(counts)}>\n',
+            '    <testcase classname="kmsguard" name="gate run">\n',
+            f'      <error message="{reason}" type="gate-error">{_text(failure.reason)}</error>\n',
+            "    </testcase>\n",
+            "  </testsuite>\n",
+            "</testsuites>\n",
+        ]
+    )
 
 
 def _counts(counts: Mapping[str, int]) -> str:

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any, Final
 
-from kmsguard.gate.model import GateResult, PolicyMeta, Violation
+from kmsguard.gate.model import GateFailure, GateResult, PolicyMeta, Violation
 from kmsguard.gate.report.plan import short_message
 
 SCHEMA: Final = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -52,6 +52,7 @@ def document(result: GateResult, root: Path | None = None) -> dict[str, Any]:
                     }
                 },
                 "automationDetails": {"id": f"kmsguard/{result.project.name}/{result.project.stack}/"},
+                "invocations": [{"executionSuccessful": True}],
                 "results": [_result(result, v, index, uri) for v in result.violations if v.policy in index],
             }
         ],
@@ -114,6 +115,35 @@ def _uri(path: Path, root: Path) -> str:
     if relative.startswith(".."):
         return path.resolve().as_uri()
     return Path(relative).as_posix()
+
+
+def failure_document(failure: GateFailure) -> dict[str, Any]:
+    """A run that reached no verdict: no results, and an invocation that says it failed and why
+    (code scanning shows the notification instead of treating the empty run as clean)."""
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "kmsguard", "informationUri": INFORMATION_URI, "rules": []}},
+                "automationDetails": {"id": f"kmsguard/{failure.project}/{failure.stack}/"},
+                "invocations": [
+                    {
+                        "executionSuccessful": False,
+                        "exitCode": 2,
+                        "toolExecutionNotifications": [
+                            {"level": "error", "message": {"text": failure.reason}}
+                        ],
+                    }
+                ],
+                "results": [],
+            }
+        ],
+    }
+
+
+def render_failure(failure: GateFailure) -> str:
+    return json.dumps(failure_document(failure), indent=2) + "\n"
 
 
 def render(result: GateResult, root: Path | None = None) -> str:
