@@ -61,6 +61,12 @@ def parser() -> argparse.ArgumentParser:
     preview.add_argument("--sarif", type=Path, help="write SARIF 2.1.0 to FILE")
     preview.add_argument("--junit", type=Path, help="write JUnit XML to FILE")
     preview.add_argument(
+        "--allow-unknowns",
+        action="store_true",
+        help="accept values unknown at preview as advisory findings (default: each fails the run, "
+        "as the offline gate has no `pulumi up` stage to check them later)",
+    )
+    preview.add_argument(
         "--timeout",
         type=_seconds,
         default=DEFAULT_TIMEOUT_S,
@@ -199,7 +205,15 @@ def _gate(args: argparse.Namespace, deadline: Deadline) -> int:
     user_config = read_file(args.policy_config) if args.policy_config is not None else {}
     source = args.policy_config.name if args.policy_config is not None else "policy config"
     with _progress() as progress:
-        result = run(project, pack_dir, user_config, source, progress, deadline=deadline)
+        result = run(
+            project,
+            pack_dir,
+            user_config,
+            source,
+            progress,
+            deadline=deadline,
+            allow_unknowns=args.allow_unknowns,
+        )
     begin = time.perf_counter()
     terminal.render(result, sys.stdout)
     _write(args.json, lambda: jsonreport.render(result))

@@ -19,11 +19,12 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
 
 from kmsguard.gate import pack as packs
+from kmsguard.gate import secrets, unknowns
 from kmsguard.gate.capture import Captured, run_program
 from kmsguard.gate.deadline import Deadline, interrupting
 from kmsguard.gate.errors import GateError
@@ -195,6 +196,7 @@ def run(
     progress: Progress | None = None,
     *,
     deadline: Deadline | None = None,
+    allow_unknowns: bool = False,
 ) -> GateResult:
     """Raises GateError when the program or the pack fails, GateAbort when `deadline` passes."""
     deadline = deadline if deadline is not None else Deadline()
@@ -248,18 +250,57 @@ def run(
             # Stopping the packs ends any call the worker still waits on; only then is it joined.
             worker.stop()
             thread.join(WORKER_STOP_S)
+    return _result(project, worker, resources, stack_response, timings, allow_unknowns)
+
+
+def _result(  # noqa: PLR0917 - the parts of one run, assembled once
+    project: Project,
+    worker: _Worker,
+    resources: list[Captured],
+    stack_response: Any,
+    timings: dict[str, float],
+    allow_unknowns: bool,
+) -> GateResult:
     by_name = {p.name: p for p in worker.policies}
     found = [*worker.diagnostics, *((d.urn, d) for d in packs.diagnostics(stack_response))]
+    violations = [_violation(urn, d, by_name.get(d.policy)) for urn, d in found]
+    unknown = {r.urn: paths for r in resources if r.custom and (paths := unknowns.unknown_paths(r))}
+    violations = _fail_on_unknowns(violations, unknown, allow_unknowns)
+    if violations:
+        masker = secrets.Masker.of(resources)
+        if masker:
+            violations = [replace(v, message=masker.mask(v.message, v.urn)) for v in violations]
     return GateResult(
         project=project,
         pack_name=worker.pack_name,
         pack_version=worker.pack_version,
         policies=worker.policies,
         resources=resources,
-        violations=[_violation(urn, d, by_name.get(d.policy)) for urn, d in found],
+        violations=violations,
         not_applicable=worker.not_applicable,
         timings=timings,
+        checks=[unknowns.POLICY] if unknown else [],
+        unknown_paths=unknown,
+        allow_unknowns=allow_unknowns,
     )
+
+
+def _fail_on_unknowns(
+    violations: list[Violation], unknown: dict[str, list[str]], allow: bool
+) -> list[Violation]:
+    """The gate's own finding per resource with unknown inputs, and the SDK's "can't run policy
+    during preview" (advisory by the SDK) made mandatory: there is no `up` to check them later."""
+    level = "advisory" if allow else "mandatory"
+    judged = [
+        replace(v, enforcement=level) if unknowns.is_sdk_unknown(v.message) and not allow else v
+        for v in violations
+    ]
+    meta = unknowns.POLICY
+    own = [
+        Violation(meta.name, meta.rule_id, meta.severity, level, urn, unknowns.message(paths))
+        for urn, paths in unknown.items()
+    ]
+    return judged + own
 
 
 def _provider_map(providers: packs.Providers, resources: list[Captured]) -> dict[str, Any]:

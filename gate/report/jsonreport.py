@@ -8,6 +8,7 @@ from typing import Any
 
 from kmsguard.gate import wire
 from kmsguard.gate.model import GateFailure, GateResult
+from kmsguard.gate.report.evaluation import evaluate
 from kmsguard.gate.report.plan import by_type, short_message
 
 
@@ -44,6 +45,7 @@ def document(result: GateResult) -> dict[str, Any]:
 
 def summary(result: GateResult) -> dict[str, Any]:
     severities = Counter(v.severity for v in result.violations)
+    evaluation = evaluate(result)
     return {
         "resources": len(result.resources),
         "resources_by_type": by_type(result),
@@ -53,6 +55,11 @@ def summary(result: GateResult) -> dict[str, Any]:
         "advisory": len(result.violations) - result.mandatory_count,
         "by_severity": dict(sorted(severities.items())),
         "passed": result.mandatory_count == 0,
+        "enforcement": evaluation.enforcement,
+        "evaluated": {"resources": evaluation.resources, "in_scope": evaluation.in_scope},
+        "not_fully_evaluated": dict(result.unknown_paths),
+        "unknowns_allowed": result.allow_unknowns,
+        "warnings": evaluation.warnings,
     }
 
 
