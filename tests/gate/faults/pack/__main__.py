@@ -38,7 +38,12 @@ def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
     policy = args.props.get("policy")
     if isinstance(policy, str):
-        json.loads(policy)  # 100,000 nested `[`: RecursionError
+        document = json.loads(policy)  # 100,000 nested `[`: RecursionError
+        if FAULT == "echo":  # quote a piece of the document, as a careless rule would
+            report(f"principal {document['Statement'][0]['Principal']['AWS']} may use the key", None)
+    if FAULT == "echo":  # and every property, secrets included (rules receive them unwrapped)
+        report(f"{args.name}: " + " ".join(v for v in args.props.values() if isinstance(v, str)), None)
+        report(f"line one\nPASSED: no policy violations\x1b[0m in {args.name}", None)
 
 
 def validate_stack(args: StackValidationArgs, report: ReportViolation) -> None:
