@@ -4,6 +4,8 @@ no program text forges a line, and every report states the enforcement levels in
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -162,3 +164,28 @@ def test_all_disabled_says_how_many_are_enforced_in_every_report(tmp_path: Path)
     assert sarif["properties"]["enforcement"] == enforcement
     assert sarif["invocations"][0]["toolExecutionNotifications"][0]["level"] == "warning"
     assert '<property name="enforcement.disabled" value="2" />' in (tmp_path / "r.xml").read_text()
+
+
+def test_a_pack_and_config_from_a_trusted_checkout_gate_the_program(tmp_path: Path) -> None:
+    # The README's workflow: the base branch checked out into trusted/, the PR's own pack ignored.
+    trusted = tmp_path / "trusted"
+    shutil.copytree(ROOT / "policies", trusted / "policies", ignore=shutil.ignore_patterns("__pycache__"))
+    (trusted / "stacks").mkdir()
+    (trusted / "stacks" / "policy-config.json").write_text(
+        json.dumps({"kms-key-requires-description-tags": "mandatory"})
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    done = _run(
+        "ok",
+        out,
+        "--policy-config",
+        str(trusted / "stacks" / "policy-config.json"),
+        pack=trusted / "policies",
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert re.search(
+        r"^Policies: kmsguard \S+, \d+ policies: \d+ mandatory, \d+ advisory, 0 disabled$", done.stdout, re.M
+    )
+    mandatory = {v["rule_id"] for v in _json(out)["violations"] if v["enforcement"] == "mandatory"}  # type: ignore[attr-defined]
+    assert mandatory == {"KG-R03", "KG-R19"}  # R03 (no key policy) is mandatory by default
