@@ -25,6 +25,11 @@ HERE = Path(__file__).resolve().parent
 PROGRAM, PACK = HERE / "program", HERE / "pack"
 TIMEOUT_HINT = "  find what never finishes (a program that loops, an Output that never resolves, a slow rule) or raise --timeout"
 RULE_HINT = "  run the pack under `pulumi preview --policy-pack` or fix the rule that fails"
+RAISE_LINE = next(
+    n
+    for n, line in enumerate((PROGRAM / "__main__.py").read_text().splitlines(), 1)
+    if "the catalog is broken" in line
+)
 STACK_URN = "urn:pulumi:ok::faults::pulumi:pulumi:Stack::faults-ok"
 
 
@@ -114,7 +119,9 @@ def out(tmp_path: Path) -> Path:
 PROGRAM_FAULTS = [
     pytest.param(
         "raises",
-        re.escape("the Pulumi program failed at __main__.py:20: RuntimeError: the catalog is broken"),
+        re.escape(
+            f"the Pulumi program failed at __main__.py:{RAISE_LINE}: RuntimeError: the catalog is broken"
+        ),
         id="program_raises",
     ),
     pytest.param(
