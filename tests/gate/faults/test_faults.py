@@ -259,3 +259,38 @@ def test_a_passing_run_records_a_successful_invocation(out: Path) -> None:
     ]
     assert json.loads((out / "r.json").read_text())["status"] == "passed"
     assert _packs_running() == []
+
+
+@pytest.mark.parametrize(
+    ("fault", "reason"),
+    [
+        pytest.param(
+            "resource-raises",
+            re.escape(
+                "the policy pack failed during Analyze of urn:pulumi:many::faults::pulumi:pulumi:Stack::faults-many: "
+                "UNKNOWN: Exception calling application: resource policy exploded"
+            ),
+            id="resource_policy_raises_while_the_program_runs",
+        ),
+        pytest.param(
+            "dies",
+            re.escape(
+                "the policy pack was killed by SIGKILL during Analyze of "
+                "urn:pulumi:many::faults::pulumi:pulumi:Stack::faults-many"
+            ),
+            id="pack_killed_while_the_program_runs",
+        ),
+    ],
+)
+def test_a_pack_fault_during_a_long_program_ends_it(out: Path, fault: str, reason: str) -> None:
+    # 1,500 resources: the pack fails while the program still registers (issue 9 saw exit 1 here).
+    pidfile = out / "pack.pid"
+    done = subprocess.run(
+        _command("many", out, "120"),
+        env=_env(fault, pidfile),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    _assert_failed_closed(done, out, pidfile, reason)

@@ -71,6 +71,9 @@ elif (
         enable_key_rotation=True,
         policy=role.unique_id.apply(lambda _: json.dumps({"Version": "2012-10-17", "Statement": [public]})),
     )
+elif fault == "many":  # enough for the pack to fail while the program still registers
+    for index in range(1500):
+        aws.kms.Key(f"key-{index}", enable_key_rotation=True)
 elif fault == "empty":
     pass
 else:
