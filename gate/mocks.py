@@ -11,7 +11,7 @@ from typing import Any
 import pulumi
 
 from kmsguard.gate.project import Project
-from kmsguard.gate.schema import Kind, computed_outputs
+from kmsguard.gate.schema import Kind, autonamed, computed_outputs
 
 _NAMESPACE = uuid.UUID("3b241101-e2bb-4255-8caf-4136c566a962")
 _SERVICE_OF_MODULE = {"kms": "kms", "iam": "iam", "s3": "s3", "sns": "sns", "sqs": "sqs"}
@@ -69,6 +69,8 @@ def _computed(  # noqa: PLR0917 - the resource and what is already known of it
     """A realistic value for every output the provider's schema says it computes, so that what a
     program derives from them (`role.unique_id.apply(...)`) is known and can be judged."""
     values: dict[str, Any] = {}
+    if autonamed(typ) and "name" not in inputs and "name" not in known:
+        values["name"] = f"{name}-{_uuid(project.stack, typ, name, 'name')[:7]}"  # as Pulumi autonames
     for prop, kind in computed_outputs(typ):
         if prop not in known:
             values[prop] = _value(project, typ, name, inputs, region, prop, kind)

@@ -36,6 +36,20 @@ def computed_outputs(type_token: str) -> tuple[tuple[str, Kind], ...]:
     )
 
 
+@lru_cache(maxsize=512)
+def autonamed(type_token: str) -> bool:
+    """Whether the provider names the resource when the program does not: `name` is an input and
+    an output that is always set (typed `Output[str]`, not Optional). The real preview knows that
+    name (the provider's Check generates it), so the mocks must too."""
+    found = _classes(type_token)
+    if found is None or found[1] is None:
+        return False
+    resource_class, args_class = found
+    output = dict(_getters(resource_class)).get("name")
+    inputs = {name for name, _ in _getters(args_class)}
+    return "name" in inputs and typing.get_args(output) == (str,)
+
+
 def _classes(type_token: str) -> tuple[type, type | None] | None:
     parts = type_token.split(":")
     if len(parts) != 3:

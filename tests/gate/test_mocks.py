@@ -75,3 +75,12 @@ def test_an_input_wins_over_a_made_up_output() -> None:
     state = _state("aws:sqs/queue:Queue", "q", {"tagsAll": {"A": "b"}})
     assert state["tagsAll"] == {"A": "b"}
     assert state["url"].startswith("https://q-")
+
+
+def test_a_resource_the_provider_names_gets_a_name_when_the_program_gives_none() -> None:
+    # An EventTarget's `rule=key_events.name` is known at a real preview: the provider's Check names it.
+    named = _state("aws:cloudwatch/eventRule:EventRule", "key-events", {})
+    assert named["name"].startswith("key-events-")
+    assert len(named["name"]) == len("key-events-") + 7
+    assert _state("aws:cloudwatch/eventRule:EventRule", "e", {"name": "given"})["name"] == "given"
+    assert "name" not in _state("aws:kms/key:Key", "k", {})
