@@ -8,7 +8,9 @@ the Analyze time left after the program ended; the floor is the SDK alone on the
 a larger young-generation GC threshold), to show how much of the gate's margin those buy.
 `overlap` is the share of resources the pack had analysed when the program ended, `pack cpu` the
 pack processes' CPU time (they run beside the program, so it is hidden as long as they keep up),
-`pack instances` how many served Analyze calls (see `kmsguard.gate.run.SHARDS`).
+`pack instances` how many served Analyze calls (see `kmsguard.gate.run.SHARDS`). `access` is the
+access model (`kmsguard.gate.access`), computed once after the pack; `reporting` includes rendering it
+in every report, the Markdown summary too.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 from bench.catalog import PROGRAMS, RESOURCES_PER_KEY, write
 
 ROOT = Path(__file__).resolve().parent.parent
-PHASES = ("program", "pack_start", "analyze_tail", "analyze_stack", "reporting")
+PHASES = ("program", "pack_start", "analyze_tail", "analyze_stack", "access", "reporting")
 
 
 def _measure(*args: str) -> dict[str, float]:

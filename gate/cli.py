@@ -23,11 +23,13 @@ from typing import Final
 import kmsguard.policies
 from kmsguard.gate import pack as packs
 from kmsguard.gate import project as projects
+from kmsguard.gate.access.baseline import read_baseline
+from kmsguard.gate.access.diff import diff
 from kmsguard.gate.deadline import DEFAULT_TIMEOUT_S, Deadline
 from kmsguard.gate.errors import GateAbort, GateError
 from kmsguard.gate.model import GateFailure, GateResult
 from kmsguard.gate.policyconfig import read_file
-from kmsguard.gate.report import jsonreport, junit, sarif, terminal
+from kmsguard.gate.report import jsonreport, junit, markdown, sarif, terminal
 from kmsguard.gate.run import Progress, run
 from kmsguard.gate.text import printable
 from kmsguard.gate.tuning import batch_runtime
@@ -60,6 +62,19 @@ def parser() -> argparse.ArgumentParser:
     preview.add_argument("--json", type=Path, help="write the result as JSON to FILE")
     preview.add_argument("--sarif", type=Path, help="write SARIF 2.1.0 to FILE")
     preview.add_argument("--junit", type=Path, help="write JUnit XML to FILE")
+    preview.add_argument(
+        "--markdown", type=Path, help="write a pull-request summary (Markdown, leading with access changes)"
+    )
+    preview.add_argument(
+        "--baseline",
+        type=Path,
+        help="an earlier --json report (the base branch's): report access gained and lost since then",
+    )
+    preview.add_argument(
+        "--fail-on-new-access",
+        action="store_true",
+        help="exit 1 when --baseline shows access added (gained, widened or changed)",
+    )
     preview.add_argument(
         "--allow-unknowns",
         action="store_true",
@@ -116,8 +131,13 @@ def _fail(args: argparse.Namespace, problem: str, fix: str = "") -> int:
 
 
 def _report_paths(args: argparse.Namespace) -> list[tuple[Path, Callable[[GateFailure], str]]]:
-    renderers = ((args.json, jsonreport.render_failure), (args.sarif, sarif.render_failure))
-    return [(path, render) for path, render in (*renderers, (args.junit, junit.render_failure)) if path]
+    renderers = (
+        (args.json, jsonreport.render_failure),
+        (args.sarif, sarif.render_failure),
+        (args.junit, junit.render_failure),
+        (args.markdown, markdown.render_failure),
+    )
+    return [(path, render) for path, render in renderers if path]
 
 
 def _remove_reports(args: argparse.Namespace) -> None:
@@ -204,6 +224,9 @@ def _gate(args: argparse.Namespace, deadline: Deadline) -> int:
     pack_dir = args.policy_pack if args.policy_pack is not None else default_pack(project.directory)
     user_config = read_file(args.policy_config) if args.policy_config is not None else {}
     source = args.policy_config.name if args.policy_config is not None else "policy config"
+    if args.fail_on_new_access and args.baseline is None:
+        raise GateError("--fail-on-new-access needs --baseline", "pass the base branch's --json report")
+    baseline = read_baseline(args.baseline) if args.baseline is not None else None
     with _progress() as progress:
         result = run(
             project,
@@ -214,12 +237,17 @@ def _gate(args: argparse.Namespace, deadline: Deadline) -> int:
             deadline=deadline,
             allow_unknowns=args.allow_unknowns,
         )
+    if baseline is not None:
+        result.access_changes = diff(baseline, result.access)
     begin = time.perf_counter()
     terminal.render(result, sys.stdout)
     _write(args.json, lambda: jsonreport.render(result))
     _write(args.sarif, lambda: sarif.render(result))
     _write(args.junit, lambda: junit.render(result))
+    _write(args.markdown, lambda: markdown.render(result))
     result.timings["reporting"] = time.perf_counter() - begin
+    if args.fail_on_new_access and result.access_changes and result.access_changes["added"]:
+        return EXIT_VIOLATIONS
     return EXIT_VIOLATIONS if result.mandatory_count else EXIT_OK
 
 

@@ -75,6 +75,10 @@ class GateResult:
     #: URN → the input paths that were unknown: those resources were not fully evaluated.
     unknown_paths: dict[str, list[str]] = field(default_factory=dict)
     allow_unknowns: bool = False
+    #: Who can do what with each key (`kmsguard.gate.access`), in the JSON report's form.
+    access: list[dict[str, Any]] = field(default_factory=list)
+    #: `added` / `removed` against a baseline report, when one was given.
+    access_changes: dict[str, list[dict[str, Any]]] | None = None
     #: `policies` as last indexed by name, and that index (see `policy`).
     _policy_index: tuple[list[PolicyMeta], dict[str, PolicyMeta]] | None = field(
         default=None, init=False, repr=False, compare=False

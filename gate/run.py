@@ -25,6 +25,7 @@ from typing import Any, Final
 
 from kmsguard.gate import pack as packs
 from kmsguard.gate import secrets, unknowns
+from kmsguard.gate.access.captured import access_of
 from kmsguard.gate.capture import Captured, run_program
 from kmsguard.gate.deadline import Deadline, interrupting
 from kmsguard.gate.errors import GateError
@@ -261,6 +262,9 @@ def _result(  # noqa: PLR0917 - the parts of one run, assembled once
     timings: dict[str, float],
     allow_unknowns: bool,
 ) -> GateResult:
+    access_begin = time.perf_counter()
+    access = access_of(resources, project)
+    timings["access"] = time.perf_counter() - access_begin
     by_name = {p.name: p for p in worker.policies}
     found = [*worker.diagnostics, *((d.urn, d) for d in packs.diagnostics(stack_response))]
     violations = [_violation(urn, d, by_name.get(d.policy)) for urn, d in found]
@@ -269,7 +273,7 @@ def _result(  # noqa: PLR0917 - the parts of one run, assembled once
     if violations:
         masker = secrets.Masker.of(resources)
         if masker:
-            violations = [replace(v, message=masker.mask(v.message, v.urn)) for v in violations]
+            violations = [_masked(v, masker, by_name.get(v.policy)) for v in violations]
     return GateResult(
         project=project,
         pack_name=worker.pack_name,
@@ -282,7 +286,17 @@ def _result(  # noqa: PLR0917 - the parts of one run, assembled once
         checks=[unknowns.POLICY] if unknown else [],
         unknown_paths=unknown,
         allow_unknowns=allow_unknowns,
+        access=access,
     )
+
+
+def _masked(violation: Violation, masker: secrets.Masker, meta: PolicyMeta | None) -> Violation:
+    """The finding with secrets masked; the SDK's prefix (the policy's own description, which no
+    program wrote) is left as it is, so reports still recognise and drop it."""
+    prefix = f"{meta.description}\n" if meta is not None else ""
+    if not prefix or not violation.message.startswith(prefix):
+        prefix = ""
+    return replace(violation, message=prefix + masker.mask(violation.message[len(prefix) :], violation.urn))
 
 
 def _fail_on_unknowns(

@@ -42,9 +42,11 @@ def autonamed(type_token: str) -> bool:
     an output that is always set (typed `Output[str]`, not Optional). The real preview knows that
     name (the provider's Check generates it), so the mocks must too."""
     found = _classes(type_token)
-    if found is None or found[1] is None:
+    if found is None:
         return False
     resource_class, args_class = found
+    if args_class is None:
+        return False
     output = dict(_getters(resource_class)).get("name")
     inputs = {name for name, _ in _getters(args_class)}
     return "name" in inputs and typing.get_args(output) == (str,)

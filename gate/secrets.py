@@ -91,4 +91,14 @@ def _leaves(secret: Any) -> set[str]:
             stack.extend(item)
         elif isinstance(item, str) and len(item) >= MIN_MASKED and item not in _GRAMMAR:
             found.add(item)
+            found.update(_arn_parts(item))
     return found
+
+
+def _arn_parts(text: str) -> set[str]:
+    """A rule that quotes an ARN's account or resource (`names account 444455556666`) quotes the
+    secret too: those parts of a secret ARN are masked as well."""
+    parts = text.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn":
+        return set()
+    return {p for p in (parts[4], parts[5]) if len(p) >= MIN_MASKED}

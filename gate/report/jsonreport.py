@@ -39,6 +39,8 @@ def document(result: GateResult) -> dict[str, Any]:
             }
             for v in result.violations
         ],
+        "access": result.access,
+        **({} if result.access_changes is None else {"access_changes": result.access_changes}),
         "summary": summary(result),
     }
 
@@ -72,6 +74,7 @@ def failure_document(failure: GateFailure) -> dict[str, Any]:
         "error": failure.reason,
         "resources": [],
         "violations": [],
+        "access": [],
         "summary": {"passed": False},
     }
 

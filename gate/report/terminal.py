@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kmsguard.gate.model import GateResult
+from kmsguard.gate.report import access
 from kmsguard.gate.report.evaluation import Evaluation, enforcement_text, evaluate
 from kmsguard.gate.report.plan import by_type, grouped, keys, short_message
 from kmsguard.gate.text import printable
@@ -56,6 +57,7 @@ def evaluated(result: GateResult, evaluation: Evaluation) -> list[str]:
 def plain(result: GateResult) -> str:
     p = result.project
     lines = [f"kmsguard preview — project {p.name}, stack {p.stack} ({len(result.resources)} resources)", ""]
+    lines += access.change_lines(result)
     lines.append("Resources by type:")
     lines += [f"  {count:>6}  {type_}" for type_, count in by_type(result).items()]
     key_lines = keys(result)
@@ -67,6 +69,7 @@ def plain(result: GateResult) -> str:
             lines.append(f"    regions:  {', '.join(k.regions)}")
             lines.append(f"    rotation: {k.rotation}")
             lines.append(f"    roles:    {', '.join(k.roles) or '(none)'}")
+    lines += access.plain_tables(result)
     evaluation = evaluate(result)
     lines += ["", *evaluated(result, evaluation)]
     for severity, found in grouped(result.violations):
@@ -86,6 +89,7 @@ def plain(result: GateResult) -> str:
 def _rich(result: GateResult, console: Console) -> None:
     p = result.project
     console.rule(f"kmsguard preview · {p.name} · stack {p.stack}")
+    access.rich_changes(result, console)
     types = Table(title=f"Resources ({len(result.resources)})", title_justify="left")
     types.add_column("type")
     types.add_column("count", justify="right")
@@ -106,6 +110,7 @@ def _rich(result: GateResult, console: Console) -> None:
                 printable(", ".join(k.roles)) or "-",
             )
         console.print(table)
+    access.rich_tables(result, console)
     evaluation = evaluate(result)
     for line in evaluated(result, evaluation):
         console.print(

@@ -54,6 +54,20 @@ BREAKS: dict[str, Break] = {
     "topic-key-without-eventbridge-preset": Break(
         KEYS, 'publishers=("eventbridge", "cloudwatch_alarms")', 'publishers=("cloudwatch_alarms",)'
     ),
+    "trail-key-without-cloudtrail-preset": Break(
+        KEYS,
+        '                cloudtrail=CloudTrailLogs(\n                    trail_names=(TRAIL,), log_readers=(role(account, "SecurityAuditors"),)\n                ),\n',
+        "",
+    ),
+    "queue-key-without-sns-delivery-preset": Break(
+        KEYS, "                sqs_from_sns=SqsFromSns(topic_names=(TOPIC,)),\n", ""
+    ),
+    "topic-key-without-alarm-preset": Break(
+        KEYS, 'publishers=("eventbridge", "cloudwatch_alarms")', 'publishers=("eventbridge",)'
+    ),
+    "secret-on-the-orders-key": Break(
+        MAIN, 'name="orders/api-token", kms_key_id=secrets.key_arn,', 'name="orders/api-token", kms_key_id=orders.key_arn,'
+    ),
     "table-tagged-with-another-data-class": Break(
         MAIN, '    point_in_time_recovery=aws.dynamodb.TablePointInTimeRecoveryArgs(enabled=True),\n    tags=tags("orders"),',
         '    point_in_time_recovery=aws.dynamodb.TablePointInTimeRecoveryArgs(enabled=True),\n    tags=tags("secrets"),',

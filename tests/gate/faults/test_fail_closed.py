@@ -167,7 +167,7 @@ def test_all_disabled_says_how_many_are_enforced_in_every_report(tmp_path: Path)
 
 
 def test_a_pack_and_config_from_a_trusted_checkout_gate_the_program(tmp_path: Path) -> None:
-    # The README's workflow: the base branch checked out into trusted/, the PR's own pack ignored.
+    # The README's workflow: the pack and config from the base branch's checkout, not the PR's own.
     trusted = tmp_path / "trusted"
     shutil.copytree(ROOT / "policies", trusted / "policies", ignore=shutil.ignore_patterns("__pycache__"))
     (trusted / "stacks").mkdir()
@@ -189,3 +189,13 @@ def test_a_pack_and_config_from_a_trusted_checkout_gate_the_program(tmp_path: Pa
     )
     mandatory = {v["rule_id"] for v in _json(out)["violations"] if v["enforcement"] == "mandatory"}  # type: ignore[attr-defined]
     assert mandatory == {"KG-R03", "KG-R19"}  # R03 (no key policy) is mandatory by default
+
+
+def test_kmsguards_own_findings_on_secret_values_print_no_secret(tmp_path: Path) -> None:
+    done = _run("secrets", tmp_path, "--markdown", str(tmp_path / "r.md"), pack=ROOT / "policies")
+    assert done.returncode == 1, done.stderr
+    reports = "".join((tmp_path / n).read_text() for n in ("r.json", "r.sarif", "r.xml", "r.md"))
+    everything = done.stdout + done.stderr + reports
+    for secret in [p.values[0] for p in SECRETS]:
+        assert secret not in everything
+    assert "444455556666" not in everything  # the account inside a secret principal

@@ -16,8 +16,10 @@ import sys
 import time
 from pathlib import Path
 
+import jsonschema  # type: ignore[import-untyped]
 import pytest
 
+from kmsguard.gate.report.schema import report_schema
 from tests.gate.helpers import ROOT
 
 pytestmark = pytest.mark.slow
@@ -98,8 +100,10 @@ def _assert_failed_closed(
         "error": message,
         "resources": [],
         "violations": [],
+        "access": [],
         "summary": {"passed": False},
     }
+    jsonschema.Draft202012Validator(report_schema()).validate(report)
     sarif = json.loads((out / "r.sarif").read_text())
     invocation = sarif["runs"][0]["invocations"][0]
     assert invocation["executionSuccessful"] is False
