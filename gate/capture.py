@@ -31,7 +31,7 @@ from pulumi.runtime.proto import resource_pb2, source_pb2
 from pulumi.runtime.stack import run_in_stack
 
 from kmsguard.gate import urns, wire
-from kmsguard.gate.errors import GateError
+from kmsguard.gate.errors import GateAbort, GateError
 from kmsguard.gate.mocks import RealisticMocks
 from kmsguard.gate.project import Project
 
@@ -140,7 +140,7 @@ def run_program(project: Project, sink: ResourceSink) -> list[Captured]:
         with _as_language_host(project), _without_source_stack_traces():
             asyncio.set_event_loop(loop)
             loop.run_until_complete(run_in_stack(lambda: _run_main(project.main)))
-    except GateError:
+    except (GateError, GateAbort, KeyboardInterrupt):
         raise
     except BaseException as exc:  # any failure of the user's program is reported, not raised
         raise _program_error(project, exc) from None
@@ -214,8 +214,10 @@ def _program_error(project: Project, exc: BaseException) -> ProgramError:
     else:
         message = f"{type(exc).__name__}: {exc}"
     where = _program_frame(project, exc)
+    # One line: the first of the program's own message (the rest is its traceback, or noise).
+    first = next((line.strip() for line in message.splitlines() if line.strip()), message)
     return ProgramError(
-        f"the Pulumi program failed{where}:\n  {message}",
+        f"the Pulumi program failed{where}: {first}",
         "fix the program or its stack config; the gate ran no policies",
     )
 

@@ -1,30 +1,43 @@
 """`kmsguard preview`: the offline preview and policy gate.
 
-Exit codes: 0 no mandatory violation; 1 mandatory violations; 2 bad usage, bad configuration or a
-failed program (argparse already exits 2 on bad usage).
+Exit codes: 0 no mandatory violation; 1 mandatory violations; 2 the gate could not reach a verdict
+(bad usage or configuration, the program or the pack failed, the `--timeout` passed, a signal).
+Exit 2 prints one line of reason, leaves no pack process behind and writes every requested report
+as a record of the failure — never an earlier run's file. (argparse already exits 2 on bad usage.)
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
+from typing import Final
 
 import kmsguard.policies
+from kmsguard.gate import pack as packs
 from kmsguard.gate import project as projects
 from kmsguard.gate.access.baseline import read_baseline
 from kmsguard.gate.access.diff import diff
-from kmsguard.gate.errors import GateError
-from kmsguard.gate.model import GateResult
+from kmsguard.gate.deadline import DEFAULT_TIMEOUT_S, Deadline
+from kmsguard.gate.errors import GateAbort, GateError
+from kmsguard.gate.model import GateFailure, GateResult
 from kmsguard.gate.policyconfig import read_file
 from kmsguard.gate.report import jsonreport, junit, markdown, sarif, terminal
 from kmsguard.gate.run import Progress, run
+from kmsguard.gate.text import printable
 from kmsguard.gate.tuning import batch_runtime
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+#: After the deadline (or a signal), how long the run gets to unwind before the watchdog ends the
+#: process itself: for code that swallows the abort or blocks outside Python.
+HARD_EXIT_GRACE_S: Final = 5.0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -62,29 +75,151 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit 1 when --baseline shows access added (gained, widened or changed)",
     )
+    preview.add_argument(
+        "--allow-unknowns",
+        action="store_true",
+        help="accept values unknown at preview as advisory findings (default: each fails the run, "
+        "as the offline gate has no `pulumi up` stage to check them later)",
+    )
+    preview.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=DEFAULT_TIMEOUT_S,
+        metavar="SECONDS",
+        help=f"end the whole run with exit 2 after SECONDS (default: {DEFAULT_TIMEOUT_S:g})",
+    )
     return top
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    # An earlier run's report must never outlive this one: if this run dies before it writes, CI
+    # finds no file rather than a stale pass.
+    _remove_reports(args)
+    deadline = Deadline(args.timeout)
+    watchdog = _Watchdog(args, deadline.seconds + HARD_EXIT_GRACE_S)
     try:
-        return _preview(args)
-    except GateError as exc:
-        sys.stdout.flush()
-        print(f"kmsguard: error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        with _signals_abort(watchdog):
+            return _preview(args, deadline)
+    except (GateError, GateAbort) as exc:
+        return _fail(args, exc.problem, exc.fix)
     except KeyboardInterrupt:
-        print("kmsguard: interrupted", file=sys.stderr)
-        return EXIT_ERROR
+        return _fail(args, "interrupted (SIGINT)")
+    except Exception as exc:  # a bug of the gate is still no verdict: exit 2, not 1
+        return _fail(args, f"internal error: {type(exc).__name__}: {exc}", "please report it")
+    finally:
+        watchdog.cancel()
+        packs.kill_all()
 
 
-def _preview(args: argparse.Namespace) -> int:
+def _fail(args: argparse.Namespace, problem: str, fix: str = "") -> int:
+    reason = printable(problem)
+    _write_failure(args, reason)
+    sys.stdout.flush()
+    print(f"kmsguard: error: {reason}" + (f"\n  {printable(fix)}" if fix else ""), file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _report_paths(args: argparse.Namespace) -> list[tuple[Path, Callable[[GateFailure], str]]]:
+    renderers = (
+        (args.json, jsonreport.render_failure),
+        (args.sarif, sarif.render_failure),
+        (args.junit, junit.render_failure),
+        (args.markdown, markdown.render_failure),
+    )
+    return [(path, render) for path, render in renderers if path]
+
+
+def _remove_reports(args: argparse.Namespace) -> None:
+    for path, _ in _report_paths(args):
+        path.unlink(missing_ok=True)
+
+
+def _write_failure(args: argparse.Namespace, reason: str) -> None:
+    failure = GateFailure(reason, project=_project_name(args), stack=str(args.stack))
+    for path, render in _report_paths(args):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(render(failure), encoding="utf-8")
+        except OSError:
+            path.unlink(missing_ok=True)  # at least no stale file
+
+
+def _project_name(args: argparse.Namespace) -> str:
+    try:
+        return projects.load(args.program, args.stack).name
+    except (GateError, OSError):
+        return ""
+
+
+class _Watchdog:
+    """The last resort: if the run has not ended `seconds` after it began (or `grace` after a
+    signal), whatever holds the main thread — a program that catches every exception, a call
+    blocked outside Python — the watchdog records the failure, kills the packs and exits 2."""
+
+    def __init__(self, args: argparse.Namespace, seconds: float) -> None:
+        self.args = args
+        self.timer = self._arm(seconds, f"timed out after {args.timeout:g} s (--timeout)")
+
+    def _arm(self, seconds: float, reason: str) -> threading.Timer:
+        timer = threading.Timer(seconds, self._fire, (reason,))
+        timer.daemon = True
+        timer.start()
+        return timer
+
+    def soon(self, reason: str) -> None:
+        self.timer.cancel()
+        self.timer = self._arm(HARD_EXIT_GRACE_S, reason)
+
+    def cancel(self) -> None:
+        self.timer.cancel()
+
+    def _fire(self, reason: str) -> None:
+        packs.kill_all()
+        try:
+            _fail(self.args, f"{reason}; the run did not stop when asked")
+        finally:
+            os._exit(EXIT_ERROR)
+
+
+@contextmanager
+def _signals_abort(watchdog: _Watchdog) -> Iterator[None]:
+    """SIGTERM and SIGINT end the run through the same path as any failure (packs stopped,
+    failure reports written, exit 2)."""
+
+    def abort(signum: int, _frame: FrameType | None) -> None:
+        name = signal.Signals(signum).name
+        watchdog.soon(f"terminated by {name}")
+        raise GateAbort(f"terminated by {name}")
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {s: signal.signal(s, abort) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _preview(args: argparse.Namespace, deadline: Deadline) -> int:
     # Reporting walks the whole result too: it keeps the run's interpreter settings.
     with batch_runtime():
-        return _gate(args)
+        return _gate(args, deadline)
 
 
-def _gate(args: argparse.Namespace) -> int:
+def _gate(args: argparse.Namespace, deadline: Deadline) -> int:
     project = projects.load(args.program, args.stack)
     pack_dir = args.policy_pack if args.policy_pack is not None else default_pack(project.directory)
     user_config = read_file(args.policy_config) if args.policy_config is not None else {}
@@ -93,7 +228,15 @@ def _gate(args: argparse.Namespace) -> int:
         raise GateError("--fail-on-new-access needs --baseline", "pass the base branch's --json report")
     baseline = read_baseline(args.baseline) if args.baseline is not None else None
     with _progress() as progress:
-        result = run(project, pack_dir, user_config, source, progress)
+        result = run(
+            project,
+            pack_dir,
+            user_config,
+            source,
+            progress,
+            deadline=deadline,
+            allow_unknowns=args.allow_unknowns,
+        )
     if baseline is not None:
         result.access_changes = diff(baseline, result.access)
     begin = time.perf_counter()

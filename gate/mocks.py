@@ -11,10 +11,21 @@ from typing import Any
 import pulumi
 
 from kmsguard.gate.project import Project
+from kmsguard.gate.schema import Kind, autonamed, computed_outputs
 
 _NAMESPACE = uuid.UUID("3b241101-e2bb-4255-8caf-4136c566a962")
 _SERVICE_OF_MODULE = {"kms": "kms", "iam": "iam", "s3": "s3", "sns": "sns", "sqs": "sqs"}
 _GLOBAL_SERVICES = frozenset({"iam", "s3"})
+#: IAM's unique-id prefixes (AWS documents one per kind of identity).
+_UNIQUE_ID_PREFIX = {
+    "Role": "AROA",
+    "User": "AIDA",
+    "Group": "AGPA",
+    "Policy": "ANPA",
+    "InstanceProfile": "AIPA",
+}
+#: A fixed instant, so two runs of one program produce the same outputs.
+_TIMESTAMP = "2024-01-01T00:00:00Z"
 
 
 class RealisticMocks(pulumi.runtime.Mocks):
@@ -31,7 +42,8 @@ class RealisticMocks(pulumi.runtime.Mocks):
             # An `arn` the program passes names another resource (an EventTarget's or a TopicPolicy's
             # target) and AWS reports it back unchanged; a made-up one would hide what it points at.
             outputs.pop("arn", None)
-        return str(outputs.get("id", f"{args.name}-id")), {**inputs, **outputs, "region": region}
+        computed = _computed(self.project, args.typ, args.name, inputs, str(region), outputs)
+        return str(outputs.get("id", f"{args.name}-id")), {**computed, **inputs, **outputs, "region": region}
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
         # A bare dict, not the (outputs, failures) pair: MockMonitor iterates failures without a None check.
@@ -49,6 +61,48 @@ class RealisticMocks(pulumi.runtime.Mocks):
             endpoint = f"ec2.{region}.amazonaws.com"
             return {"name": region, "region": region, "id": region, "endpoint": endpoint}
         return {}
+
+
+def _computed(  # noqa: PLR0917 - the resource and what is already known of it
+    project: Project, typ: str, name: str, inputs: dict[str, Any], region: str, known: dict[str, Any]
+) -> dict[str, Any]:
+    """A realistic value for every output the provider's schema says it computes, so that what a
+    program derives from them (`role.unique_id.apply(...)`) is known and can be judged."""
+    values: dict[str, Any] = {}
+    if autonamed(typ) and "name" not in inputs and "name" not in known:
+        values["name"] = f"{name}-{_uuid(project.stack, typ, name, 'name')[:7]}"  # as Pulumi autonames
+    for prop, kind in computed_outputs(typ):
+        if prop not in known:
+            values[prop] = _value(project, typ, name, inputs, region, prop, kind)
+    return values
+
+
+def _value(  # noqa: PLR0917 - the resource and the output it asks about
+    project: Project, typ: str, name: str, inputs: dict[str, Any], region: str, prop: str, kind: Kind
+) -> Any:
+    if prop == "tagsAll":
+        return dict(inputs["tags"]) if isinstance(inputs.get("tags"), dict) else {}
+    if kind != "str":
+        return {"bool": False, "number": 0, "list": [], "map": {}}.get(kind)  # objects: None (known)
+    token = _uuid(project.stack, typ, name, prop)
+    kind_name = typ.rsplit(":", 1)[-1]
+    lowered = prop.lower()
+    if prop == "uniqueId":
+        return _UNIQUE_ID_PREFIX.get(kind_name, "AIDA") + token.replace("-", "").upper()[:17]
+    if lowered.endswith("arn"):
+        module = typ.split(":", 2)[1].split("/", 1)[0] if typ.count(":") == 2 else ""
+        service = _SERVICE_OF_MODULE.get(module, module or "service")
+        where = "" if service in _GLOBAL_SERVICES else region
+        return f"arn:{project.partition}:{service}:{where}:{project.account_id}:{prop[:-3].lower() or kind_name.lower()}/{token}"
+    if lowered.endswith(("date", "time", "timestamp")):
+        return _TIMESTAMP
+    if lowered.endswith(("url", "endpoint")):
+        return f"https://{name}-{token[:8]}.{region}.amazonaws.com"
+    if lowered.endswith(("domainname", "dnsname")):
+        return f"{name}-{token[:8]}.{region}.amazonaws.com"
+    if lowered.endswith("region"):
+        return region
+    return f"{name}-{prop}-{token[:8]}"
 
 
 def _uuid(*parts: str) -> str:

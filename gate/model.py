@@ -70,6 +70,11 @@ class GateResult:
     #: (urn, policy name) pairs the pack reported as not applicable.
     not_applicable: set[tuple[str, str]] = field(default_factory=set)
     timings: dict[str, float] = field(default_factory=dict)
+    #: The gate's own checks that produced findings (not the pack's: they are not counted as its policies).
+    checks: list[PolicyMeta] = field(default_factory=list)
+    #: URN → the input paths that were unknown: those resources were not fully evaluated.
+    unknown_paths: dict[str, list[str]] = field(default_factory=dict)
+    allow_unknowns: bool = False
     #: Who can do what with each key (`kmsguard.gate.access`), in the JSON report's form.
     access: list[dict[str, Any]] = field(default_factory=list)
     #: `added` / `removed` against a baseline report, when one was given.
@@ -86,9 +91,20 @@ class GateResult:
     def policy(self, name: str) -> PolicyMeta | None:
         """The first policy called `name`. Reports ask once per violation, so the answer comes from
         an index, rebuilt whenever `policies` no longer equals the list it was built from."""
-        if self._policy_index is None or self._policy_index[0] != self.policies:
+        known = [*self.policies, *self.checks]
+        if self._policy_index is None or self._policy_index[0] != known:
             index: dict[str, PolicyMeta] = {}
-            for p in self.policies:
+            for p in known:
                 index.setdefault(p.name, p)
-            self._policy_index = (list(self.policies), index)
+            self._policy_index = (known, index)
         return self._policy_index[1].get(name)
+
+
+@dataclass(frozen=True)
+class GateFailure:
+    """A run that ended in exit 2: no verdict exists, and every report must say so rather than
+    leave an earlier run's file (or nothing) for CI to upload."""
+
+    reason: str
+    project: str = ""
+    stack: str = ""

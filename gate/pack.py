@@ -7,8 +7,11 @@ the port. The engine address is never dialled on the analyze path, so a placehol
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -24,7 +27,8 @@ from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, plugin_pb2
 
 from kmsguard.gate import urns, wire
 from kmsguard.gate.capture import Captured
-from kmsguard.gate.errors import GateError
+from kmsguard.gate.deadline import Deadline
+from kmsguard.gate.errors import GateAbort, GateError
 from kmsguard.gate.model import PolicyMeta
 from kmsguard.gate.policyconfig import PolicySettings
 from kmsguard.gate.project import Project
@@ -46,12 +50,41 @@ class Diagnostic:
     urn: str
 
 
-class PackProcess:
-    """The pack's process; `port` is known once `start` returns."""
+#: Every pack process alive in this interpreter, so each exit path can end them (see `kill_all`).
+_LIVE: set[subprocess.Popen[str]] = set()
+_LIVE_LOCK = threading.Lock()
+#: How long a pack gets to exit after SIGTERM before its process group is killed.
+STOP_GRACE_S: Final = 5.0
 
-    def __init__(self, directory: Path, project: Project) -> None:
+
+def kill_all() -> None:
+    """SIGKILL every pack's process group: the last resort of a run that cannot end cleanly (the
+    watchdog, interpreter exit). Safe from any thread."""
+    with _LIVE_LOCK:
+        live = list(_LIVE)
+        _LIVE.clear()
+    for process in live:
+        _signal_group(process, signal.SIGKILL)
+
+
+atexit.register(kill_all)
+
+
+def _signal_group(process: subprocess.Popen[str], signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signum)
+
+
+class PackProcess:
+    """The pack's process; `port` is known once `start` returns.
+
+    It runs in a session (and process group) of its own, so stopping it reaches anything it spawned,
+    and a Ctrl-C meant for the gate reaches the gate, which then stops it."""
+
+    def __init__(self, directory: Path, project: Project, deadline: Deadline | None = None) -> None:
         self.directory = directory.resolve()
         self.project = project
+        self.deadline = deadline
         self.port = 0
         self._stderr: deque[str] = deque(maxlen=40)
         self._process: subprocess.Popen[str] | None = None
@@ -84,9 +117,34 @@ class PackProcess:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            start_new_session=True,
         )
+        with _LIVE_LOCK:
+            _LIVE.add(self._process)
         threading.Thread(target=self._drain_stderr, daemon=True).start()
         self.port = self._read_port()
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    def exit_status(self, wait: float = 0.0) -> str | None:
+        """How the pack ended (`exited with status 1`, `was killed by SIGKILL`), None while it runs
+        `wait` seconds on (a pack that just dropped its connections is usually still dying)."""
+        if self._process is None:
+            return None
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._process.wait(timeout=wait)
+        code = self._process.poll()
+        if code is None:
+            return None
+        if code < 0:
+            return f"was killed by {signal.Signals(-code).name}"
+        return f"exited with status {code}"
+
+    def last_error_line(self) -> str:
+        """The pack's last non-blank stderr line (a Python error's own last line names it)."""
+        return next((line.strip() for line in reversed(self._stderr) if line.strip()), "")
 
     def _python(self, runtime: object) -> str:
         """The pack's own virtualenv when it has one (as the CLI would use), else this interpreter."""
@@ -104,13 +162,23 @@ class PackProcess:
         found: list[str] = []
         reader = threading.Thread(target=lambda: found.append(self._process.stdout.readline()), daemon=True)  # type: ignore[union-attr]
         reader.start()
-        reader.join(START_TIMEOUT_S)
+        wait = START_TIMEOUT_S if self.deadline is None else min(START_TIMEOUT_S, self.deadline.remaining())
+        reader.join(wait)
         line = found[0].strip() if found else ""
-        if not line.isdigit():
+        if not (line.isdigit() and 0 < int(line) < 65536):
             self.stop()
-            detail = "\n  ".join(self._stderr) or "(no output)"
+            if not found and self.deadline is not None and self.deadline.left() <= 0:
+                raise self.deadline.expired()
+            if not found:
+                what = f"printed no port within {wait:g} s"
+            elif line:
+                what = f"printed {line[:40]!r} where its port should be"
+            else:
+                what = "exited before printing its port"
+            cause = self.last_error_line()
             raise GateError(
-                f"the policy pack in {self.directory.name}/ did not start:\n  {detail}",
+                f"the policy pack in {self.directory.name}/ did not start: {what}"
+                + (f" ({cause})" if cause else ""),
                 "run `python -m pulumi.policy 127.0.0.1:1 .` in the pack folder to see the error",
             )
         return int(line)
@@ -122,29 +190,72 @@ class PackProcess:
             self._stderr.append(line.rstrip())
 
     def stop(self) -> None:
-        if self._process is None:
+        process = self._process
+        if process is None:
             return
-        self._process.terminate()
+        _signal_group(process, signal.SIGTERM)
         try:
-            self._process.wait(timeout=10)
+            process.wait(timeout=STOP_GRACE_S)
         except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
-        self._process = None
+            _signal_group(process, signal.SIGKILL)
+            process.wait()
+        # Whatever the pack spawned shares its group and may outlive it: the group goes too.
+        _signal_group(process, signal.SIGKILL)
+        with _LIVE_LOCK:
+            _LIVE.discard(process)
 
 
 class PackClient:
-    """The CLI's side of the Analyzer protocol."""
+    """The CLI's side of the Analyzer protocol. Every call carries the run's time left as its
+    deadline; a failed call raises `GateError` (or `GateAbort` on the deadline) naming the call."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(
+        self, port: int, deadline: Deadline | None = None, process: PackProcess | None = None
+    ) -> None:
         self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
         self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
+        self.port = port
+        self.deadline = deadline
+        self.process = process
+
+    def _timeout(self) -> float | None:
+        return self.deadline.remaining() if self.deadline is not None else None
+
+    def _call(self, method: Any, request: Any, during: str) -> Any:
+        try:
+            return method(request, timeout=self._timeout())
+        except grpc.RpcError as exc:
+            raise self.failure(exc, during) from None
+
+    def failure(self, exc: grpc.RpcError, during: str) -> GateError | GateAbort:
+        """What a failed call means, on one line: the deadline, a pack that died, or the pack's error."""
+        code = exc.code() if isinstance(exc, grpc.Call) else None
+        if code == grpc.StatusCode.DEADLINE_EXCEEDED and self.deadline is not None:
+            self.deadline.phase = f"waiting for the policy pack ({during})"
+            return self.deadline.expired()
+        status = self.process.exit_status(wait=1.0) if self.process is not None else None
+        fix = "run the pack under `pulumi preview --policy-pack` or fix the rule that fails"
+        if status is not None:
+            cause = self.process.last_error_line() if self.process is not None else ""
+            return GateError(
+                f"the policy pack {status} during {during}" + (f" ({cause})" if cause else ""), fix
+            )
+        details = (exc.details() if isinstance(exc, grpc.Call) else "") or ""
+        first = next((line.strip() for line in details.splitlines() if line.strip()), "no details")
+        name = code.name if code is not None else type(exc).__name__
+        if code == grpc.StatusCode.UNAVAILABLE:
+            return GateError(
+                f"the policy pack does not answer on port {self.port} during {during} ({first})",
+                "the pack printed a port it does not serve on; check that it is a Pulumi policy pack",
+            )
+        return GateError(f"the policy pack failed during {during}: {name}: {first}", fix)
 
     def close(self) -> None:
         self.channel.close()
 
     def configure_stack(self, project: Project) -> None:
-        self.stub.ConfigureStack(
+        self._call(
+            self.stub.ConfigureStack,
             analyzer_pb2.AnalyzerStackConfigureRequest(
                 stack=project.stack,
                 project=project.name,
@@ -152,14 +263,15 @@ class PackClient:
                 dry_run=True,
                 config=project.config,
                 config_secret_keys=list(project.secret_keys),
-            )
+            ),
+            "ConfigureStack",
         )
 
     def analyzer_info(self) -> Any:
-        return self.stub.GetAnalyzerInfo(empty_pb2.Empty())
+        return self._call(self.stub.GetAnalyzerInfo, empty_pb2.Empty(), "GetAnalyzerInfo")
 
     def plugin_info(self) -> Any:
-        return self.stub.GetPluginInfo(empty_pb2.Empty())
+        return self._call(self.stub.GetPluginInfo, empty_pb2.Empty(), "GetPluginInfo")
 
     def configure(self, settings: dict[str, PolicySettings]) -> None:
         request = analyzer_pb2.ConfigureAnalyzerRequest()
@@ -167,7 +279,7 @@ class PackClient:
             config = request.policyConfig[name]
             config.enforcementLevel = ENFORCEMENT_CODE[entry.enforcement]
             config.properties.update(entry.properties)
-        self.stub.Configure(request)
+        self._call(self.stub.Configure, request, "Configure")
 
     def analyze(self, resource: Captured, provider: analyzer_pb2.AnalyzerProviderResource | None) -> Any:
         """Start one Analyze call; the caller collects the future (calls are pipelined)."""
@@ -179,7 +291,14 @@ class PackClient:
             options=analyzer_pb2.AnalyzerResourceOptions(parent=resource.parent, protect=resource.protect),
             provider=provider,
         )
-        return self.stub.Analyze.future(request)
+        return self.stub.Analyze.future(request, timeout=self._timeout())
+
+    def analyze_result(self, future: Any, urn: str) -> Any:
+        """The response of a call `analyze` started, or the failure it means."""
+        try:
+            return future.result()
+        except grpc.RpcError as exc:
+            raise self.failure(exc, f"Analyze of {urn}") from None
 
     def analyze_stack(
         self, resources: list[Captured], providers: dict[str, analyzer_pb2.AnalyzerProviderResource]
@@ -199,7 +318,7 @@ class PackClient:
                 item.provider.CopyFrom(providers[r.urn])
             for key, deps in r.property_dependencies.items():
                 item.propertyDependencies[key].urns.extend(deps)
-        return self.stub.AnalyzeStack(request)
+        return self._call(self.stub.AnalyzeStack, request, "AnalyzeStack")
 
 
 def diagnostics(response: Any) -> list[Diagnostic]:

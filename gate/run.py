@@ -4,6 +4,11 @@ The pack starts while the program runs (one instance per core, see `SHARDS`), an
 sends each resource to Analyze as soon as the program registers it (several calls in flight), so a
 preview costs little more than the program itself. AnalyzeStack follows once the program has
 finished, as in the engine.
+
+Failing closed: a failure of the pack at any moment (a call that fails, a pack that dies, the
+deadline) is recorded by the worker and ends the run — the program is stopped at its next
+registration, the main thread never waits on a worker that has given up, and every pack process is
+stopped on the way out, whatever ended the run.
 """
 
 from __future__ import annotations
@@ -14,13 +19,15 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
 
 from kmsguard.gate import pack as packs
+from kmsguard.gate import secrets, unknowns
 from kmsguard.gate.access.captured import access_of
 from kmsguard.gate.capture import Captured, run_program
+from kmsguard.gate.deadline import Deadline, interrupting
 from kmsguard.gate.errors import GateError
 from kmsguard.gate.model import GateResult, PolicyMeta, Violation
 from kmsguard.gate.policyconfig import reconcile
@@ -39,7 +46,15 @@ SHARDS: Final = max(1, min(4, os.cpu_count() or 1))
 #: second of one instance's work), so a small program never pays for a second start.
 BACKLOG_FOR_ANOTHER_SHARD: Final = 500
 
+#: How long the main thread waits for the worker to notice that its pack was stopped.
+WORKER_STOP_S: Final = 5.0
+
 Progress = Callable[[int, int], None]
+
+
+class _PackFailed(Exception):
+    """Raised into the program's next registration once the worker has failed: nothing more will be
+    analysed, so the program need not run on."""
 
 
 @dataclass
@@ -51,7 +66,9 @@ class _Worker:
     user_config: dict[str, Any]
     config_source: str
     progress: Progress | None
+    deadline: Deadline
     inbox: queue.Queue[Captured | None] = field(default_factory=queue.Queue)
+    failed: threading.Event = field(default_factory=threading.Event)
     providers: packs.Providers | None = None
     processes: list[packs.PackProcess] = field(default_factory=list)
     clients: list[packs.PackClient] = field(default_factory=list)
@@ -85,17 +102,17 @@ class _Worker:
                 raise self.shard_error
             self._stop(self.processes[1:], self.clients[1:])
         except BaseException as exc:  # handed to the main thread, which raises it
+            # The inbox is unbounded: nothing waits for this thread to drain it, so it just stops.
             self.error = exc
-            while self.inbox.get() is not None:  # keep the program unblocked until it ends
-                pass
+            self.failed.set()
         self.drained_at = time.perf_counter()
 
     def _start(self) -> None:
         begin = time.perf_counter()
-        process = packs.PackProcess(self.pack_dir, self.project)
+        process = packs.PackProcess(self.pack_dir, self.project, self.deadline)
         self.processes.append(process)
         process.start()
-        client = packs.PackClient(process.port)
+        client = packs.PackClient(process.port, self.deadline, process)
         self.clients.append(client)
         client.configure_stack(self.project)
         info = client.analyzer_info()
@@ -114,13 +131,14 @@ class _Worker:
 
     def _analyze_all(self) -> None:
         assert self.providers is not None
-        in_flight: deque[tuple[Captured, Any]] = deque()
+        in_flight: deque[tuple[Captured, packs.PackClient, Any]] = deque()
         while (resource := self.inbox.get()) is not None:
             self._grow_if_behind()
             self.providers.remember(resource)
             client = self.clients[self.registered_seen % len(self.clients)]
             self.registered_seen += 1
-            in_flight.append((resource, client.analyze(resource, self.providers.for_resource(resource))))
+            future = client.analyze(resource, self.providers.for_resource(resource))
+            in_flight.append((resource, client, future))
             if len(in_flight) >= WINDOW:
                 self._collect(*in_flight.popleft())
         while in_flight:
@@ -137,11 +155,11 @@ class _Worker:
         """Start and configure one more instance; it takes calls once it is ready. A failure is
         raised by `main` once the Analyze calls are done: the same pack already serves, so it
         points at the machine (memory, processes), which the user should hear about."""
-        process = packs.PackProcess(self.pack_dir, self.project)
+        process = packs.PackProcess(self.pack_dir, self.project, self.deadline)
         self.processes.append(process)  # stopped with the others, whatever happens next
         try:
             process.start()
-            client = packs.PackClient(process.port)
+            client = packs.PackClient(process.port, self.deadline, process)
             client.configure_stack(self.project)
             client.configure(self.settings)
         except BaseException as exc:  # handed to `main`
@@ -150,8 +168,8 @@ class _Worker:
         self.clients.append(client)
         self.growing = None
 
-    def _collect(self, resource: Captured, future: Any) -> None:
-        response = future.result()
+    def _collect(self, resource: Captured, client: packs.PackClient, future: Any) -> None:
+        response = client.analyze_result(future, resource.urn)
         for diagnostic in packs.diagnostics(response):
             self.diagnostics.append((diagnostic.urn or resource.urn, diagnostic))
         for skipped in response.not_applicable:
@@ -177,28 +195,42 @@ def run(
     user_config: dict[str, Any],
     config_source: str = "policy config",
     progress: Progress | None = None,
+    *,
+    deadline: Deadline | None = None,
+    allow_unknowns: bool = False,
 ) -> GateResult:
+    """Raises GateError when the program or the pack fails, GateAbort when `deadline` passes."""
+    deadline = deadline if deadline is not None else Deadline()
     # Resolved now: the program runs in its project directory, and instances start during it.
-    worker = _Worker(project, pack_dir.resolve(), user_config, config_source, progress)
+    worker = _Worker(project, pack_dir.resolve(), user_config, config_source, progress, deadline)
 
     def sink(resource: Captured) -> None:
+        if worker.failed.is_set():
+            raise _PackFailed
         worker.registered += 1
         worker.inbox.put(resource)
 
     thread = threading.Thread(target=worker.main, name="kmsguard-analyze", daemon=True)
     timings: dict[str, float] = {}
-    with batch_runtime():
+    with batch_runtime(), interrupting(deadline):
         thread.start()
         try:
             begin = time.perf_counter()
+            deadline.phase = "while the program ran"
             try:
                 resources = run_program(project, sink)
+            except BaseException:
+                if worker.error is not None:  # the program was stopped because the pack failed
+                    raise worker.error from None
+                raise
             finally:
                 worker.inbox.put(None)
                 program_end = time.perf_counter()
                 timings["program"] = program_end - begin
                 analyzed_during_program = worker.analyzed
-                thread.join()
+            deadline.phase = "while the policy pack analysed the resources"
+            while thread.is_alive():  # each Analyze call has the deadline too; this bounds the rest
+                thread.join(min(deadline.remaining(), 1.0))
             if worker.error is not None:
                 raise worker.error
             freeze_program_heap()
@@ -210,28 +242,79 @@ def run(
             assert worker.client is not None
             assert worker.providers is not None
             stack_begin = time.perf_counter()
+            deadline.phase = "during AnalyzeStack"
             stack_response = worker.client.analyze_stack(
                 resources, _provider_map(worker.providers, resources)
             )
             timings["analyze_stack"] = time.perf_counter() - stack_begin
         finally:
+            # Stopping the packs ends any call the worker still waits on; only then is it joined.
             worker.stop()
+            thread.join(WORKER_STOP_S)
+    return _result(project, worker, resources, stack_response, timings, allow_unknowns)
+
+
+def _result(  # noqa: PLR0917 - the parts of one run, assembled once
+    project: Project,
+    worker: _Worker,
+    resources: list[Captured],
+    stack_response: Any,
+    timings: dict[str, float],
+    allow_unknowns: bool,
+) -> GateResult:
     access_begin = time.perf_counter()
     access = access_of(resources, project)
     timings["access"] = time.perf_counter() - access_begin
     by_name = {p.name: p for p in worker.policies}
     found = [*worker.diagnostics, *((d.urn, d) for d in packs.diagnostics(stack_response))]
+    violations = [_violation(urn, d, by_name.get(d.policy)) for urn, d in found]
+    unknown = {r.urn: paths for r in resources if r.custom and (paths := unknowns.unknown_paths(r))}
+    violations = _fail_on_unknowns(violations, unknown, allow_unknowns)
+    if violations:
+        masker = secrets.Masker.of(resources)
+        if masker:
+            violations = [_masked(v, masker, by_name.get(v.policy)) for v in violations]
     return GateResult(
         project=project,
         pack_name=worker.pack_name,
         pack_version=worker.pack_version,
         policies=worker.policies,
         resources=resources,
-        violations=[_violation(urn, d, by_name.get(d.policy)) for urn, d in found],
+        violations=violations,
         not_applicable=worker.not_applicable,
         timings=timings,
+        checks=[unknowns.POLICY] if unknown else [],
+        unknown_paths=unknown,
+        allow_unknowns=allow_unknowns,
         access=access,
     )
+
+
+def _masked(violation: Violation, masker: secrets.Masker, meta: PolicyMeta | None) -> Violation:
+    """The finding with secrets masked; the SDK's prefix (the policy's own description, which no
+    program wrote) is left as it is, so reports still recognise and drop it."""
+    prefix = f"{meta.description}\n" if meta is not None else ""
+    if not prefix or not violation.message.startswith(prefix):
+        prefix = ""
+    return replace(violation, message=prefix + masker.mask(violation.message[len(prefix) :], violation.urn))
+
+
+def _fail_on_unknowns(
+    violations: list[Violation], unknown: dict[str, list[str]], allow: bool
+) -> list[Violation]:
+    """The gate's own finding per resource with unknown inputs, and the SDK's "can't run policy
+    during preview" (advisory by the SDK) made mandatory: there is no `up` to check them later."""
+    level = "advisory" if allow else "mandatory"
+    judged = [
+        replace(v, enforcement=level) if unknowns.is_sdk_unknown(v.message) and not allow else v
+        for v in violations
+    ]
+    meta = unknowns.POLICY
+    own = [
+        Violation(meta.name, meta.rule_id, meta.severity, level, urn, unknowns.message(paths))
+        for urn, paths in unknown.items()
+    ]
+    return judged + own
 
 
 def _provider_map(providers: packs.Providers, resources: list[Captured]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any, Final
 
-from google.protobuf import json_format, struct_pb2  # type: ignore[import-untyped]
+from google.protobuf import struct_pb2  # type: ignore[import-untyped]
 
 from kmsguard.policies.rule import UNKNOWN_SENTINELS
 
@@ -52,10 +52,13 @@ def value_to_python(item: struct_pb2.Value) -> Any:
         return to_python(item.struct_value)
     if kind == "list_value":
         return [value_to_python(v) for v in item.list_value.values]
-    if kind == "number_value" and math.isfinite(item.number_value):
-        return item.number_value
-    # Null and unset (None); NaN and infinities, which json_format refuses with its own error.
-    return json_format.MessageToDict(item)
+    if kind == "number_value":
+        number = item.number_value
+        # NaN and the infinities have no JSON form (json_format refuses them): their names instead.
+        if math.isfinite(number):
+            return number
+        return "NaN" if math.isnan(number) else ("Infinity" if number > 0 else "-Infinity")
+    return None  # null, or a value with no kind set
 
 
 def from_python(values: dict[str, Any]) -> struct_pb2.Struct:

@@ -39,5 +39,11 @@ def read_baseline(path: Path) -> list[dict[str, Any]]:
             f"the baseline {path} is not a kmsguard JSON report: at {where}: {error.message}",
             "pass an earlier --json report",
         )
+    if document.get("status") == "error":
+        # A run that reached no verdict has no access list to compare with, only an empty one.
+        raise GateError(
+            f"the baseline {path} records a failed run ({document.get('error')})",
+            "fix the base branch's run or drop --baseline",
+        )
     access: list[dict[str, Any]] = document["access"]
     return access

@@ -7,7 +7,8 @@ from collections import Counter
 from typing import Any
 
 from kmsguard.gate import wire
-from kmsguard.gate.model import GateResult
+from kmsguard.gate.model import GateFailure, GateResult
+from kmsguard.gate.report.evaluation import evaluate
 from kmsguard.gate.report.plan import by_type, short_message
 
 
@@ -15,6 +16,8 @@ def document(result: GateResult) -> dict[str, Any]:
     return {
         "stack": result.project.stack,
         "project": result.project.name,
+        "status": "failed" if result.mandatory_count else "passed",
+        "error": None,
         "resources": [
             {
                 "urn": r.urn,
@@ -44,6 +47,7 @@ def document(result: GateResult) -> dict[str, Any]:
 
 def summary(result: GateResult) -> dict[str, Any]:
     severities = Counter(v.severity for v in result.violations)
+    evaluation = evaluate(result)
     return {
         "resources": len(result.resources),
         "resources_by_type": by_type(result),
@@ -53,7 +57,30 @@ def summary(result: GateResult) -> dict[str, Any]:
         "advisory": len(result.violations) - result.mandatory_count,
         "by_severity": dict(sorted(severities.items())),
         "passed": result.mandatory_count == 0,
+        "enforcement": evaluation.enforcement,
+        "evaluated": {"resources": evaluation.resources, "in_scope": evaluation.in_scope},
+        "not_fully_evaluated": dict(result.unknown_paths),
+        "unknowns_allowed": result.allow_unknowns,
+        "warnings": evaluation.warnings,
     }
+
+
+def failure_document(failure: GateFailure) -> dict[str, Any]:
+    """The same shape as a verdict's, with no verdict: `status` "error" and the one-line reason."""
+    return {
+        "stack": failure.stack,
+        "project": failure.project,
+        "status": "error",
+        "error": failure.reason,
+        "resources": [],
+        "violations": [],
+        "access": [],
+        "summary": {"passed": False},
+    }
+
+
+def render_failure(failure: GateFailure) -> str:
+    return json.dumps(failure_document(failure)) + "\n"
 
 
 def render(result: GateResult) -> str:

@@ -15,8 +15,9 @@ from typing import Final, NamedTuple
 from xml.sax.saxutils import escape
 
 from kmsguard.gate.capture import Captured
-from kmsguard.gate.model import GateResult, PolicyMeta, Violation
+from kmsguard.gate.model import GateFailure, GateResult, PolicyMeta, Violation
 from kmsguard.gate.report.plan import short_message
+from kmsguard.gate.text import printable
 
 _Found = dict[tuple[str, str], list[Violation]]
 _COUNTS: Final = ("tests", "failures", "skipped", "errors")
@@ -60,7 +61,7 @@ def _suites(result: GateResult) -> Iterator[_Suite]:
     found: _Found = defaultdict(list)
     for v in result.violations:
         found[(v.urn, v.policy)].append(v)
-    active = [p for p in result.policies if p.enforcement != "disabled"]
+    active = [*(p for p in result.policies if p.enforcement != "disabled"), *result.checks]
     resource_policies = [p for p in active if not p.stack_policy]
     # Which policies apply depends only on whether a resource is custom and on its type.
     applicable: dict[tuple[bool, str], list[tuple[str, str]]] = {}
@@ -96,6 +97,23 @@ def _suite(
     return _Suite(name, cases)
 
 
+#: The suite that carries what the run judged and at which enforcement levels (no test cases).
+SETTINGS_SUITE: Final = "kmsguard settings"
+
+
+def _settings(result: GateResult) -> list[tuple[str, str]]:
+    from kmsguard.gate.report.evaluation import evaluate  # noqa: PLC0415 - it imports this module
+
+    evaluation = evaluate(result)
+    found = [(f"enforcement.{level}", str(n)) for level, n in evaluation.enforcement.items()]
+    found += [
+        ("evaluated.resources", str(evaluation.resources)),
+        ("evaluated.in_scope", str(evaluation.in_scope)),
+        ("not_fully_evaluated", str(evaluation.not_fully_evaluated)),
+    ]
+    return found + [(f"warning.{i}", printable(w)) for i, w in enumerate(evaluation.warnings, 1)]
+
+
 def _title(result: GateResult) -> str:
     return f"kmsguard {result.project.name}/{result.project.stack}"
 
@@ -103,19 +121,25 @@ def _title(result: GateResult) -> str:
 def document(result: GateResult) -> ET.Element:
     root = ET.Element("testsuites", name=_title(result))
     totals = dict.fromkeys(_COUNTS, 0)
+    settings = ET.SubElement(root, "testsuite", name=SETTINGS_SUITE)
+    properties = ET.SubElement(settings, "properties")
+    for name, value in _settings(result):
+        ET.SubElement(properties, "property", name=name, value=value)
+    for attribute in _COUNTS:
+        settings.set(attribute, "0")
     for suite in _suites(result):
         counts = suite.counts()
         for attribute in _COUNTS:
             totals[attribute] += counts[attribute]
-        element = ET.SubElement(root, "testsuite", name=suite.name)
+        element = ET.SubElement(root, "testsuite", name=printable(suite.name))
         for case in suite.cases:
-            testcase = ET.SubElement(element, "testcase", classname=suite.name, name=case.name)
+            testcase = ET.SubElement(element, "testcase", classname=printable(suite.name), name=case.name)
             for v in case.failures:
-                message = short_message(result, v)
+                message = printable(short_message(result, v))
                 failure = ET.SubElement(
                     testcase, "failure", message=message, type=f"{v.severity}/{v.enforcement}"
                 )
-                failure.text = f"{v.urn}\n{message}"
+                failure.text = f"{printable(v.urn)}\n{message}"
             if case.skipped:
                 ET.SubElement(testcase, "skipped", message="not applicable")
         for attribute in _COUNTS:
@@ -128,14 +152,20 @@ def document(result: GateResult) -> ET.Element:
 def render(result: GateResult) -> str:
     """The text of `ET.tostring` after `ET.indent` of `document`, written directly: ElementTree
     spends most of a large report building and serialising tens of thousands of elements."""
-    body: list[str] = []
+    zero = dict.fromkeys(_COUNTS, 0)
+    body: list[str] = [f'  <testsuite name="{SETTINGS_SUITE}"{_counts(zero)}>\n    <properties>\n']
+    body += [
+        f'      <property name="{_attribute(name)}" value="{_attribute(value)}" />\n'
+        for name, value in _settings(result)
+    ]
+    body.append("    </properties>\n  </testsuite>\n")
     totals = dict.fromkeys(_COUNTS, 0)
     case_names: dict[str, str] = {}  # escaped once: the same few names recur in every suite
     for suite in _suites(result):
         counts = suite.counts()
         for attribute in _COUNTS:
             totals[attribute] += counts[attribute]
-        classname = _attribute(suite.name)
+        classname = _attribute(printable(suite.name))
         body.append(f'  <testsuite name="{classname}"{_counts(counts)}>\n')
         for case in suite.cases:
             if case.name not in case_names:
@@ -146,9 +176,9 @@ def render(result: GateResult) -> str:
                 continue
             body.append(f"{opening}>\n")
             for v in case.failures:
-                message = short_message(result, v)
+                message = printable(short_message(result, v))
                 kind = _attribute(f"{v.severity}/{v.enforcement}")
-                text = _text(f"{v.urn}\n{message}")
+                text = _text(f"{printable(v.urn)}\n{message}")
                 body.append(
                     f'      <failure message="{_attribute(message)}" type="{kind}">{text}</failure>\n'
                 )
@@ -157,9 +187,27 @@ def render(result: GateResult) -> str:
             body.append("    </testcase>\n")
         body.append("  </testsuite>\n")
     root = f'<testsuites name="{_attribute(_title(result))}"{_counts(totals)}'
-    if not body:
-        return f"{_DECLARATION}{root} />\n"
     return "".join([_DECLARATION, f"{root}>\n", *body, "</testsuites>\n"])
+
+
+def render_failure(failure: GateFailure) -> str:
+    """A run that reached no verdict: one test case in error, carrying the reason, so a CI test
+    view shows a red gate rather than an empty (green) suite."""
+    title = _attribute(f"kmsguard {failure.project}/{failure.stack}")
+    reason = _attribute(failure.reason)
+    counts = {"tests": 1, "failures": 0, "skipped": 0, "errors": 1}
+    return "".join(
+        [
+            _DECLARATION,
+            f'<testsuites name="{title}"{_counts(counts)}>\n',
+            f'  <testsuite name="kmsguard"{_counts(counts)}>\n',
+            '    <testcase classname="kmsguard" name="gate run">\n',
+            f'      <error message="{reason}" type="gate-error">{_text(failure.reason)}</error>\n',
+            "    </testcase>\n",
+            "  </testsuite>\n",
+            "</testsuites>\n",
+        ]
+    )
 
 
 def _counts(counts: Mapping[str, int]) -> str:

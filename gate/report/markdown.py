@@ -12,7 +12,8 @@ from itertools import groupby
 from typing import Any, Final
 
 from kmsguard.gate.access.text import change_line, controllers, holds_text, who
-from kmsguard.gate.model import GateResult
+from kmsguard.gate.model import GateFailure, GateResult
+from kmsguard.gate.report.evaluation import enforcement_text, evaluate
 from kmsguard.gate.report.terminal import verdict
 
 #: Below GitHub's 1 MiB job-summary limit, with room for the notes and what other steps append.
@@ -56,6 +57,10 @@ def render(result: GateResult) -> str:
     p = result.project
     page = _Page(BUDGET_BYTES)
     page.add(f"# kmsguard preview: {cell(p.name)} / {cell(p.stack)}", "", f"**{cell(verdict(result))}**", "")
+    evaluation = evaluate(result)
+    page.add(f"Policies in force: {cell(enforcement_text(result))}", "")
+    if evaluation.warnings:
+        page.add(*[f"> **Warning:** {cell(w)}" for w in evaluation.warnings], "")
     _changes(page, result, home)
     by_key = [(k, list(g)) for k, g in groupby(result.access, key=lambda e: e["key"])]
     if not by_key:
@@ -75,6 +80,12 @@ def render(result: GateResult) -> str:
             page.note(f"_{len(by_key) - shown} more keys are in the JSON report (`--json`)._")
             break
     return "\n".join(page.lines).rstrip() + "\n"
+
+
+def render_failure(failure: GateFailure) -> str:
+    """A run that reached no verdict says so, instead of an earlier run's summary."""
+    title = f"# kmsguard preview: {cell(failure.project)} / {cell(failure.stack)}"
+    return "\n".join([title, "", f"**ERROR: no verdict: {cell(failure.reason)}**", ""])
 
 
 def _changes(page: _Page, result: GateResult, home: str) -> None:

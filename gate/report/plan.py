@@ -77,7 +77,8 @@ def _outputs(resource: Captured, names: tuple[str, ...]) -> dict[str, Any]:
     """`wire.to_python(resource.outputs)` restricted to `names`. Converting only what the plan reads
     matters on large stacks: outputs also hold tags and other values it never looks at."""
     fields = resource.outputs.fields
-    return {name: wire.value_to_python(fields[name]) for name in names if name in fields}
+    # Readable: a secret alias name or policy shows as `[secret]`, an unknown as `[unknown]`.
+    return {name: wire.readable(wire.value_to_python(fields[name])) for name in names if name in fields}
 
 
 def _rotation(out: dict[str, Any]) -> str:
@@ -89,6 +90,8 @@ def _rotation(out: dict[str, Any]) -> str:
 
 def _roles(policy: Any) -> list[str]:
     """The Sids of the key policy: kmsguard's builders name one statement per role."""
+    if policy in (wire.SECRET_TEXT, wire.UNKNOWN_TEXT):
+        return [policy]  # not unparseable: unreadable here (a secret) or not known yet
     if isinstance(policy, str):
         return list(_text_roles(policy))
     if isinstance(policy, dict):
@@ -105,7 +108,7 @@ def _text_roles(policy: str) -> tuple[str, ...]:
 def _document_roles(policy: str | dict[str, Any]) -> tuple[str, ...]:
     try:
         document = parse_policy_document(policy)
-    except PolicyParseError:
+    except (PolicyParseError, RecursionError):
         return ("(unparseable policy)",)
     return tuple(s.sid for s in document.statements if s.sid)
 

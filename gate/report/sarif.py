@@ -12,8 +12,10 @@ import os
 from pathlib import Path
 from typing import Any, Final
 
-from kmsguard.gate.model import GateResult, PolicyMeta, Violation
+from kmsguard.gate.model import GateFailure, GateResult, PolicyMeta, Violation
+from kmsguard.gate.report.evaluation import evaluate
 from kmsguard.gate.report.plan import short_message
+from kmsguard.gate.text import printable
 
 SCHEMA: Final = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI: Final = "https://github.com/kmsguard/kmsguard"
@@ -35,9 +37,15 @@ def level(severity: str, enforcement: str) -> str:
 
 
 def document(result: GateResult, root: Path | None = None) -> dict[str, Any]:
-    rules = [p for p in result.policies if p.enforcement != "disabled"]
+    rules = [*(p for p in result.policies if p.enforcement != "disabled"), *result.checks]
     index = {p.name: i for i, p in enumerate(rules)}
     uri = _uri(result.project.stack_file, root or Path.cwd())
+    evaluation = evaluate(result)
+    invocation: dict[str, Any] = {"executionSuccessful": True}
+    if evaluation.warnings:
+        invocation["toolExecutionNotifications"] = [
+            {"level": "warning", "message": {"text": printable(w)}} for w in evaluation.warnings
+        ]
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -52,6 +60,12 @@ def document(result: GateResult, root: Path | None = None) -> dict[str, Any]:
                     }
                 },
                 "automationDetails": {"id": f"kmsguard/{result.project.name}/{result.project.stack}/"},
+                "invocations": [invocation],
+                "properties": {
+                    "enforcement": evaluation.enforcement,
+                    "evaluated": {"resources": evaluation.resources, "in_scope": evaluation.in_scope},
+                    "notFullyEvaluated": evaluation.not_fully_evaluated,
+                },
                 "results": [_result(result, v, index, uri) for v in result.violations if v.policy in index],
             }
         ],
@@ -91,7 +105,9 @@ def _result(result: GateResult, violation: Violation, index: dict[str, int], uri
         "ruleIndex": index[violation.policy],
         "level": level(violation.severity, violation.enforcement),
         "message": {
-            "text": f"{violation.urn.rsplit('::', 1)[-1] or 'stack'}: {short_message(result, violation)}"
+            "text": printable(
+                f"{violation.urn.rsplit('::', 1)[-1] or 'stack'}: {short_message(result, violation)}"
+            )
         },
         "locations": [
             {
@@ -114,6 +130,35 @@ def _uri(path: Path, root: Path) -> str:
     if relative.startswith(".."):
         return path.resolve().as_uri()
     return Path(relative).as_posix()
+
+
+def failure_document(failure: GateFailure) -> dict[str, Any]:
+    """A run that reached no verdict: no results, and an invocation that says it failed and why
+    (code scanning shows the notification instead of treating the empty run as clean)."""
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "kmsguard", "informationUri": INFORMATION_URI, "rules": []}},
+                "automationDetails": {"id": f"kmsguard/{failure.project}/{failure.stack}/"},
+                "invocations": [
+                    {
+                        "executionSuccessful": False,
+                        "exitCode": 2,
+                        "toolExecutionNotifications": [
+                            {"level": "error", "message": {"text": failure.reason}}
+                        ],
+                    }
+                ],
+                "results": [],
+            }
+        ],
+    }
+
+
+def render_failure(failure: GateFailure) -> str:
+    return json.dumps(failure_document(failure), indent=2) + "\n"
 
 
 def render(result: GateResult, root: Path | None = None) -> str:

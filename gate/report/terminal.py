@@ -13,7 +13,9 @@ from rich.table import Table
 
 from kmsguard.gate.model import GateResult
 from kmsguard.gate.report import access
+from kmsguard.gate.report.evaluation import Evaluation, enforcement_text, evaluate
 from kmsguard.gate.report.plan import by_type, grouped, keys, short_message
+from kmsguard.gate.text import printable
 
 _STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "unspecified": "white"}
 
@@ -31,13 +33,25 @@ def render(result: GateResult, stream: IO[str]) -> None:
         stream.write(plain(result))
 
 
-def verdict(result: GateResult) -> str:
+def verdict(result: GateResult, evaluation: Evaluation | None = None) -> str:
     total, mandatory = len(result.violations), result.mandatory_count
     if mandatory:
         return f"FAILED: {mandatory} mandatory violation(s), {total - mandatory} advisory"
+    if (evaluation or evaluate(result)).nothing_checked:
+        return "NOTHING CHECKED: no mandatory violation, but no resource was judged by an enabled policy"
     if total:
         return f"PASSED with {total} advisory violation(s)"
     return "PASSED: no policy violations"
+
+
+def evaluated(result: GateResult, evaluation: Evaluation) -> list[str]:
+    """What was judged, and by what: every run says it, a pass over nothing included."""
+    lines = [
+        f"Policies: {result.pack_name} {result.pack_version}, {enforcement_text(result)}",
+        f"Evaluated: {evaluation.resources} resources, {evaluation.in_scope} in the scope of an enabled policy; "
+        f"{evaluation.not_fully_evaluated} not fully evaluated (unknown inputs)",
+    ]
+    return lines + [f"WARNING: {w}" for w in evaluation.warnings]
 
 
 def plain(result: GateResult) -> str:
@@ -56,7 +70,8 @@ def plain(result: GateResult) -> str:
             lines.append(f"    rotation: {k.rotation}")
             lines.append(f"    roles:    {', '.join(k.roles) or '(none)'}")
     lines += access.plain_tables(result)
-    lines += ["", f"Policies: {result.pack_name} {result.pack_version}, {len(result.policies)} policies"]
+    evaluation = evaluate(result)
+    lines += ["", *evaluated(result, evaluation)]
     for severity, found in grouped(result.violations):
         lines += ["", f"{severity.upper()} ({len(found)}):"]
         for v in found:
@@ -66,8 +81,9 @@ def plain(result: GateResult) -> str:
             meta = result.policy(v.policy)
             if meta is not None and meta.remediation:
                 lines.append(f"    fix: {meta.remediation}")
-    lines += ["", verdict(result), ""]
-    return "\n".join(lines)
+    lines += ["", verdict(result, evaluation), ""]
+    # Each line escaped whole: a name or message from the program cannot start a line of its own.
+    return "\n".join(printable(line) for line in lines)
 
 
 def _rich(result: GateResult, console: Console) -> None:
@@ -78,7 +94,7 @@ def _rich(result: GateResult, console: Console) -> None:
     types.add_column("type")
     types.add_column("count", justify="right")
     for type_, count in by_type(result).items():
-        types.add_row(type_, str(count))
+        types.add_row(printable(type_), str(count))
     console.print(types)
     key_lines = keys(result)
     if key_lines:
@@ -87,25 +103,35 @@ def _rich(result: GateResult, console: Console) -> None:
             table.add_column(column)
         for k in key_lines:
             table.add_row(
-                k.name,
-                "\n".join(k.aliases) or "-",
-                ", ".join(k.regions),
+                printable(k.name),
+                "\n".join(printable(a) for a in k.aliases) or "-",
+                printable(", ".join(k.regions)),
                 k.rotation,
-                ", ".join(k.roles) or "-",
+                printable(", ".join(k.roles)) or "-",
             )
         console.print(table)
     access.rich_tables(result, console)
-    console.print(f"Policies: {result.pack_name} {result.pack_version}, {len(result.policies)} policies")
+    evaluation = evaluate(result)
+    for line in evaluated(result, evaluation):
+        console.print(
+            printable(line), markup=False, style="bold yellow" if line.startswith("WARNING") else ""
+        )
     for severity, found in grouped(result.violations):
         console.print(f"\n[{_STYLE[severity]}]{severity.upper()} ({len(found)})[/]")
         for v in found:
-            console.print(
-                f"  [{_STYLE[severity]}]{v.enforcement}[/] [bold]{v.rule_id}[/] {v.policy}", markup=True
-            )
-            console.print(f"    {v.urn}", markup=False)
-            console.print(f"    {short_message(result, v)}", markup=False)
+            console.print(f"  {v.enforcement}", style=_STYLE[severity], markup=False, end=" ")
+            console.print(printable(f"{v.rule_id} {v.policy}"), markup=False)
+            console.print(printable(f"    {v.urn}"), markup=False)
+            console.print(printable(f"    {short_message(result, v)}"), markup=False)
             meta = result.policy(v.policy)
             if meta is not None and meta.remediation:
-                console.print(f"    fix: {meta.remediation}", markup=False, style="dim")
-    style = "bold red" if result.mandatory_count else "bold green"
-    console.print(f"\n[{style}]{verdict(result)}[/]")
+                console.print(printable(f"    fix: {meta.remediation}"), markup=False, style="dim")
+    style = (
+        "bold red"
+        if result.mandatory_count
+        else "bold yellow"
+        if evaluation.nothing_checked
+        else "bold green"
+    )
+    console.print()
+    console.print(verdict(result, evaluation), style=style, markup=False)

@@ -68,8 +68,7 @@ def test_program_failure_shows_its_own_message_and_location() -> None:
     with pytest.raises(capture.ProgramError) as caught:
         _run(PROGRAMS / "raises")
     assert caught.value.problem == (
-        "the Pulumi program failed at catalog.py:5:\n"
-        "  ValueError: catalog entry 'payments': deletion_window_in_days must be between 7 and 30, got 3"
+        "the Pulumi program failed at catalog.py:5: ValueError: catalog entry 'payments': deletion_window_in_days must be between 7 and 30, got 3"
     )
 
 

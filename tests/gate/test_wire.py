@@ -34,11 +34,17 @@ def test_a_secret_an_unset_value_and_a_null_convert_as_wire_converts_them() -> N
     assert wire.value_to_python(struct.fields["unset"]) is None
 
 
-@pytest.mark.parametrize("number", [math.nan, math.inf, -math.inf])
-def test_a_number_json_cannot_hold_is_refused_with_the_same_error(number: float) -> None:
+@pytest.mark.parametrize(
+    ("number", "shown"),
+    [
+        pytest.param(math.nan, "NaN", id="nan"),
+        pytest.param(math.inf, "Infinity", id="infinity"),
+        pytest.param(-math.inf, "-Infinity", id="minus_infinity"),
+    ],
+)
+def test_a_number_json_cannot_hold_is_named_not_raised(number: float, shown: str) -> None:
+    # json_format refuses it; a report of the program that holds it must still be written.
     struct = wire.from_python({"list": [number]})
-    with pytest.raises(ValueError) as expected:
+    with pytest.raises(ValueError, match="Fail to serialize"):
         json_format.MessageToDict(struct)
-    with pytest.raises(ValueError) as raised:
-        wire.to_python(struct)
-    assert str(raised.value) == str(expected.value)
+    assert wire.to_python(struct) == {"list": [shown]}

@@ -17,7 +17,7 @@ from kmsguard.gate.access.conditions import KINDS
 from kmsguard.gate.access.diff import diff
 from kmsguard.gate.access.vocabulary import Capability
 from kmsguard.gate.capture import Captured
-from kmsguard.gate.model import GateResult, Violation
+from kmsguard.gate.model import GateResult, PolicyMeta, Violation
 from kmsguard.gate.project import Project
 from kmsguard.gate.report import jsonreport, markdown, terminal
 from kmsguard.gate.report.schema import report_schema
@@ -50,7 +50,10 @@ def result(*statements: dict[str, Any], passing: bool = False) -> GateResult:
     violation = Violation(
         "kms-key-requires-rotation", "KG-R01", "high", "mandatory", KEY_URN, "rotation is off"
     )
-    found = GateResult(project, "kmsguard", "1.0.0", [], resources, [] if passing else [violation])
+    rotation = PolicyMeta(
+        "kms-key-requires-rotation", "Rotation", "Rotate keys.", "high", "mandatory", tags=("KG-R01",)
+    )
+    found = GateResult(project, "kmsguard", "1.0.0", [rotation], resources, [] if passing else [violation])
     found.access = access_of(resources, project)
     return found
 
@@ -177,7 +180,8 @@ def test_markdown_without_baseline_says_so_and_stays_under_github_limit(
 ) -> None:
     tokens = _parse(markdown.render(result(ADMIN)))
     paragraphs = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "paragraph_open"]
-    assert paragraphs[1] == "_No baseline given (`--baseline BASE.json`)._"
+    assert paragraphs[1] == "Policies in force: 1 policies: 1 mandatory, 0 advisory, 0 disabled"
+    assert paragraphs[2] == "_No baseline given (`--baseline BASE.json`)._"
     monkeypatch.setattr(markdown, "BUDGET_BYTES", 300)
     text = markdown.render(result(ADMIN))
     assert text.endswith("_1 more keys are in the JSON report (`--json`)._\n")

@@ -74,7 +74,7 @@ def test_render_is_the_indented_element_tree_of_the_document() -> None:
     text = junit.render(found)
     assert text == element_tree_text(found)
     root = ET.fromstring(text)
-    assert [s.get("name") for s in root] == [KEY, ALIAS, STACK]
+    assert [s.get("name") for s in root] == [junit.SETTINGS_SUITE, KEY, ALIAS, STACK]
     assert (root.get("tests"), root.get("failures"), root.get("skipped")) == ("6", "4", "1")
 
 
@@ -99,6 +99,17 @@ def test_render_matches_element_tree_for_kmsguards_pack_and_without_any_suite() 
     found.policies = [replace(p, enforcement="disabled") for p in found.policies]
     text = junit.render(found)
     assert text == element_tree_text(found)
-    assert text.endswith(
-        '<testsuites name="kmsguard p/dev" tests="0" failures="0" skipped="0" errors="0" />\n'
-    )
+    root = ET.fromstring(text)
+    assert (root.get("tests"), [s.get("name") for s in root]) == ("0", [junit.SETTINGS_SUITE])
+    properties = {p.get("name"): p.get("value") for p in root.iterfind("./testsuite/properties/property")}
+    disabled = str(len(found.policies))
+    assert properties == {
+        "enforcement.mandatory": "0",
+        "enforcement.advisory": "0",
+        "enforcement.disabled": disabled,
+        "evaluated.resources": "2",
+        "evaluated.in_scope": "0",
+        "not_fully_evaluated": "0",
+        "warning.1": f"no policy is enforced ({disabled} policies: 0 mandatory, 0 advisory, {disabled} disabled): "
+        "nothing was checked",
+    }
