@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kmsguard.gate import project as projects
+from kmsguard.gate.audit import adopt as live_adopt
+from kmsguard.gate.audit import command as live_audit
 from kmsguard.gate.errors import GateError
 from kmsguard.gate.model import GateResult
 from kmsguard.gate.policyconfig import read_file
@@ -43,12 +45,31 @@ def parser() -> argparse.ArgumentParser:
     preview.add_argument("--json", type=Path, help="write the result as JSON to FILE")
     preview.add_argument("--sarif", type=Path, help="write SARIF 2.1.0 to FILE")
     preview.add_argument("--junit", type=Path, help="write JUnit XML to FILE")
+    live_audit.add_arguments(
+        commands.add_parser(
+            "audit",
+            help="judge the customer-managed KMS keys of an AWS account with the policy pack (read-only)",
+            description="List every customer-managed key, read it (List/Describe/Get only) and gate it.",
+        )
+    )
+    live_adopt.add_arguments(
+        commands.add_parser(
+            "adopt",
+            help="write catalog entries and a `pulumi import` file for existing keys",
+            description="Reproduce existing keys as catalog entries and bring them under the components.",
+        )
+    )
     return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        if args.command == "audit":
+            with batch_runtime():
+                return live_audit.audit(args, report)
+        if args.command == "adopt":
+            return live_adopt.adopt(args)
         return _preview(args)
     except GateError as exc:
         sys.stdout.flush()
@@ -72,13 +93,18 @@ def _gate(args: argparse.Namespace) -> int:
     source = args.policy_config.name if args.policy_config is not None else "policy config"
     with _progress() as progress:
         result = run(project, pack_dir, user_config, source, progress)
+    return report(result, args)
+
+
+def report(result: GateResult, args: argparse.Namespace) -> int:
+    """Every report the arguments ask for (terminal always), and the exit code: shared by preview and audit."""
     begin = time.perf_counter()
     terminal.render(result, sys.stdout)
     _write(args.json, lambda: jsonreport.render(result))
     _write(args.sarif, lambda: sarif.render(result))
     _write(args.junit, lambda: junit.render(result))
     result.timings["reporting"] = time.perf_counter() - begin
-    return EXIT_VIOLATIONS if result.mandatory_count else EXIT_OK
+    return result_exit_code(result)
 
 
 def _write(path: Path | None, render: Callable[[], str]) -> None:
