@@ -24,7 +24,7 @@ READ_ONLY_PREFIXES: Final = ("List", "Describe", "Get")
 #: Attempts per call, first included: adaptive mode backs off exponentially between them.
 MAX_ATTEMPTS: Final = 10
 RETRIES: Final = Config(
-    retries={"mode": "adaptive", "max_attempts": MAX_ATTEMPTS},
+    retries={"mode": "adaptive", "total_max_attempts": MAX_ATTEMPTS},
     user_agent_extra="kmsguard-audit",
 )
 

@@ -82,8 +82,13 @@ class LiveKey:
 
     @property
     def multi_region_type(self) -> str | None:
-        config = self.metadata.get("MultiRegionConfiguration")
-        return str(config.get("MultiRegionKeyType")) if isinstance(config, dict) else None
+        """PRIMARY or REPLICA for a multi-Region key. Told by whether the primary's ARN is the key's
+        own: MultiRegionKeyType says the same on AWS, but moto rewrites it on the primary once its
+        replica has been described."""
+        primary = self.primary_arn
+        if primary is None:
+            return None
+        return "PRIMARY" if primary == self.arn else "REPLICA"
 
     @property
     def primary_arn(self) -> str | None:
@@ -156,7 +161,9 @@ def _aliases(kms: Any, region: str) -> dict[str, list[LiveAlias]]:
         for page in kms.get_paginator("list_aliases").paginate():
             for entry in page["Aliases"]:
                 target = entry.get("TargetKeyId")
-                if target:
+                # Aliases are regional; a multi-Region key's replicas share its key id, so an alias
+                # reported from another region would land on the replica (moto does report them).
+                if target and str(entry.get("AliasArn", "")).split(":")[3:4] == [region]:
                     by_key[target].append(LiveAlias(entry["AliasName"], entry["AliasArn"], target))
     except (ClientError, BotoCoreError) as exc:
         raise GateError(f"cannot list the aliases of {region}: {exc}", "allow kms:ListAliases") from None
