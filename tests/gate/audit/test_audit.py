@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from kmsguard.builders import build_auditor_policy
 from kmsguard.gate import wire
 from kmsguard.gate.audit.aws import Clients
 from kmsguard.gate.audit.command import BUNDLED_PACK, run_audit
@@ -124,6 +125,23 @@ def test_the_audit_only_lists_describes_and_gets(created: fleet.Fleet, moto_endp
         "ListResourceTags",
         "ListGrants",
     }
+
+
+def test_the_auditor_policy_allows_every_call_of_an_audit_of_all_regions(
+    created: fleet.Fleet, moto_endpoint: str
+) -> None:
+    clients = Clients(endpoint_url=moto_endpoint)
+    run_audit(clients, regions=[], pack_dir=BUNDLED_PACK, user_config={})
+    allowed = {
+        action
+        for statement in build_auditor_policy(account_id=fleet.ACCOUNT)["Statement"]
+        for action in ([statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"])
+    }
+    service = {"DescribeRegions": "ec2", "GetCallerIdentity": "sts"}
+    called = {f"{service.get(op, 'kms')}:{op}" for op in clients.counter.calls}
+    # sts:GetCallerIdentity needs no permission: IAM cannot deny it.
+    assert called - allowed == {"sts:GetCallerIdentity"}
+    assert allowed - called == set()
 
 
 def test_cli_writes_every_report_with_arns_and_fails_on_mandatory_findings(
