@@ -78,7 +78,7 @@ def run_audit(
     user_config: dict[str, Any],
     config_source: str = "policy config",
 ) -> tuple[GateResult, list[RegionRead]]:
-    account = _account(clients, regions)
+    account = account_of(clients, regions)
     chosen = regions or enabled_regions(clients)
     with _progress() as tick:
         reads = [read_region(clients, region, tick) for region in chosen]
@@ -107,7 +107,7 @@ def audit_project(account: str, region: str) -> Project:
     )
 
 
-def _account(clients: Clients, regions: list[str]) -> str:
+def account_of(clients: Clients, regions: list[str]) -> str:
     region = regions[0] if regions else clients.default_region()
     try:
         return str(clients.client("sts", region).get_caller_identity()["Account"])
