@@ -19,6 +19,7 @@ import yaml  # type: ignore[import-untyped]
 import kmsguard
 from kmsguard.catalog_spec import CatalogSpec
 from kmsguard.gate import urns, wire
+from kmsguard.gate.audit import shapes
 from kmsguard.gate.audit.aws import Clients
 from kmsguard.gate.audit.collect import LiveKey, read_region
 from kmsguard.gate.audit.command import account_of
@@ -57,6 +58,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("adopted"), help="output folder (default: adopted)")
 
 
+#: Inputs pulumi-aws 7 cannot change in place (the resource is replaced): a program value that differs
+#: from the imported one would destroy the live key, alias or grant.
+REPLACED_ON_CHANGE: Final = {
+    KEY_TYPE: ("customerMasterKeySpec", "keyUsage", "multiRegion", "customKeyStoreId", "xksKeyId"),
+    EXTERNAL_KEY_TYPE: ("multiRegion", "keyUsage", "keySpec"),
+    REPLICA_KEY_TYPE: ("primaryKeyArn",),
+    REPLICA_EXTERNAL_KEY_TYPE: ("primaryKeyArn",),
+    ALIAS_TYPE: ("name",),
+    GRANT_TYPE: ("keyId", "granteePrincipal", "operations", "constraints", "name", "retiringPrincipal"),
+}
+
+
 @dataclass
 class Plan:
     """Everything `adopt` writes, and what it reports."""
@@ -64,7 +77,12 @@ class Plan:
     config: dict[str, Any]
     import_file: dict[str, Any]
     adoptions: list[Adoption]
+    stack: str = ""
     policy_differences: dict[str, list[str]] = field(default_factory=dict)
+    #: Resources of the program with no live counterpart: `pulumi up` creates them.
+    creates: list[str] = field(default_factory=list)
+    #: Imported resources whose program inputs differ where pulumi-aws replaces: must stay empty.
+    replaces: list[str] = field(default_factory=list)
 
 
 def adopt(args: argparse.Namespace) -> int:
@@ -79,8 +97,7 @@ def adopt(args: argparse.Namespace) -> int:
         stack=args.stack,
         directory=args.out,
     )
-    stack = plan.import_file["_stack"]
-    plan.import_file.pop("_stack")
+    stack = plan.stack
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"Pulumi.{stack}.yaml").write_text(
         yaml.safe_dump({"config": plan.config}, sort_keys=False), encoding="utf-8"
@@ -102,6 +119,8 @@ def report(plan: Plan) -> str:
             lines.append(f"  changes: {note}")
         for note in plan.policy_differences.get(adoption.key.arn, []):
             lines.append(f"  policy: {note}")
+    lines += [f"pulumi up creates {c}" for c in plan.creates]
+    lines += [f"REPLACES {r}" for r in plan.replaces]
     return "\n".join(lines)
 
 
@@ -161,7 +180,14 @@ def plan_adoption(
     captured = run_program(_project(project, stack_name, config, directory), lambda _: None)
     owners = {f"{env}-{a.data_class['name']}": a.key for a in adoptions}
     plan.import_file = import_document(captured, owners, replicas, region)
-    plan.import_file["_stack"] = stack_name
+    imported = {(r["type"], r["name"]) for r in plan.import_file["resources"]}
+    plan.creates = [
+        f"{r.type} {r.name}"
+        for r in captured
+        if r.custom and not r.type.startswith("pulumi:") and (r.type, r.name) not in imported
+    ]
+    plan.replaces = replacements(captured, owners, replicas, region)
+    plan.stack = stack_name
     return plan
 
 
@@ -230,6 +256,53 @@ def import_document(
             entry["id"] = identifier
             resources.append(entry)
     return {"nameTable": name_table, "resources": resources}
+
+
+def replacements(
+    captured: list[Captured], owners: dict[str, LiveKey], replicas: dict[str, list[LiveKey]], region: str
+) -> list[str]:
+    """Each imported resource whose program inputs differ from the live ones where pulumi-aws replaces."""
+    live_keys = [*owners.values(), *(k for keys in replicas.values() for k in keys)]
+    live = {(r.type, _import_id_of(r, region)): wire.to_python(r.inputs) for r in shapes.resources(live_keys)}
+    # Under the mock runtime a key's ARN is made up; after the import it is the live one.
+    real: dict[str, str] = {}
+    for resource in captured:
+        owner = owners.get(urns.name_of(resource.parent))
+        if owner is not None and resource.type in _KEY_TYPES:
+            out = wire.to_python(resource.outputs)
+            real.update({str(out.get("arn")): owner.arn, str(out.get("id")): owner.key_id})
+    found: list[str] = []
+    for resource in captured:
+        owner = owners.get(urns.name_of(resource.parent))
+        if owner is None or resource.type not in REPLACED_ON_CHANGE:
+            continue
+        identifier = _live_id(resource, owner, replicas, region)
+        theirs = live.get((resource.type, identifier)) if identifier is not None else None
+        if theirs is None:
+            continue
+        ours = {k: real.get(v, v) if isinstance(v, str) else v for k, v in wire.to_python(resource.inputs).items()}
+        for prop in REPLACED_ON_CHANGE[resource.type]:
+            if _normal(ours.get(prop)) != _normal(theirs.get(prop)):
+                found.append(f"{resource.type} {resource.name}: {prop} {theirs.get(prop)!r} → {ours.get(prop)!r}")
+    return found
+
+
+def _normal(value: Any) -> Any:
+    # An absent value and the provider's default for it are the same state.
+    if value in (None, False, "", [], {}):
+        return None
+    return value
+
+
+def _import_id_of(resource: Captured, region: str) -> str:
+    props = wire.to_python(resource.outputs)
+    where = str(props.get("region") or region)
+    suffix = "" if where == region else f"@{where}"
+    if resource.type == ALIAS_TYPE:
+        return f"{props['name']}{suffix}"
+    if resource.type == GRANT_TYPE:
+        return f"{props['keyId']}:{props['grantId']}"
+    return f"{props['keyId']}{suffix}"
 
 
 def _live_id(resource: Captured, owner: LiveKey, replicas: dict[str, list[LiveKey]], region: str) -> str | None:

@@ -22,6 +22,13 @@ PRIMARY_REGION: Final = "us-east-1"
 REPLICA_REGION: Final = "eu-west-1"
 OPS_ROLE: Final = f"arn:aws:iam::{ACCOUNT}:role/Ops"
 
+GRANT: Final = {
+    "name": "batch",
+    "grantee": factories.BATCH,
+    "operations": ["Decrypt", "Encrypt"],
+    "constraints": {"encryption_context_subset": {"tenant": "acme"}},
+}
+
 #: What the audit is told: the deployer keeps administration without MFA (as in the stacks' config).
 POLICY_CONFIG: Final = {
     "kms-key-policy-requires-mfa": {"deployerPrincipals": [factories.DEPLOYER]},
@@ -29,7 +36,9 @@ POLICY_CONFIG: Final = {
 
 
 def key_spec(function: str, **changes: Any) -> KmsKeySpec:
-    return factories.spec(function=function, region=PRIMARY_REGION, **changes)
+    """The factories' base key, one data class per function (as a catalog would make it)."""
+    tags = {**factories.BASE["tags"], "data_class": function}
+    return factories.spec(function=function, region=PRIMARY_REGION, tags=tags, **changes)
 
 
 def good_policy(spec: KmsKeySpec, region: str = PRIMARY_REGION) -> dict[str, Any]:
@@ -58,7 +67,14 @@ def create(endpoint: str) -> Fleet:
     specs: dict[str, KmsKeySpec] = {}
 
     def key(shape: str, spec: KmsKeySpec, policy: str, *, rotate: bool = True, **extra: Any) -> str:
-        meta = kms.create_key(Policy=policy, Description=spec.description, Tags=_tags(spec), **extra)
+        meta = kms.create_key(
+            Policy=policy,
+            Description=spec.description,
+            Tags=_tags(spec),
+            KeySpec=str(spec.key_spec),
+            KeyUsage=str(spec.key_usage),
+            **extra,
+        )
         key_id = meta["KeyMetadata"]["KeyId"]
         if rotate:
             kms.enable_key_rotation(KeyId=key_id)
@@ -67,8 +83,15 @@ def create(endpoint: str) -> Fleet:
         specs[shape] = spec
         return str(key_id)
 
-    good = key_spec("orders")
-    key("least-privilege", good, render_policy(good_policy(good)))
+    good = key_spec("orders", grants=[GRANT])
+    good_id = key("least-privilege", good, render_policy(good_policy(good)))
+    kms.create_grant(
+        KeyId=good_id,
+        Name=GRANT["name"],
+        GranteePrincipal=GRANT["grantee"],
+        Operations=GRANT["operations"],
+        Constraints={"EncryptionContextSubset": GRANT["constraints"]["encryption_context_subset"]},
+    )
     public = key_spec("public")
     key(
         "public-policy",

@@ -34,24 +34,13 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
 
 
 @pytest.fixture(scope="module")
-def created(moto_endpoint: str) -> fleet.Fleet:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AWS_ACCESS_KEY_ID", "testing")
-        patch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        return fleet.create(moto_endpoint)
-
-
-@pytest.fixture(scope="module")
 def audited(created: fleet.Fleet, moto_endpoint: str) -> GateResult:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AWS_ACCESS_KEY_ID", "testing")
-        patch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        result, _ = run_audit(
-            Clients(endpoint_url=moto_endpoint),
-            regions=[fleet.PRIMARY_REGION, fleet.REPLICA_REGION],
-            pack_dir=BUNDLED_PACK,
-            user_config=fleet.POLICY_CONFIG,
-        )
+    result, _ = run_audit(
+        Clients(endpoint_url=moto_endpoint),
+        regions=[fleet.PRIMARY_REGION, fleet.REPLICA_REGION],
+        pack_dir=BUNDLED_PACK,
+        user_config=fleet.POLICY_CONFIG,
+    )
     return result
 
 
@@ -105,9 +94,9 @@ def test_a_key_carries_the_properties_pulumi_aws_would(audited: GateResult, crea
         "region": fleet.PRIMARY_REGION,
         "multiRegion": False,
         "customerMasterKeySpec": "SYMMETRIC_DEFAULT",
+        "keyUsage": "ENCRYPT_DECRYPT",
         "isEnabled": True,
         "enableKeyRotation": True,
-        # keyUsage is absent: moto's DescribeKey leaves KeyUsage out (AWS returns it, and it is passed on).
     }
     outputs = wire.to_python(key.outputs)
     assert (outputs["arn"], outputs["keyId"], outputs["id"]) == (key.urn, key.name, key.name)
