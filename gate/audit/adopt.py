@@ -239,7 +239,10 @@ def import_document(
     exists. `owners` maps each key component's name to its live key."""
     name_table: dict[str, str] = {}
     resources: list[dict[str, Any]] = []
-    for resource in captured:
+    # Parents before children (a component's depth is the `$` count of its URN's type), then by name:
+    # the program registers concurrently, and the file should not change from run to run.
+    ordered = sorted(captured, key=lambda r: (r.custom, urns.type_of(r.urn).count("$"), r.type, r.name))
+    for resource in ordered:
         if resource.type == urns.STACK_TYPE or resource.type.startswith("pulumi:providers:"):
             continue
         entry: dict[str, Any] = {"type": resource.type, "name": resource.name}
