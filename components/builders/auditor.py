@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from kmsguard.builders.key_policy import POLICY_VERSION
-from kmsguard.policies.facts import READ_ONLY_ACTIONS
+from kmsguard.policies.facts import POLICY_VERSION, READ_ONLY_ACTIONS
 
 #: Reads of one key the audit makes (each is one of the facts' read-only actions).
 AUDIT_KEY_ACTIONS: Final = tuple(

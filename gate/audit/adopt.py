@@ -195,7 +195,9 @@ def _key_specs(catalog: dict[str, Any], region: str) -> tuple[Any, ...]:
     try:
         return CatalogSpec.model_validate(catalog).key_specs(region=region)
     except Exception as exc:  # a spec error names the field; the user needs it verbatim
-        raise GateError(f"the adopted catalog is not valid:\n{exc}", "this is a bug in kmsguard adopt") from None
+        raise GateError(
+            f"the adopted catalog is not valid:\n{exc}", "this is a bug in kmsguard adopt"
+        ) from None
 
 
 def _select(keys: list[LiveKey], chosen: list[str], region: str) -> list[LiveKey]:
@@ -215,11 +217,18 @@ def _select(keys: list[LiveKey], chosen: list[str], region: str) -> list[LiveKey
 
 def _replica_regions(key: LiveKey) -> list[str]:
     config = key.metadata.get("MultiRegionConfiguration") or {}
-    return [str(r["Region"]) for r in config.get("ReplicaKeys", [])] if key.multi_region_type == "PRIMARY" else []
+    return (
+        [str(r["Region"]) for r in config.get("ReplicaKeys", [])]
+        if key.multi_region_type == "PRIMARY"
+        else []
+    )
 
 
 def _project(name: str, stack: str, config: dict[str, Any], directory: Path) -> Project:
-    flat = {k if ":" in k else f"{name}:{k}": v if isinstance(v, str) else json.dumps(v) for k, v in config.items()}
+    flat = {
+        k if ":" in k else f"{name}:{k}": v if isinstance(v, str) else json.dumps(v)
+        for k, v in config.items()
+    }
     directory.mkdir(parents=True, exist_ok=True)
     return Project(
         name=name,
@@ -283,10 +292,14 @@ def replacements(
         theirs = live.get((resource.type, identifier)) if identifier is not None else None
         if theirs is None:
             continue
-        ours = {k: real.get(v, v) if isinstance(v, str) else v for k, v in wire.to_python(resource.inputs).items()}
+        ours = {
+            k: real.get(v, v) if isinstance(v, str) else v for k, v in wire.to_python(resource.inputs).items()
+        }
         for prop in REPLACED_ON_CHANGE[resource.type]:
             if _normal(ours.get(prop)) != _normal(theirs.get(prop)):
-                found.append(f"{resource.type} {resource.name}: {prop} {theirs.get(prop)!r} → {ours.get(prop)!r}")
+                found.append(
+                    f"{resource.type} {resource.name}: {prop} {theirs.get(prop)!r} → {ours.get(prop)!r}"
+                )
     return found
 
 
@@ -308,13 +321,19 @@ def _import_id_of(resource: Captured, region: str) -> str:
     return f"{props['keyId']}{suffix}"
 
 
-def _live_id(resource: Captured, owner: LiveKey, replicas: dict[str, list[LiveKey]], region: str) -> str | None:
+def _live_id(
+    resource: Captured, owner: LiveKey, replicas: dict[str, list[LiveKey]], region: str
+) -> str | None:
     """The provider's import id of the live counterpart, `@<region>` outside the stack's region
     (pulumi-aws 7 takes a resource's region from its id on import)."""
     props = wire.to_python(resource.inputs)
     where = str(props.get("region") or region)
     suffix = "" if where == region else f"@{where}"
-    here = owner if where == region else next((r for r in replicas.get(where, []) if r.key_id == owner.key_id), None)
+    here = (
+        owner
+        if where == region
+        else next((r for r in replicas.get(where, []) if r.key_id == owner.key_id), None)
+    )
     if here is None:
         return None
     if resource.type in (*_KEY_TYPES, *_REPLICA_TYPES):

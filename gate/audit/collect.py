@@ -127,7 +127,9 @@ def read_region(clients: Clients, region: str, tick: Tick | None = None) -> Regi
             metadata = kms.describe_key(KeyId=key_id)["KeyMetadata"]
         except (ClientError, BotoCoreError) as exc:
             # Without the metadata the key's type is unknown: stop rather than leave a key unjudged.
-            raise GateError(f"cannot describe key {key_id} in {region}: {exc}", "allow kms:DescribeKey") from None
+            raise GateError(
+                f"cannot describe key {key_id} in {region}: {exc}", "allow kms:DescribeKey"
+            ) from None
         if metadata.get("KeyManager") == "AWS":
             return None
         key = LiveKey(region, metadata, aliases=aliases.get(metadata["KeyId"], []))

@@ -84,7 +84,9 @@ def run_audit(
         reads = [read_region(clients, region, tick) for region in chosen]
     keys = [k for r in reads for k in r.keys]
     project = audit_project(account, chosen[0] if chosen else clients.default_region())
-    result = judge(project, pack_dir, shapes.resources(keys), user_config, config_source)
+    result = judge(
+        project, pack_dir, shapes.resources(keys), user_config=user_config, config_source=config_source
+    )
     result.policies.extend(findings.POLICIES)
     for key in keys:
         result.violations.extend(findings.for_key(key))

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from kmsguard.gate import pack as packs
 from kmsguard.gate import run as runs
 from kmsguard.gate.capture import Captured
 from kmsguard.gate.model import GateResult
@@ -22,6 +23,7 @@ def judge(
     project: Project,
     pack_dir: Path,
     resources: list[Captured],
+    *,
     user_config: dict[str, Any],
     config_source: str = "policy config",
     progress: Progress | None = None,
@@ -41,12 +43,14 @@ def judge(
         assert worker.client is not None
         assert worker.providers is not None
         stack_begin = time.perf_counter()
-        stack_response = worker.client.analyze_stack(resources, runs._provider_map(worker.providers, resources))
+        stack_response = worker.client.analyze_stack(
+            resources, runs._provider_map(worker.providers, resources)
+        )
         timings["analyze_stack"] = time.perf_counter() - stack_begin
     finally:
         worker.stop()
     by_name = {p.name: p for p in worker.policies}
-    found = [*worker.diagnostics, *((d.urn, d) for d in runs.packs.diagnostics(stack_response))]
+    found = [*worker.diagnostics, *((d.urn, d) for d in packs.diagnostics(stack_response))]
     return GateResult(
         project=project,
         pack_name=worker.pack_name,

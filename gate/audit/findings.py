@@ -13,9 +13,7 @@ from kmsguard.gate.model import PolicyMeta, Violation
 KEY_STATE: Final = PolicyMeta(
     name="kms-audit-key-state",
     title="A key in use is enabled and not scheduled for deletion",
-    description=(
-        "The live key is pending deletion, disabled, waiting for imported material or unavailable."
-    ),
+    description=("The live key is pending deletion, disabled, waiting for imported material or unavailable."),
     severity="high",
     enforcement="mandatory",
     remediation=(

@@ -36,7 +36,9 @@ from kmsguard.spec import ExtraStatement
 OWNER_TAG: Final = "Owner"
 COST_CENTER_TAG: Final = "CostCenter"
 #: Tags the catalog writes itself from its own fields.
-_MANAGED_TAGS: Final = frozenset({ENVIRONMENT_TAG, OWNER_TAG, COST_CENTER_TAG, DATA_CLASS_TAG, MULTI_REGION_REASON_TAG})
+_MANAGED_TAGS: Final = frozenset(
+    {ENVIRONMENT_TAG, OWNER_TAG, COST_CENTER_TAG, DATA_CLASS_TAG, MULTI_REGION_REASON_TAG}
+)
 _ROLE_OF_SID: Final = {
     sids.USERS: "users",
     sids.ENCRYPT_ONLY: "encrypt_only_users",
@@ -87,7 +89,9 @@ def adopt_key(key: LiveKey, *, account: str, environment: str | None = None) -> 
         "description": _description(key, adoption),
     }
     if (live_class := tags.get(DATA_CLASS_TAG)) not in (None, name):
-        adoption.changes.append(f"tag {DATA_CLASS_TAG} changes from {live_class!r} to {name!r} (the data class)")
+        adoption.changes.append(
+            f"tag {DATA_CLASS_TAG} changes from {live_class!r} to {name!r} (the data class)"
+        )
     kind = _kind(key, adoption)
     if kind != {"type": "symmetric"}:
         entry["kind"] = kind
@@ -211,9 +215,13 @@ def _replication(key: LiveKey, adoption: Adoption) -> dict[str, Any] | None:
     reason = key.tags.get(MULTI_REGION_REASON_TAG, "")
     if len(reason) < 10:
         reason = "Multi-Region key adopted by kmsguard: state why it must be multi-Region"
-        adoption.changes.append(f"tag {MULTI_REGION_REASON_TAG} is missing or short; the entry says {reason!r}")
+        adoption.changes.append(
+            f"tag {MULTI_REGION_REASON_TAG} is missing or short; the entry says {reason!r}"
+        )
     if not regions:
-        adoption.cannot_keep.append("a multi-Region primary without replicas: the catalog makes single-Region keys then")
+        adoption.cannot_keep.append(
+            "a multi-Region primary without replicas: the catalog makes single-Region keys then"
+        )
         return None
     return {"replica_regions": regions, "reason": reason}
 
@@ -301,7 +309,7 @@ def _place(statement: Statement, reading: _Reading, root: str, adoption: Adoptio
     principals = statement.aws_principals()
     if statement.has_public_principal and statement.is_allow:
         adoption.cannot_keep.append(
-            f"{label} allows every principal (Principal \"*\"): a catalog key is never public"
+            f'{label} allows every principal (Principal "*"): a catalog key is never public'
         )
         return
     sid = statement.sid or ""
@@ -352,8 +360,11 @@ def _place_by_content(statement: Statement, reading: _Reading, root: str, adopti
         )
         return
     actions = statement.kms_actions
-    if statement.is_allow and principals and not statement.conditions and actions <= (
-        ADMINISTRATION_ACTIONS | READ_ONLY_ACTIONS
+    if (
+        statement.is_allow
+        and principals
+        and not statement.conditions
+        and actions <= (ADMINISTRATION_ACTIONS | READ_ONLY_ACTIONS)
     ):
         reading.add("administrators", tuple(p for p in principals if p != root))
         adoption.changes.append(
@@ -361,7 +372,12 @@ def _place_by_content(statement: Statement, reading: _Reading, root: str, adopti
             "(critical actions under MFA)"
         )
         return
-    if statement.is_allow and principals and not statement.conditions and actions <= frozenset(SYMMETRIC_USER_ACTIONS):
+    if (
+        statement.is_allow
+        and principals
+        and not statement.conditions
+        and actions <= frozenset(SYMMETRIC_USER_ACTIONS)
+    ):
         reading.add("users", principals)
         adoption.changes.append(f"{label} becomes {sids.USERS}: its principals use the key")
         return
@@ -388,7 +404,9 @@ def _as_extra(statement: Statement) -> dict[str, Any]:
     if statement.conditions:
         conditions: dict[str, dict[str, Any]] = {}
         for c in statement.conditions:
-            conditions.setdefault(c.operator, {})[c.key] = list(c.values) if len(c.values) > 1 else c.values[0]
+            conditions.setdefault(c.operator, {})[c.key] = (
+                list(c.values) if len(c.values) > 1 else c.values[0]
+            )
         extra["conditions"] = conditions
     return extra
 
@@ -422,7 +440,9 @@ def _read_cross_account(account: str, statement: Statement, reading: _Reading, a
     elif actions & _ENCRYPT:
         role = "encrypt_only_users"
     else:
-        adoption.cannot_keep.append(f"{statement.label} gives account {account} no usage role the catalog knows")
+        adoption.cannot_keep.append(
+            f"{statement.label} gives account {account} no usage role the catalog knows"
+        )
         return
     entry: dict[str, Any] = {"account_id": account, "role": role}
     principals = [p for p in statement.aws_principals() if not p.endswith(f":{account}:root")]

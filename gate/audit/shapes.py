@@ -133,7 +133,7 @@ def _grant(key: LiveKey, grant: LiveGrant) -> Captured:
     return _captured(grant_arn(key, grant), GRANT_TYPE, name, key.arn, inputs, outputs, [key.arn])
 
 
-def _captured(
+def _captured(  # noqa: PLR0917 - private, one call per resource kind, arguments in Captured's order
     urn: str,
     type_: str,
     name: str,

@@ -30,12 +30,22 @@ def test_the_auditor_policy_is_exactly_the_audit_reads() -> None:
                 "Action": ["kms:ListAliases", "kms:ListKeys"],
                 "Resource": "*",
             },
-            {"Sid": "KmsAuditListRegions", "Effect": "Allow", "Action": "ec2:DescribeRegions", "Resource": "*"},
+            {
+                "Sid": "KmsAuditListRegions",
+                "Effect": "Allow",
+                "Action": "ec2:DescribeRegions",
+                "Resource": "*",
+            },
         ],
     }
 
 
 def test_the_auditor_policy_passes_every_resource_rule() -> None:
     policy = render_policy(build_auditor_policy(account_id="111122223333"))
-    resource = Resource(IAM_POLICY_TYPE, "auditor", "urn:pulumi:prod::kmsguard::aws:iam/policy:Policy::auditor", {"policy": policy})
+    resource = Resource(
+        IAM_POLICY_TYPE,
+        "auditor",
+        "urn:pulumi:prod::kmsguard::aws:iam/policy:Policy::auditor",
+        {"policy": policy},
+    )
     assert fired(resource, stack="prod") == set()

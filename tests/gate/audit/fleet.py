@@ -98,7 +98,13 @@ def create(endpoint: str) -> Fleet:
         public,
         with_statement(
             good_policy(public),
-            {"Sid": "Everyone", "Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"},
+            {
+                "Sid": "Everyone",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "kms:Decrypt",
+                "Resource": "*",
+            },
         ),
     )
     unrotated = key_spec("unrotated")
@@ -109,7 +115,13 @@ def create(endpoint: str) -> Fleet:
         star,
         with_statement(
             good_policy(star),
-            {"Sid": "OpsEverything", "Effect": "Allow", "Principal": {"AWS": OPS_ROLE}, "Action": "kms:*", "Resource": "*"},
+            {
+                "Sid": "OpsEverything",
+                "Effect": "Allow",
+                "Principal": {"AWS": OPS_ROLE},
+                "Action": "kms:*",
+                "Resource": "*",
+            },
         ),
     )
     foreign = key_spec("foreign")
@@ -133,7 +145,9 @@ def create(endpoint: str) -> Fleet:
         "replicated",
         multi_region={"replica_regions": [REPLICA_REGION], "reason": "Disaster recovery in eu-west-1"},
     )
-    primary_id = key("multi-region-primary", replicated, render_policy(good_policy(replicated)), MultiRegion=True)
+    primary_id = key(
+        "multi-region-primary", replicated, render_policy(good_policy(replicated)), MultiRegion=True
+    )
     replica = kms.replicate_key(
         KeyId=primary_id,
         ReplicaRegion=REPLICA_REGION,

@@ -46,9 +46,7 @@ def test_good_keys_are_kept_whole(good_plan: Plan) -> None:
     assert good_plan.policy_differences == {a.key.arn: [] for a in good_plan.adoptions}
     assert good_plan.replaces == []
     # moto's replica has no alias of its own; the components put one in every replica region.
-    assert good_plan.creates == [
-        "aws:kms/alias:Alias dev-replicated-alias-dev-replicated-payments-eu-west-1"
-    ]
+    assert good_plan.creates == ["aws:kms/alias:Alias dev-replicated-alias-dev-replicated-payments-eu-west-1"]
 
 
 def test_the_catalog_entry_reproduces_the_spec_the_key_was_built_from(good_plan: Plan) -> None:
@@ -82,17 +80,26 @@ def test_the_import_file_names_the_components_resources(good_plan: Plan, created
         "dev-orders": "urn:pulumi:dev::kmsguard::kmsguard:kms:KeyCatalog$kmsguard:kms:Key::dev-orders",
         "dev-replicated": "urn:pulumi:dev::kmsguard::kmsguard:kms:KeyCatalog$kmsguard:kms:Key::dev-replicated",
     }
-    imported = {(r["type"], r["name"]): (r.get("id"), r.get("parent"), r.get("component")) for r in document["resources"]}
-    grant_id = next(
-        g.grant_id for a in good_plan.adoptions for g in a.key.grants if g.name == "batch"
-    )
+    imported = {
+        (r["type"], r["name"]): (r.get("id"), r.get("parent"), r.get("component"))
+        for r in document["resources"]
+    }
+    grant_id = next(g.grant_id for a in good_plan.adoptions for g in a.key.grants if g.name == "batch")
     assert imported == {
         ("kmsguard:kms:KeyCatalog", "dev"): (None, None, True),
         ("kmsguard:kms:Key", "dev-orders"): (None, "dev", True),
         ("kmsguard:kms:Key", "dev-replicated"): (None, "dev", True),
         ("aws:kms/key:Key", "dev-orders-key"): (key_id, "dev-orders", None),
-        ("aws:kms/alias:Alias", "dev-orders-alias-dev-orders-payments"): ("alias/dev-orders-payments", "dev-orders", None),
-        ("aws:kms/grant:Grant", "dev-orders-grant-batch"): (f"{created.arns['least-privilege']}:{grant_id}", "dev-orders", None),
+        ("aws:kms/alias:Alias", "dev-orders-alias-dev-orders-payments"): (
+            "alias/dev-orders-payments",
+            "dev-orders",
+            None,
+        ),
+        ("aws:kms/grant:Grant", "dev-orders-grant-batch"): (
+            f"{created.arns['least-privilege']}:{grant_id}",
+            "dev-orders",
+            None,
+        ),
         ("aws:kms/key:Key", "dev-replicated-key"): (replicated, "dev-replicated", None),
         ("aws:kms/alias:Alias", "dev-replicated-alias-dev-replicated-payments"): (
             "alias/dev-replicated-payments",
@@ -112,7 +119,10 @@ def test_what_the_catalog_cannot_keep_is_reported(
 ) -> None:
     plan = _plan(created, moto_endpoint, BAD, tmp_path)
     assert [(a.cannot_keep, a.changes) for a in plan.adoptions] == [
-        (['statement \'Everyone\' allows every principal (Principal "*"): a catalog key is never public'], []),
+        (
+            ["statement 'Everyone' allows every principal (Principal \"*\"): a catalog key is never public"],
+            [],
+        ),
         (
             [
                 "statement 'OpsEverything' gives kms:* to arn:aws:iam::123456789012:role/Ops: the catalog "
@@ -131,7 +141,8 @@ def test_what_the_catalog_cannot_keep_is_reported(
 def _gate(plan: Plan, out: Path) -> tuple[int, dict[str, object]]:
     """`kmsguard preview` on a project made of the adopted stack config and the components' program."""
     (out / "Pulumi.yaml").write_text(
-        yaml.safe_dump({"name": "kmsguard", "runtime": "python", "main": str(PROGRAM.parent)}), encoding="utf-8"
+        yaml.safe_dump({"name": "kmsguard", "runtime": "python", "main": str(PROGRAM.parent)}),
+        encoding="utf-8",
     )
     (out / "Pulumi.dev.yaml").write_text(yaml.safe_dump({"config": plan.config}), encoding="utf-8")
     config = out / "policy-config.json"
@@ -144,7 +155,9 @@ def _gate(plan: Plan, out: Path) -> tuple[int, dict[str, object]]:
     return code, json.loads(report.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize(("shapes", "exit_code"), [pytest.param(GOOD, 0, id="good"), pytest.param(BAD, 0, id="bad")])
+@pytest.mark.parametrize(
+    ("shapes", "exit_code"), [pytest.param(GOOD, 0, id="good"), pytest.param(BAD, 0, id="bad")]
+)
 def test_round_trip_policies_match_the_live_ones_but_for_the_reported_differences(
     created: fleet.Fleet, moto_endpoint: str, tmp_path: Path, shapes: tuple[str, ...], exit_code: int
 ) -> None:
@@ -163,13 +176,21 @@ def test_round_trip_policies_match_the_live_ones_but_for_the_reported_difference
 
 
 def test_cli_writes_the_stack_config_and_the_import_file(
-    created: fleet.Fleet, moto_endpoint: str, tmp_path: Path, good_plan: Plan, capsys: pytest.CaptureFixture[str]
+    created: fleet.Fleet,
+    moto_endpoint: str,
+    tmp_path: Path,
+    good_plan: Plan,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     keys = [arg for s in GOOD for arg in ("--key", created.arns[s])]
     out = tmp_path / "adopted"
-    code = main(["adopt", "--endpoint-url", moto_endpoint, "--region", fleet.PRIMARY_REGION, "--out", str(out), *keys])
+    code = main(
+        ["adopt", "--endpoint-url", moto_endpoint, "--region", fleet.PRIMARY_REGION, "--out", str(out), *keys]
+    )
     assert code == 0
-    assert yaml.safe_load((out / "Pulumi.dev.yaml").read_text(encoding="utf-8")) == {"config": good_plan.config}
+    assert yaml.safe_load((out / "Pulumi.dev.yaml").read_text(encoding="utf-8")) == {
+        "config": good_plan.config
+    }
     assert json.loads((out / "import.json").read_text(encoding="utf-8")) == good_plan.import_file
     assert capsys.readouterr().out.splitlines()[-2:] == [
         "pulumi up creates aws:kms/alias:Alias dev-replicated-alias-dev-replicated-payments-eu-west-1",

@@ -77,9 +77,7 @@ def test_live_resources_have_the_types_and_links_the_components_give(
     replica = by_urn[arns["multi-region-replica"]]
     assert replica.dependencies == [arns["multi-region-primary"]]
     assert wire.to_python(replica.inputs)["primaryKeyArn"] == arns["multi-region-primary"]
-    aliases = sorted(
-        (r.name, r.parent) for r in audited.resources if r.type == "aws:kms/alias:Alias"
-    )
+    aliases = sorted((r.name, r.parent) for r in audited.resources if r.type == "aws:kms/alias:Alias")
     assert aliases == sorted((created.specs[s].alias_name, arns[s]) for s in created.specs)
 
 
