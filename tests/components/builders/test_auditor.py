@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from kmsguard.builders import build_auditor_policy, render_policy
 from kmsguard.policies.facts import IAM_POLICY_TYPE
 from kmsguard.policies.rule import Resource
@@ -49,3 +52,9 @@ def test_the_auditor_policy_passes_every_resource_rule() -> None:
         {"policy": policy},
     )
     assert fired(resource, stack="prod") == set()
+
+
+def test_the_readme_shows_the_auditor_policy_the_builder_makes() -> None:
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- auditor-policy", 1)[1].split("```json\n", 1)[1].split("\n```", 1)[0]
+    assert json.loads(block) == build_auditor_policy(account_id="111122223333")
