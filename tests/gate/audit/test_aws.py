@@ -110,3 +110,21 @@ def test_a_refused_read_leaves_the_value_unknown_and_fails_the_audit() -> None:
             "judged — allow these reads for the auditor and run the audit again",
         )
     ]
+
+
+def test_keys_are_listed_page_by_page() -> None:
+    clients = Clients()
+    stub = Stubber(clients.client("kms", "us-east-1"))
+    stub.add_response("list_aliases", {"Aliases": []})
+    stub.add_response(
+        "list_keys", {"Keys": [{"KeyId": KEY_ID, "KeyArn": ARN}], "Truncated": True, "NextMarker": "m"}
+    )
+    stub.add_response(
+        "list_keys", {"Keys": [{"KeyId": "other", "KeyArn": ARN + "0"}], "Truncated": False}, {"Marker": "m"}
+    )
+    for key_id in (KEY_ID, "other"):
+        stub.add_response("describe_key", {"KeyMetadata": {"KeyId": key_id, "Arn": ARN, "KeyManager": "AWS"}})
+    with stub:
+        read = read_region(clients, "us-east-1")
+    stub.assert_no_pending_responses()
+    assert (read.aws_managed, read.keys) == (2, [])
