@@ -48,7 +48,8 @@ def _create(endpoint: str, keys: int) -> None:
         )
         policy = render_policy(build_key_policy(spec, account_id=ACCOUNT, partition="aws", region=REGION))
         tags = [{"TagKey": k, "TagValue": v} for k, v in spec.all_tags().items()]
-        key_id = kms.create_key(Policy=policy, Description=spec.description, Tags=tags)["KeyMetadata"]["KeyId"]
+        created = kms.create_key(Policy=policy, Description=spec.description, Tags=tags)
+        key_id = created["KeyMetadata"]["KeyId"]
         kms.enable_key_rotation(KeyId=key_id)
         kms.create_alias(AliasName=spec.alias_name, TargetKeyId=key_id)
         if i % 10 == 0:
