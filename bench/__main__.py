@@ -1,4 +1,5 @@
-"""`python -m bench [--sizes 10,100,1000,10000]` (= `make bench`): per-phase times against the floor.
+"""`python -m bench [--sizes 10,100,1000,10000] [--program keys|mixed]` (= `make bench`): per-phase
+times against the floor. `--program mixed` adds five consumers per key (see `bench.catalog`).
 
 Each measurement runs in a fresh process, so imports and runtime state never carry over. `program`
 is the gate's whole program phase (capture and overlapped Analyze calls included), `analyze_tail`
@@ -7,7 +8,9 @@ the Analyze time left after the program ended; the floor is the SDK alone on the
 a larger young-generation GC threshold), to show how much of the gate's margin those buy.
 `overlap` is the share of resources the pack had analysed when the program ended, `pack cpu` the
 pack processes' CPU time (they run beside the program, so it is hidden as long as they keep up),
-`pack instances` how many served Analyze calls (see `kmsguard.gate.run.SHARDS`).
+`pack instances` how many served Analyze calls (see `kmsguard.gate.run.SHARDS`). `access` is the
+access model (`kmsguard.gate.access`), computed once after the pack; `reporting` includes rendering it
+in every report, the Markdown summary too.
 """
 
 from __future__ import annotations
@@ -19,10 +22,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.catalog import RESOURCES_PER_KEY, write
+from bench.catalog import PROGRAMS, RESOURCES_PER_KEY, write
 
 ROOT = Path(__file__).resolve().parent.parent
-PHASES = ("program", "pack_start", "analyze_tail", "analyze_stack", "reporting")
+PHASES = ("program", "pack_start", "analyze_tail", "analyze_stack", "access", "reporting")
 
 
 def _measure(*args: str) -> dict[str, float]:
@@ -39,7 +42,9 @@ def main() -> None:
     options = argparse.ArgumentParser(prog="python -m bench")
     options.add_argument("--sizes", default="10,100,1000,10000", help="comma-separated key counts")
     options.add_argument("--pack", type=Path, default=ROOT / "policies")
+    options.add_argument("--program", choices=sorted(PROGRAMS), default="keys")
     sizes = [int(s) for s in options.parse_args().sizes.split(",")]
+    kind = options.parse_args().program
     header = [
         "keys",
         "resources",
@@ -49,6 +54,7 @@ def main() -> None:
         *[f"{p} s" for p in PHASES],
         "ms/key",
         "floor ms/key",
+        "ms/resource",
         "tuned floor s",
         "ratio to tuned",
         "overlap",
@@ -59,19 +65,21 @@ def main() -> None:
     print(" | ".join("---" for _ in header))
     with tempfile.TemporaryDirectory(prefix="kmsguard-bench-") as scratch:
         for keys in sizes:
-            program = write(Path(scratch) / f"k{keys}", keys)
+            program = write(Path(scratch) / f"{kind}{keys}", keys, kind)
+            resources = keys * RESOURCES_PER_KEY[kind]
             floor = _measure("floor", str(program))["total"]
             tuned_floor = _measure("floor-tuned", str(program))["total"]
             gate = _measure("gate", str(program), str(options.parse_args().pack))
             row = [
                 str(keys),
-                str(keys * RESOURCES_PER_KEY),
+                str(resources),
                 f"{floor:.2f}",
                 f"{gate['total']:.2f}",
                 f"{gate['total'] / floor:.2f}",
                 *[f"{gate.get(p, 0.0):.2f}" for p in PHASES],
                 f"{gate['total'] / keys * 1000:.1f}",
                 f"{floor / keys * 1000:.1f}",
+                f"{gate['total'] / resources * 1000:.2f}",
                 f"{tuned_floor:.2f}",
                 f"{gate['total'] / tuned_floor:.2f}",
                 f"{gate.get('overlap', 0.0):.0%}",

@@ -45,7 +45,7 @@ def floor(directory: Path) -> dict[str, float]:
 
 def gate(directory: Path, pack_dir: Path) -> dict[str, float]:
     from kmsguard.gate.project import load  # noqa: PLC0415
-    from kmsguard.gate.report import jsonreport, junit, sarif, terminal  # noqa: PLC0415
+    from kmsguard.gate.report import jsonreport, junit, markdown, sarif, terminal  # noqa: PLC0415
     from kmsguard.gate.run import run  # noqa: PLC0415
 
     begin = time.perf_counter()
@@ -58,6 +58,7 @@ def gate(directory: Path, pack_dir: Path) -> dict[str, float]:
         jsonreport.render(result)
         sarif.render(result)
         junit.render(result)
+        markdown.render(result)
         end = time.perf_counter()
     return {
         **result.timings,

@@ -13,13 +13,16 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import kmsguard.policies
 from kmsguard.gate import project as projects
+from kmsguard.gate.access.baseline import read_baseline
+from kmsguard.gate.access.diff import diff
 from kmsguard.gate.audit import adopt as live_adopt
 from kmsguard.gate.audit import command as live_audit
 from kmsguard.gate.errors import GateError
 from kmsguard.gate.model import GateResult
 from kmsguard.gate.policyconfig import read_file
-from kmsguard.gate.report import jsonreport, junit, sarif, terminal
+from kmsguard.gate.report import jsonreport, junit, markdown, sarif, terminal
 from kmsguard.gate.run import Progress, run
 from kmsguard.gate.tuning import batch_runtime
 
@@ -39,12 +42,28 @@ def parser() -> argparse.ArgumentParser:
         "--program", type=Path, default=Path("."), help="Pulumi project directory (default: .)"
     )
     preview.add_argument(
-        "--policy-pack", type=Path, default=None, help="policy pack folder (default: <program>/policies)"
+        "--policy-pack",
+        type=Path,
+        default=None,
+        help="policy pack folder (default: <program>/policies, else the kmsguard pack installed with this command)",
     )
     preview.add_argument("--policy-config", type=Path, help="JSON file in the --policy-pack-config format")
     preview.add_argument("--json", type=Path, help="write the result as JSON to FILE")
     preview.add_argument("--sarif", type=Path, help="write SARIF 2.1.0 to FILE")
     preview.add_argument("--junit", type=Path, help="write JUnit XML to FILE")
+    preview.add_argument(
+        "--markdown", type=Path, help="write a pull-request summary (Markdown, leading with access changes)"
+    )
+    preview.add_argument(
+        "--baseline",
+        type=Path,
+        help="an earlier --json report (the base branch's): report access gained and lost since then",
+    )
+    preview.add_argument(
+        "--fail-on-new-access",
+        action="store_true",
+        help="exit 1 when --baseline shows access added (gained, widened or changed)",
+    )
     live_audit.add_arguments(
         commands.add_parser(
             "audit",
@@ -88,12 +107,20 @@ def _preview(args: argparse.Namespace) -> int:
 
 def _gate(args: argparse.Namespace) -> int:
     project = projects.load(args.program, args.stack)
-    pack_dir = args.policy_pack if args.policy_pack is not None else project.directory / "policies"
+    pack_dir = args.policy_pack if args.policy_pack is not None else default_pack(project.directory)
     user_config = read_file(args.policy_config) if args.policy_config is not None else {}
     source = args.policy_config.name if args.policy_config is not None else "policy config"
+    if args.fail_on_new_access and args.baseline is None:
+        raise GateError("--fail-on-new-access needs --baseline", "pass the base branch's --json report")
+    baseline = read_baseline(args.baseline) if args.baseline is not None else None
     with _progress() as progress:
         result = run(project, pack_dir, user_config, source, progress)
-    return report(result, args)
+    if baseline is not None:
+        result.access_changes = diff(baseline, result.access)
+    code = report(result, args)
+    if args.fail_on_new_access and result.access_changes and result.access_changes["added"]:
+        return EXIT_VIOLATIONS
+    return code
 
 
 def report(result: GateResult, args: argparse.Namespace) -> int:
@@ -103,8 +130,16 @@ def report(result: GateResult, args: argparse.Namespace) -> int:
     _write(args.json, lambda: jsonreport.render(result))
     _write(args.sarif, lambda: sarif.render(result))
     _write(args.junit, lambda: junit.render(result))
+    _write(args.markdown, lambda: markdown.render(result))
     result.timings["reporting"] = time.perf_counter() - begin
     return result_exit_code(result)
+
+
+def default_pack(program: Path) -> Path:
+    """The program's own `policies/` pack when it has one, else kmsguard's pack (this package's
+    `policies/`), so a program elsewhere, such as examples/consumers, is gated with the same rules."""
+    own = program / "policies"
+    return own if (own / "PulumiPolicy.yaml").is_file() else Path(kmsguard.policies.__file__).parent
 
 
 def _write(path: Path | None, render: Callable[[], str]) -> None:

@@ -70,6 +70,10 @@ class GateResult:
     #: (urn, policy name) pairs the pack reported as not applicable.
     not_applicable: set[tuple[str, str]] = field(default_factory=set)
     timings: dict[str, float] = field(default_factory=dict)
+    #: Who can do what with each key (`kmsguard.gate.access`), in the JSON report's form.
+    access: list[dict[str, Any]] = field(default_factory=list)
+    #: `added` / `removed` against a baseline report, when one was given.
+    access_changes: dict[str, list[dict[str, Any]]] | None = None
     #: `policies` as last indexed by name, and that index (see `policy`).
     _policy_index: tuple[list[PolicyMeta], dict[str, PolicyMeta]] | None = field(
         default=None, init=False, repr=False, compare=False

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from kmsguard.gate import pack as packs
+from kmsguard.gate.access.captured import access_of
 from kmsguard.gate.capture import Captured, run_program
 from kmsguard.gate.errors import GateError
 from kmsguard.gate.model import GateResult, PolicyMeta, Violation
@@ -215,6 +216,9 @@ def run(
             timings["analyze_stack"] = time.perf_counter() - stack_begin
         finally:
             worker.stop()
+    access_begin = time.perf_counter()
+    access = access_of(resources, project)
+    timings["access"] = time.perf_counter() - access_begin
     by_name = {p.name: p for p in worker.policies}
     found = [*worker.diagnostics, *((d.urn, d) for d in packs.diagnostics(stack_response))]
     return GateResult(
@@ -226,6 +230,7 @@ def run(
         violations=[_violation(urn, d, by_name.get(d.policy)) for urn, d in found],
         not_applicable=worker.not_applicable,
         timings=timings,
+        access=access,
     )
 
 

@@ -138,6 +138,10 @@ def _stack_resources(args: StackValidationArgs) -> tuple[Resource, ...]:
             _plain_decoded(r.props),
             parent=_parent_urn(r),
             dependencies=tuple(d.urn for d in (getattr(r, "dependencies", None) or [])),
+            property_dependencies={
+                name: tuple(d.urn for d in deps)
+                for name, deps in (getattr(r, "property_dependencies", None) or {}).items()
+            },
         )
         for r in args.resources
     )

@@ -10,6 +10,8 @@ the KMS best-practices whitepaper and the IAM service authorization reference fo
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
@@ -546,3 +548,484 @@ AUTOSCALING_SERVICE_ROLE_NAME: Final = "AWSServiceRoleForAutoScaling"
 def logs_principal(region: str, partition: str = "aws") -> str:
     """CloudWatch Logs acts as a regional principal: `logs.<region>.amazonaws.com[.cn]`."""
     return f"logs.{region}.{PARTITION_DNS_SUFFIX[partition]}"
+
+
+# =============================================================================================
+# Consumers: resource types that store data at rest under a KMS key (issue 10, consumer-rules).
+# One table, read by every consumer rule (KG-R23, KG-S05…S07). Property names are the engine's
+# camelCase wire names of pulumi-aws 7, checked against the installed provider by
+# tests/policies/test_consumer_facts.py.
+# =============================================================================================
+
+
+class Protection(StrEnum):
+    """What one setting of a consumer means for the data it stores."""
+
+    #: Judge the key reference: only a customer managed key is accepted.
+    CUSTOMER_KEY = "customer key"
+    #: Stored in plain text.
+    OFF = "encryption off"
+    #: Encrypted with what the service picks when nobody names a key (SSE-S3, SSE-SQS, an AWS owned key).
+    PROVIDER_DEFAULT = "provider default"
+    #: Encrypted with the AWS managed key `alias/aws/<service>`, whose policy nobody can edit.
+    AWS_MANAGED = "AWS managed key"
+    #: Nothing is stored that this setting would protect (Performance Insights off, no variables).
+    NOT_STORED = "nothing stored"
+    #: This resource names no key; another resource of the table does (EBS encryption by default).
+    DELEGATED = "key set elsewhere"
+
+
+@dataclass(frozen=True)
+class Meaning:
+    protection: Protection
+    #: How a message names it: `SSE-S3`, `alias/aws/rds`, `an AWS owned key`.
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Switch:
+    """A setting that decides whether, and how, the slot's data is encrypted."""
+
+    #: Dotted wire path, relative to the slot's element.
+    path: str
+    #: Known values → meaning; any other value cannot be judged (a finding).
+    values: Mapping[object, Meaning]
+    #: Meaning when the setting is absent (None or "").
+    absent: Meaning
+    #: True when any non-empty value means CUSTOMER_KEY and an empty map/list means `absent`.
+    presence: bool = False
+
+
+@dataclass(frozen=True)
+class KeySlot:
+    """One place where a consumer keeps data under a key."""
+
+    #: What a message calls the data: `storage`, `Performance Insights`, `environment variables`.
+    what: str
+    #: Dotted wire path of the key reference, relative to the element; "" when the switches decide alone.
+    key: str
+    #: Meaning when every switch says CUSTOMER_KEY and no key is named.
+    absent_key: Meaning
+    switches: tuple[Switch, ...] = ()
+    #: Dotted wire path of a list (or one object) whose every element holds the slot; "" for the resource.
+    each: str = ""
+    #: Meaning when that list is absent or empty.
+    each_absent: Meaning = Meaning(Protection.NOT_STORED)
+    #: Consulted only when no key is named (SQS: `sqsManagedSseEnabled`); overrides `absent_key`.
+    fallback: Switch | None = None
+
+
+@dataclass(frozen=True)
+class Consumer:
+    """A resource type that stores data at rest and takes a KMS key."""
+
+    type: str
+    #: Endpoint prefix of `alias/aws/<service>` and of messages.
+    service: str
+    slots: tuple[KeySlot, ...]
+
+
+def _flag(on: Meaning, off: Meaning) -> Mapping[object, Meaning]:
+    """A boolean switch: the provider coerces "true"/"false" strings for boolean inputs and takes
+    booleans for the few string-typed flags (Redshift `encrypted`, launch templates' `encrypted`)."""
+    return {True: on, "true": on, False: off, "false": off}
+
+
+_KEY = Meaning(Protection.CUSTOMER_KEY)
+_OFF = Meaning(Protection.OFF)
+_NONE = Meaning(Protection.NOT_STORED)
+
+
+def _managed(service: str) -> Meaning:
+    return Meaning(Protection.AWS_MANAGED, f"{RESERVED_ALIAS_PREFIX}{service}")
+
+
+_AWS_OWNED = Meaning(Protection.PROVIDER_DEFAULT, "an AWS owned key")
+_SSE_S3 = Meaning(Protection.PROVIDER_DEFAULT, "SSE-S3 (AES256)")
+_SSE_S3_ALGORITHMS: Final[Mapping[object, Meaning]] = {
+    "aws:kms": _KEY,
+    "aws:kms:dsse": _KEY,
+    "AES256": _SSE_S3,
+}
+
+
+def _encrypted(path: str, absent: Meaning = _OFF) -> Switch:
+    return Switch(path, _flag(_KEY, _OFF), absent)
+
+
+def _storage(service: str, key: str, switch: str | None, absent: Meaning = _OFF) -> KeySlot:
+    switches = (_encrypted(switch, absent),) if switch else ()
+    return KeySlot("storage", key, _managed(service), switches)
+
+
+def _performance_insights(key: str = "performanceInsightsKmsKeyId") -> KeySlot:
+    enabled = Switch("performanceInsightsEnabled", _flag(_KEY, _NONE), _NONE)
+    return KeySlot("Performance Insights", key, _managed("rds"), (enabled,))
+
+
+def _simple(type_: str, service: str, key: str, absent_key: Meaning, what: str = "storage") -> Consumer:
+    return Consumer(type_, service, (KeySlot(what, key, absent_key),))
+
+
+S3_BUCKET_TYPE: Final = "aws:s3/bucket:Bucket"
+S3_BUCKET_SSE_TYPE: Final = (
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+)
+S3_BUCKET_SSE_V2_TYPE: Final = (
+    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
+)
+LOG_GROUP_TYPE: Final = "aws:cloudwatch/logGroup:LogGroup"
+TRAIL_TYPE: Final = "aws:cloudtrail/trail:Trail"
+SNS_TOPIC_TYPE: Final = "aws:sns/topic:Topic"
+SQS_QUEUE_TYPE: Final = "aws:sqs/queue:Queue"
+EBS_DEFAULT_KEY_TYPE: Final = "aws:ebs/defaultKmsKey:DefaultKmsKey"
+
+_S3_RULES = KeySlot(
+    "default encryption",
+    "applyServerSideEncryptionByDefault.kmsMasterKeyId",
+    _managed("s3"),
+    (Switch("applyServerSideEncryptionByDefault.sseAlgorithm", _SSE_S3_ALGORITHMS, _SSE_S3),),
+    each="rules",
+    each_absent=_SSE_S3,
+)
+
+#: Every consumer the pack judges, by type token.
+CONSUMERS: Final[Mapping[str, Consumer]] = {
+    c.type: c
+    for c in (
+        # S3: the separate resource, its V2 name, and the legacy inline form on the bucket. A bucket
+        # without the inline form is configured by the separate resource (or left at SSE-S3).
+        Consumer(S3_BUCKET_SSE_TYPE, "s3", (_S3_RULES,)),
+        Consumer(S3_BUCKET_SSE_V2_TYPE, "s3", (_S3_RULES,)),
+        Consumer(
+            S3_BUCKET_TYPE,
+            "s3",
+            (
+                KeySlot(
+                    "default encryption",
+                    "rule.applyServerSideEncryptionByDefault.kmsMasterKeyId",
+                    _managed("s3"),
+                    (
+                        Switch(
+                            "rule.applyServerSideEncryptionByDefault.sseAlgorithm",
+                            _SSE_S3_ALGORITHMS,
+                            _SSE_S3,
+                        ),
+                    ),
+                    each="serverSideEncryptionConfiguration",
+                ),
+            ),
+        ),
+        # EBS: encrypted absent follows the account's encryption-by-default setting, which the
+        # volume cannot show: judged as not encrypted.
+        Consumer("aws:ebs/volume:Volume", "ebs", (_storage("ebs", "kmsKeyId", "encrypted"),)),
+        Consumer(
+            "aws:ebs/encryptionByDefault:EncryptionByDefault",
+            "ebs",
+            (
+                KeySlot(
+                    "new volumes",
+                    "",
+                    _managed("ebs"),
+                    (
+                        Switch(
+                            "enabled",
+                            _flag(Meaning(Protection.DELEGATED), _OFF),
+                            Meaning(Protection.DELEGATED),
+                        ),
+                    ),
+                ),
+            ),
+        ),
+        _simple(EBS_DEFAULT_KEY_TYPE, "ebs", "keyArn", _managed("ebs"), "new volumes"),
+        Consumer(
+            "aws:ec2/launchTemplate:LaunchTemplate",
+            "ebs",
+            (
+                KeySlot(
+                    "block device",
+                    "ebs.kmsKeyId",
+                    _managed("ebs"),
+                    (
+                        # Instance-store and suppressed devices (`virtualName`, `noDevice`) hold no EBS data.
+                        Switch("ebs", {}, _NONE, presence=True),
+                        Switch(
+                            "ebs.encrypted",
+                            _flag(_KEY, _OFF),
+                            Meaning(
+                                Protection.PROVIDER_DEFAULT, "the AMI's snapshot or the account's default"
+                            ),
+                        ),
+                    ),
+                    each="blockDeviceMappings",
+                ),
+            ),
+        ),
+        # Databases: storage and Performance Insights each have their own key.
+        Consumer(
+            "aws:rds/instance:Instance",
+            "rds",
+            (_storage("rds", "kmsKeyId", "storageEncrypted"), _performance_insights()),
+        ),
+        Consumer(
+            "aws:rds/cluster:Cluster",
+            "rds",
+            (_storage("rds", "kmsKeyId", "storageEncrypted"), _performance_insights()),
+        ),
+        Consumer("aws:rds/clusterInstance:ClusterInstance", "rds", (_performance_insights(),)),
+        Consumer("aws:docdb/cluster:Cluster", "rds", (_storage("rds", "kmsKeyId", "storageEncrypted"),)),
+        Consumer("aws:neptune/cluster:Cluster", "rds", (_storage("rds", "kmsKeyArn", "storageEncrypted"),)),
+        Consumer(
+            "aws:dynamodb/table:Table",
+            "dynamodb",
+            (
+                KeySlot(
+                    "storage",
+                    "serverSideEncryption.kmsKeyArn",
+                    _managed("dynamodb"),
+                    (Switch("serverSideEncryption.enabled", _flag(_KEY, _AWS_OWNED), _AWS_OWNED),),
+                ),
+            ),
+        ),
+        _simple("aws:dynamodb/tableReplica:TableReplica", "dynamodb", "kmsKeyArn", _managed("dynamodb")),
+        Consumer(
+            "aws:redshift/cluster:Cluster",
+            "redshift",
+            (_storage("redshift", "kmsKeyId", "encrypted", absent=_KEY),),
+        ),
+        Consumer(
+            "aws:elasticache/replicationGroup:ReplicationGroup",
+            "elasticache",
+            (_storage("elasticache", "kmsKeyId", "atRestEncryptionEnabled"),),
+        ),
+        _simple("aws:elasticache/serverlessCache:ServerlessCache", "elasticache", "kmsKeyId", _AWS_OWNED),
+        _simple("aws:memorydb/cluster:Cluster", "memorydb", "kmsKeyArn", _AWS_OWNED),
+        Consumer(
+            "aws:opensearch/domain:Domain",
+            "es",
+            (
+                KeySlot(
+                    "storage",
+                    "encryptAtRest.kmsKeyId",
+                    _managed("es"),
+                    (_encrypted("encryptAtRest.enabled"),),
+                ),
+            ),
+        ),
+        # Secrets, parameters, functions.
+        _simple("aws:secretsmanager/secret:Secret", "secretsmanager", "kmsKeyId", _managed("secretsmanager")),
+        Consumer(
+            "aws:ssm/parameter:Parameter",
+            "ssm",
+            (
+                KeySlot(
+                    "SecureString value",
+                    "keyId",
+                    _managed("ssm"),
+                    (
+                        Switch(
+                            "type",
+                            {"SecureString": _KEY, "String": _NONE, "StringList": _NONE},
+                            _OFF,
+                        ),
+                    ),
+                ),
+            ),
+        ),
+        Consumer(
+            "aws:lambda/function:Function",
+            "lambda",
+            (
+                KeySlot(
+                    "environment variables",
+                    "kmsKeyArn",
+                    _managed("lambda"),
+                    (Switch("environment.variables", {}, _NONE, presence=True),),
+                ),
+            ),
+        ),
+        # Logs, messages, streams.
+        _simple(
+            LOG_GROUP_TYPE,
+            "logs",
+            "kmsKeyId",
+            Meaning(Protection.PROVIDER_DEFAULT, "CloudWatch Logs' own key"),
+        ),
+        _simple(TRAIL_TYPE, "cloudtrail", "kmsKeyId", _SSE_S3, "log files"),
+        _simple(SNS_TOPIC_TYPE, "sns", "kmsMasterKeyId", _OFF, "messages"),
+        Consumer(
+            SQS_QUEUE_TYPE,
+            "sqs",
+            (
+                KeySlot(
+                    "messages",
+                    "kmsMasterKeyId",
+                    _OFF,
+                    fallback=Switch(
+                        "sqsManagedSseEnabled",
+                        _flag(Meaning(Protection.PROVIDER_DEFAULT, "SSE-SQS"), _OFF),
+                        Meaning(Protection.PROVIDER_DEFAULT, "SSE-SQS"),
+                    ),
+                ),
+            ),
+        ),
+        Consumer(
+            "aws:kinesis/stream:Stream",
+            "kinesis",
+            (
+                KeySlot(
+                    "records",
+                    "kmsKeyId",
+                    _managed("kinesis"),
+                    (Switch("encryptionType", {"KMS": _KEY, "NONE": _OFF}, _OFF),),
+                ),
+            ),
+        ),
+        Consumer(
+            "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
+            "firehose",
+            (
+                KeySlot(
+                    "records",
+                    "serverSideEncryption.keyArn",
+                    _OFF,
+                    (
+                        _encrypted("serverSideEncryption.enabled"),
+                        Switch(
+                            "serverSideEncryption.keyType",
+                            {"CUSTOMER_MANAGED_CMK": _KEY, "AWS_OWNED_CMK": _AWS_OWNED},
+                            _AWS_OWNED,
+                        ),
+                    ),
+                ),
+            ),
+        ),
+        _simple("aws:kinesis/videoStream:VideoStream", "kinesisvideo", "kmsKeyId", _managed("kinesisvideo")),
+        _simple("aws:cloudwatch/eventBus:EventBus", "events", "kmsKeyIdentifier", _AWS_OWNED, "events"),
+        Consumer(
+            "aws:msk/cluster:Cluster",
+            "kafka",
+            (KeySlot("storage", "encryptionInfo.encryptionAtRestKmsKeyArn", _managed("kafka")),),
+        ),
+        # Files, images, backups.
+        Consumer(
+            "aws:efs/fileSystem:FileSystem",
+            "elasticfilesystem",
+            (_storage("elasticfilesystem", "kmsKeyId", "encrypted"),),
+        ),
+        Consumer(
+            "aws:ecr/repository:Repository",
+            "ecr",
+            (
+                KeySlot(
+                    "images",
+                    "kmsKey",
+                    _managed("ecr"),
+                    (Switch("encryptionType", {"KMS": _KEY, "AES256": _SSE_S3, "KMS_DSSE": _KEY}, _SSE_S3),),
+                    each="encryptionConfigurations",
+                    each_absent=_SSE_S3,
+                ),
+            ),
+        ),
+        _simple("aws:backup/vault:Vault", "backup", "kmsKeyArn", _managed("backup"), "recovery points"),
+        _simple("aws:fsx/lustreFileSystem:LustreFileSystem", "fsx", "kmsKeyId", _managed("fsx")),
+        _simple("aws:fsx/windowsFileSystem:WindowsFileSystem", "fsx", "kmsKeyId", _managed("fsx")),
+        _simple("aws:fsx/ontapFileSystem:OntapFileSystem", "fsx", "kmsKeyId", _managed("fsx")),
+        _simple("aws:fsx/openZfsFileSystem:OpenZfsFileSystem", "fsx", "kmsKeyId", _managed("fsx")),
+        # Machine learning and analytics.
+        _simple(
+            "aws:sagemaker/notebookInstance:NotebookInstance", "sagemaker", "kmsKeyId", _managed("sagemaker")
+        ),
+        _simple("aws:sagemaker/domain:Domain", "sagemaker", "kmsKeyId", _AWS_OWNED, "home directories"),
+        _simple(
+            "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+            "sagemaker",
+            "kmsKeyArn",
+            _AWS_OWNED,
+            "model volumes",
+        ),
+        _simple("aws:timestreamwrite/database:Database", "timestream", "kmsKeyId", _managed("timestream")),
+        Consumer(
+            "aws:eks/cluster:Cluster",
+            "eks",
+            (
+                KeySlot(
+                    "Kubernetes secrets",
+                    "provider.keyArn",
+                    _OFF,
+                    each="encryptionConfig",
+                    each_absent=Meaning(Protection.OFF, "no envelope encryption"),
+                ),
+            ),
+        ),
+    )
+}
+
+#: What names a key: a key id (UUID, or `mrk-` + 32 hex digits for multi-region keys), a key ARN,
+#: an alias name or an alias ARN. KMS key ids are lowercase.
+KEY_ID_RE: Final = re.compile(
+    r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})\Z", re.ASCII
+)
+KMS_ARN_RE: Final = re.compile(
+    r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):kms:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
+    r"(?P<resource>(?:key|alias)/.+)\Z",
+    re.ASCII | re.DOTALL,
+)
+
+#: CloudWatch Logs' principal is regional (`logs_principal`); this stands for it in the tables below.
+LOGS_REGIONAL_PRINCIPAL: Final = "logs.<region>"
+#: Service principals that use a consumer's key themselves (not through a caller's IAM identity), and
+#: the key-policy actions each needs at the least (service-facts §1a-1d). The service presets grant
+#: more (logs: ReEncrypt*, GenerateDataKeyWithoutPlaintext); DescribeKey is not required of Logs,
+#: whose documented statement carries an encryption-context condition that DescribeKey never meets.
+SERVICE_PRINCIPAL_ACTIONS: Final[Mapping[str, tuple[str, ...]]] = {
+    CLOUDTRAIL_PRINCIPAL: ("DescribeKey", "GenerateDataKey"),
+    LOGS_REGIONAL_PRINCIPAL: ("Decrypt", "Encrypt", "GenerateDataKey"),
+    EVENTS_PRINCIPAL: ("Decrypt", "GenerateDataKey"),
+    CLOUDWATCH_PRINCIPAL: ("Decrypt", "GenerateDataKey"),
+    S3_PRINCIPAL: ("Decrypt", "GenerateDataKey"),
+    SNS_PRINCIPAL: ("Decrypt", "GenerateDataKey"),
+}
+#: The consumer types whose own service encrypts with the key.
+CONSUMER_SERVICE_PRINCIPALS: Final[Mapping[str, str]] = {
+    LOG_GROUP_TYPE: LOGS_REGIONAL_PRINCIPAL,
+    TRAIL_TYPE: CLOUDTRAIL_PRINCIPAL,
+}
+
+
+def service_principal(principal: str, region: str, partition: str = "aws") -> str:
+    """A principal of the tables above as it appears in a key policy of that region and partition."""
+    if principal == LOGS_REGIONAL_PRINCIPAL:
+        return logs_principal(region, partition)
+    return principal.removesuffix(PARTITION_DNS_SUFFIX["aws"]) + PARTITION_DNS_SUFFIX[partition]
+
+
+EVENT_TARGET_TYPE: Final = "aws:cloudwatch/eventTarget:EventTarget"
+METRIC_ALARM_TYPE: Final = "aws:cloudwatch/metricAlarm:MetricAlarm"
+TOPIC_SUBSCRIPTION_TYPE: Final = "aws:sns/topicSubscription:TopicSubscription"
+BUCKET_NOTIFICATION_TYPE: Final = "aws:s3/bucketNotification:BucketNotification"
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """A resource that makes a service write into a topic or queue, so that service needs its key."""
+
+    type: str
+    principal: str
+    #: Dotted wire paths (a list on the way is walked) of the ARNs the service writes to.
+    targets: tuple[str, ...]
+    #: Required (path, value) for the link to count (a subscription delivers to SQS only with protocol sqs).
+    only_when: tuple[str, str] | None = None
+
+
+PUBLISHERS: Final = (
+    Publisher(EVENT_TARGET_TYPE, EVENTS_PRINCIPAL, ("arn",)),
+    Publisher(
+        METRIC_ALARM_TYPE, CLOUDWATCH_PRINCIPAL, ("alarmActions", "okActions", "insufficientDataActions")
+    ),
+    Publisher(TOPIC_SUBSCRIPTION_TYPE, SNS_PRINCIPAL, ("endpoint",), only_when=("protocol", "sqs")),
+    Publisher(BUCKET_NOTIFICATION_TYPE, S3_PRINCIPAL, ("topics.topicArn", "queues.queueArn")),
+)
+#: Tags a consumer shares with the key that protects it (the seeds: the same cost centre, one
+#: key per class of data).
+CONSUMER_MATCHING_TAGS: Final = ("DataClass", "CostCenter")

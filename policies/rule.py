@@ -195,6 +195,8 @@ class Resource:
     parent: str | None = None
     #: URNs this resource depends on (AnalyzeStack sends them); empty when the driver does not.
     dependencies: tuple[str, ...] = ()
+    #: Property name → URNs its value came from (AnalyzeStack's propertyDependencies); empty when not sent.
+    property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def tags(self) -> Mapping[str, Any]:
         tags = self.props.get("tags")

@@ -11,8 +11,9 @@ example, the difference is deliberate and written next to the preset:
 - Every statement for a service principal is tied to this stack's account and to the key's regions
   (replicas included): `aws:SourceAccount`/`aws:SourceArn`, or the encryption-context key the
   service sets, as the KMS guide recommends ("Permissions for AWS services in key policies").
-- `kms:DescribeKey` never shares a statement with an encryption-context condition: DescribeKey
-  requests carry no context, so such a condition would deny it.
+- Where AWS lists `kms:DescribeKey` as required (CloudTrail, EventBridge buses) it gets a statement
+  without the encryption-context condition: DescribeKey requests carry no context, so such a
+  condition would deny it.
 """
 
 from __future__ import annotations
@@ -74,6 +75,10 @@ SQS_FROM_SNS_SOURCE: Final = Source(
     "SNS Developer Guide: Enabling SSE for an Amazon SNS topic with an encrypted Amazon SQS queue subscribed",
     "https://docs.aws.amazon.com/sns/latest/dg/sns-enable-encryption-for-topic-sqs-queue-subscriptions.html",
 )
+SQS_PUBLISHERS_SOURCE: Final = Source(
+    "SQS Developer Guide: Key management, configure KMS permissions for AWS services (event sources)",
+    "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html",
+)
 EVENT_BUS_SOURCE: Final = Source(
     "EventBridge User Guide: Authorizing EventBridge to use a customer managed key",
     "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-key-policy.html",
@@ -87,6 +92,15 @@ AUTOSCALING_SOURCE: Final = Source(
     "https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html",
 )
 
+VIA_SERVICE_SOURCE: Final = Source(
+    "KMS Developer Guide: AWS KMS condition keys, kms:ViaService",
+    "https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service",
+)
+SERVICE_GRANTS_SOURCE: Final = Source(
+    "KMS Developer Guide: Default key policy, allows key users to use the KMS key with AWS services",
+    "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-service-integration",
+)
+
 #: Sid → the AWS document its statement follows (CloudWatch Logs' per-region Sids share LOGS_SOURCE).
 SOURCES: Final[dict[str, Source]] = {
     sids.CLOUDTRAIL_ENCRYPT: CLOUDTRAIL_SOURCE,
@@ -96,6 +110,8 @@ SOURCES: Final[dict[str, Source]] = {
     sids.SNS_FROM_CLOUDWATCH: SNS_PUBLISHERS_SOURCE,
     sids.SNS_FROM_S3: SNS_PUBLISHERS_SOURCE,
     sids.SQS_FROM_SNS: SQS_FROM_SNS_SOURCE,
+    sids.SQS_FROM_EVENTBRIDGE: SQS_PUBLISHERS_SOURCE,
+    sids.SQS_FROM_S3: SQS_PUBLISHERS_SOURCE,
     sids.EVENT_BUS: EVENT_BUS_SOURCE,
     sids.EVENT_BUS_DESCRIBE: EVENT_BUS_SOURCE,
     sids.DNSSEC_SIGNING: DNSSEC_SOURCE,
@@ -107,8 +123,15 @@ SOURCES: Final[dict[str, Source]] = {
 
 def source_of(sid: str) -> Source | None:
     """The AWS document a builder statement follows, or None for statements that are not presets."""
-    if sid.startswith(sids.LOGS_PREFIX):
-        return LOGS_SOURCE
+    families = {
+        sids.LOGS_PREFIX: LOGS_SOURCE,
+        # Service users (principals.service_users): kmsguard.builders.key_policy._services.
+        sids.SERVICE_USAGE_PREFIX: VIA_SERVICE_SOURCE,
+        sids.SERVICE_GRANTS_PREFIX: SERVICE_GRANTS_SOURCE,
+    }
+    for prefix, source in families.items():
+        if sid.startswith(prefix):
+            return source
     return SOURCES.get(sid)
 
 
@@ -214,8 +237,11 @@ def _cloudwatch_logs(integrations: ServiceIntegrations, scope: _Scope) -> list[S
     """LOGS_SOURCE, once per key region (the principal is `logs.<region>.amazonaws.com`).
 
     AWS's `Encrypt* Decrypt* ReEncrypt* GenerateDataKey* Describe*` is written out without the
-    data-key-pair actions and without DescribeKey, which the statement's encryption-context
-    condition would deny anyway. Named log groups use AWS's one-log-group form (`ArnEquals`).
+    data-key-pair actions and DescribeCustomKeyStores (not an action on a key). DescribeKey stays
+    under the encryption-context condition as AWS prints it: a DescribeKey request carries no
+    context, so the condition keeps it from ever being allowed, and AWS's statement works without
+    it; a separate unconditioned DescribeKey would be a grant AWS does not document. Named log
+    groups use AWS's one-log-group form (`ArnEquals`).
     """
     logs = integrations.cloudwatch_logs
     assert logs is not None
@@ -234,6 +260,7 @@ def _cloudwatch_logs(integrations: ServiceIntegrations, scope: _Scope) -> list[S
                 _service(logs_principal(region, scope.partition)),
                 [
                     "Decrypt",
+                    "DescribeKey",
                     "Encrypt",
                     "GenerateDataKey",
                     "GenerateDataKeyWithoutPlaintext",
@@ -260,24 +287,42 @@ def _publish(sid: str, principal: str, source_arns: list[str], scope: _Scope) ->
     )
 
 
+def _publishers(
+    sids_by_publisher: dict[str, str], publishers: tuple[str, ...], buckets: tuple[str, ...], scope: _Scope
+) -> list[Statement]:
+    """One `_publish` statement per publishing service, in a fixed order (EventBridge, CloudWatch,
+    S3) whatever order the spec lists them in."""
+    sources = {
+        "eventbridge": (EVENTS_PRINCIPAL, scope.arns("events", "rule/*")),
+        "cloudwatch_alarms": (CLOUDWATCH_PRINCIPAL, scope.arns("cloudwatch", "alarm:*")),
+        "s3": (S3_PRINCIPAL, sorted(a for b in buckets for a in scope.arns("s3", b, regional=False))),
+    }
+    return [
+        _publish(sids_by_publisher[p], principal, arns, scope)
+        for p, (principal, arns) in sources.items()
+        if p in publishers
+    ]
+
+
 def _sns_publishers(integrations: ServiceIntegrations, scope: _Scope) -> list[Statement]:
     sns = integrations.sns_publishers
     assert sns is not None
-    sources = {
-        "eventbridge": (sids.SNS_FROM_EVENTBRIDGE, EVENTS_PRINCIPAL, scope.arns("events", "rule/*")),
-        "cloudwatch_alarms": (
-            sids.SNS_FROM_CLOUDWATCH,
-            CLOUDWATCH_PRINCIPAL,
-            scope.arns("cloudwatch", "alarm:*"),
-        ),
-        "s3": (
-            sids.SNS_FROM_S3,
-            S3_PRINCIPAL,
-            sorted(a for b in sns.source_buckets for a in scope.arns("s3", b, regional=False)),
-        ),
+    by_publisher = {
+        "eventbridge": sids.SNS_FROM_EVENTBRIDGE,
+        "cloudwatch_alarms": sids.SNS_FROM_CLOUDWATCH,
+        "s3": sids.SNS_FROM_S3,
     }
-    # Fixed order (EventBridge, CloudWatch, S3) whatever order the spec lists them in.
-    return [_publish(*sources[p], scope) for p in sources if p in sns.publishers]
+    return _publishers(by_publisher, sns.publishers, sns.source_buckets, scope)
+
+
+def _sqs_publishers(integrations: ServiceIntegrations, scope: _Scope) -> list[Statement]:
+    """SQS_PUBLISHERS_SOURCE: event sources get `kms:GenerateDataKey` and `kms:Decrypt` (EventBridge's
+    and S3's guides print the same statement for SQS targets), with SNS_PUBLISHERS_SOURCE's step-3
+    confused-deputy conditions."""
+    sqs = integrations.sqs_publishers
+    assert sqs is not None
+    by_publisher = {"eventbridge": sids.SQS_FROM_EVENTBRIDGE, "s3": sids.SQS_FROM_S3}
+    return _publishers(by_publisher, sqs.publishers, sqs.source_buckets, scope)
 
 
 def _sqs_from_sns(integrations: ServiceIntegrations, scope: _Scope) -> list[Statement]:
@@ -382,6 +427,7 @@ _PRESETS: Final[dict[str, Callable[[ServiceIntegrations, _Scope], list[Statement
     "cloudwatch_logs": _cloudwatch_logs,
     "sns_publishers": _sns_publishers,
     "sqs_from_sns": _sqs_from_sns,
+    "sqs_publishers": _sqs_publishers,
     "eventbridge_bus": _eventbridge_bus,
     "route53_dnssec": _route53_dnssec,
     "autoscaling_ebs": _autoscaling_ebs,

@@ -259,6 +259,9 @@ def _usage(spec: KmsKeySpec, retired: bool) -> list[Statement]:
 def _services(
     spec: KmsKeySpec, account_id: str, partition: str, regions: tuple[str, ...], retired: bool
 ) -> list[Statement]:
+    """Principals that use the key through AWS services: the KMS guide's `kms:ViaService` statement
+    (one value per key region) with `kms:CallerAccount`, and the default key policy's grant statement
+    for AWS resources; sources in `kmsguard.builders.integrations.source_of`."""
     by_service: dict[AwsService, set[str]] = {}
     for user in spec.principals.service_users:
         for service in user.services:

@@ -39,6 +39,8 @@ SNS_FROM_EVENTBRIDGE = "SnsPublishFromEventBridge"
 SNS_FROM_CLOUDWATCH = "SnsPublishFromCloudWatchAlarms"
 SNS_FROM_S3 = "SnsPublishFromS3"
 SQS_FROM_SNS = "SqsDeliveryFromSns"
+SQS_FROM_EVENTBRIDGE = "SqsSendFromEventBridge"
+SQS_FROM_S3 = "SqsSendFromS3"
 EVENT_BUS = "EventBridgeBusEncryption"
 EVENT_BUS_DESCRIBE = "EventBridgeBusDescribeKey"
 DNSSEC_SIGNING = "Route53DnssecSigning"
@@ -103,6 +105,8 @@ _FIXED = {
     SNS_FROM_CLOUDWATCH,
     SNS_FROM_S3,
     SQS_FROM_SNS,
+    SQS_FROM_EVENTBRIDGE,
+    SQS_FROM_S3,
     EVENT_BUS,
     EVENT_BUS_DESCRIBE,
     DNSSEC_SIGNING,

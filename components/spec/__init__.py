@@ -43,6 +43,7 @@ from kmsguard.spec.integrations import (
     ServiceIntegrations,
     SnsTopicPublishers,
     SqsFromSns,
+    SqsQueuePublishers,
 )
 from kmsguard.spec.key import (
     ENVIRONMENTS_CONTEXT_KEY,
@@ -100,6 +101,7 @@ __all__ = [
     "Signing",
     "SnsTopicPublishers",
     "SqsFromSns",
+    "SqsQueuePublishers",
     "SymmetricEncryption",
     "UsageRole",
     "parse_key_spec",

@@ -58,6 +58,8 @@ RESERVED_SIDS = frozenset(
         "SnsPublishFromCloudWatchAlarms",
         "SnsPublishFromS3",
         "SqsDeliveryFromSns",
+        "SqsSendFromEventBridge",
+        "SqsSendFromS3",
         "EventBridgeBusEncryption",
         "EventBridgeBusDescribeKey",
         "Route53DnssecSigning",

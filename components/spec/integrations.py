@@ -9,6 +9,7 @@ not at `pulumi up`.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, field_validator, model_validator
@@ -16,6 +17,7 @@ from pydantic import AfterValidator, BaseModel, Field, field_validator, model_va
 from kmsguard.spec.types import STRICT, PrincipalArn, spec_error
 
 SnsPublisher = Literal["eventbridge", "cloudwatch_alarms", "s3"]
+SqsPublisher = Literal["eventbridge", "s3"]
 
 
 def _unique(values: tuple[str, ...], what: str) -> tuple[str, ...]:
@@ -25,46 +27,82 @@ def _unique(values: tuple[str, ...], what: str) -> tuple[str, ...]:
     return values
 
 
-def _no_wildcard(value: str) -> str:
-    if "*" in value or "?" in value:
-        raise ValueError(f"{value!r} contains a wildcard; name the resource (leave the list empty for all)")
-    return value
+def _service_name(pattern: str, what: str, rule: str) -> AfterValidator:
+    """A whole-value ASCII name check whose message says what the service accepts."""
+    compiled = re.compile(pattern, re.ASCII)
+
+    def check(value: str) -> str:
+        if "*" in value or "?" in value:
+            raise ValueError(
+                f"{value!r} contains a wildcard; name the resource (leave the list empty for all)"
+            )
+        if compiled.fullmatch(value) is None:
+            raise ValueError(f"{value!r} is not {what}; use {rule}")
+        return value
+
+    return AfterValidator(check)
 
 
-# Patterns are each service's documented naming rules (CloudTrail CreateTrail, CloudWatch Logs
-# CreateLogGroup, SNS CreateTopic, EventBridge CreateEventBus, S3 bucket naming, Route 53 ids).
+# Each service's documented naming rules (CloudTrail CreateTrail, CloudWatch Logs CreateLogGroup,
+# SNS CreateTopic, EventBridge CreateEventBus, S3 bucket naming rules, Route 53 hosted zone ids).
 TrailName = Annotated[
     str,
-    Field(
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$",
-        description="CloudTrail trail name (3-128 letters, digits, . _ -; starts and ends alphanumeric).",
+    _service_name(
+        r"[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]",
+        "a CloudTrail trail name",
+        "3-128 letters, digits, '.', '_' or '-', starting and ending with a letter or digit",
     ),
+    Field(description="CloudTrail trail name."),
 ]
 LogGroupName = Annotated[
     str,
-    AfterValidator(_no_wildcard),
-    Field(pattern=r"^[A-Za-z0-9._/#-]{1,512}$", description="CloudWatch Logs log group name."),
+    _service_name(
+        r"[A-Za-z0-9._/#-]{1,512}",
+        "a CloudWatch Logs log group name",
+        "1-512 letters, digits, '.', '_', '/', '#' or '-'",
+    ),
+    Field(description="CloudWatch Logs log group name."),
 ]
 TopicName = Annotated[
     str,
-    Field(pattern=r"^[A-Za-z0-9_-]{1,251}(\.fifo)?$", description="SNS topic name (.fifo allowed)."),
+    _service_name(
+        r"[A-Za-z0-9_-]{1,251}(\.fifo)?|[A-Za-z0-9_-]{252,256}",
+        "an SNS topic name",
+        "1-256 letters, digits, '_' or '-' (a FIFO topic ends in .fifo)",
+    ),
+    Field(description="SNS topic name."),
 ]
 EventBusName = Annotated[
     str,
-    Field(
-        pattern=r"^[A-Za-z0-9._/-]{1,256}$", description="EventBridge event bus name (default: `default`)."
+    _service_name(
+        r"[A-Za-z0-9._/-]{1,256}",
+        "an EventBridge event bus name",
+        "1-256 letters, digits, '.', '_', '/' or '-' (the default bus is `default`)",
     ),
+    Field(description="EventBridge event bus name."),
 ]
 BucketName = Annotated[
     str,
-    Field(
-        pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
-        description="S3 bucket name (3-63 lowercase letters, digits, . and -).",
+    _service_name(
+        r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]",
+        "an S3 bucket name",
+        "3-63 lowercase letters, digits, '.' or '-', starting and ending with a letter or digit",
     ),
+    Field(description="S3 bucket name."),
 ]
 HostedZoneId = Annotated[
     str,
-    Field(pattern=r"^[A-Z0-9]{1,32}$", description="Route 53 hosted zone id, e.g. Z0123456789ABCDEFGHIJ."),
+    _service_name(
+        r"[A-Z0-9]{1,32}",
+        "a Route 53 hosted zone id",
+        "its uppercase letters and digits, e.g. Z0123456789ABCDEFGHIJ",
+    ),
+    Field(description="Route 53 hosted zone id."),
+]
+RoleSuffix = Annotated[
+    str,
+    _service_name(r"[A-Za-z0-9+=,.@_-]{1,64}", "an IAM role-name suffix", "1-64 letters, digits or +=,.@_-"),
+    Field(description="Custom suffix of a service-linked role."),
 ]
 
 
@@ -131,14 +169,46 @@ class SnsTopicPublishers(BaseModel):
 
     @model_validator(mode="after")
     def _buckets_with_s3(self) -> SnsTopicPublishers:
-        if "s3" in self.publishers and not self.source_buckets:
-            raise spec_error(
-                ("source_buckets", "is empty but s3 publishes; name the buckets whose notifications publish")
-            )
-        if "s3" not in self.publishers and self.source_buckets:
-            raise spec_error(
-                ("source_buckets", "is set but s3 does not publish; add s3 to publishers or remove it")
-            )
+        _check_buckets(self.publishers, self.source_buckets)
+        return self
+
+
+def _check_buckets(publishers: tuple[str, ...], buckets: tuple[str, ...]) -> None:
+    if "s3" in publishers and not buckets:
+        raise spec_error(
+            ("source_buckets", "is empty but s3 publishes; name the buckets whose notifications publish")
+        )
+    if "s3" not in publishers and buckets:
+        raise spec_error(
+            ("source_buckets", "is set but s3 does not publish; add s3 to publishers or remove it")
+        )
+
+
+class SqsQueuePublishers(BaseModel):
+    """The key encrypts SQS queues that AWS services send to directly (EventBridge targets, S3 notifications)."""
+
+    model_config = STRICT
+    publishers: tuple[SqsPublisher, ...] = Field(
+        min_length=1, description="Services that send: eventbridge, s3."
+    )
+    source_buckets: tuple[BucketName, ...] = Field(
+        default=(),
+        description="Buckets whose event notifications send (required with s3: bucket ARNs name no account).",
+    )
+
+    @field_validator("publishers")
+    @classmethod
+    def _distinct(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _unique(value, "publisher")
+
+    @field_validator("source_buckets")
+    @classmethod
+    def _distinct_buckets(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _unique(value, "bucket")
+
+    @model_validator(mode="after")
+    def _buckets_with_s3(self) -> SqsQueuePublishers:
+        _check_buckets(self.publishers, self.source_buckets)
         return self
 
 
@@ -189,9 +259,8 @@ class AutoScalingEbs(BaseModel):
     """EC2 Auto Scaling launches instances whose EBS volumes are encrypted with the key."""
 
     model_config = STRICT
-    role_suffix: str | None = Field(
+    role_suffix: RoleSuffix | None = Field(
         default=None,
-        pattern=r"^[A-Za-z0-9+=,.@_-]{1,64}$",
         description="Suffix of a custom service-linked role (AWSServiceRoleForAutoScaling_<suffix>); default the standard role.",
     )
 
@@ -208,6 +277,9 @@ class ServiceIntegrations(BaseModel):
         default=None, description="SNS topics that AWS services publish to."
     )
     sqs_from_sns: SqsFromSns | None = Field(default=None, description="SQS queues subscribed to SNS topics.")
+    sqs_publishers: SqsQueuePublishers | None = Field(
+        default=None, description="SQS queues that EventBridge rules or S3 notifications send to."
+    )
     eventbridge_bus: EventBridgeBus | None = Field(
         default=None, description="EventBridge event-bus encryption."
     )

@@ -49,6 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", type=Path, help="write the result as JSON to FILE")
     parser.add_argument("--sarif", type=Path, help="write SARIF 2.1.0 to FILE")
     parser.add_argument("--junit", type=Path, help="write JUnit XML to FILE")
+    parser.add_argument("--markdown", type=Path, help="write a summary in Markdown (access model first)")
 
 
 def audit(args: argparse.Namespace, report: Report) -> int:

@@ -36,6 +36,8 @@ def document(result: GateResult) -> dict[str, Any]:
             }
             for v in result.violations
         ],
+        "access": result.access,
+        **({} if result.access_changes is None else {"access_changes": result.access_changes}),
         "summary": summary(result),
     }
 

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kmsguard.gate.model import GateResult
+from kmsguard.gate.report import access
 from kmsguard.gate.report.plan import by_type, grouped, keys, short_message
 
 _STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "unspecified": "white"}
@@ -42,6 +43,7 @@ def verdict(result: GateResult) -> str:
 def plain(result: GateResult) -> str:
     p = result.project
     lines = [f"kmsguard preview — project {p.name}, stack {p.stack} ({len(result.resources)} resources)", ""]
+    lines += access.change_lines(result)
     lines.append("Resources by type:")
     lines += [f"  {count:>6}  {type_}" for type_, count in by_type(result).items()]
     key_lines = keys(result)
@@ -53,6 +55,7 @@ def plain(result: GateResult) -> str:
             lines.append(f"    regions:  {', '.join(k.regions)}")
             lines.append(f"    rotation: {k.rotation}")
             lines.append(f"    roles:    {', '.join(k.roles) or '(none)'}")
+    lines += access.plain_tables(result)
     lines += ["", f"Policies: {result.pack_name} {result.pack_version}, {len(result.policies)} policies"]
     for severity, found in grouped(result.violations):
         lines += ["", f"{severity.upper()} ({len(found)}):"]
@@ -70,6 +73,7 @@ def plain(result: GateResult) -> str:
 def _rich(result: GateResult, console: Console) -> None:
     p = result.project
     console.rule(f"kmsguard preview · {p.name} · stack {p.stack}")
+    access.rich_changes(result, console)
     types = Table(title=f"Resources ({len(result.resources)})", title_justify="left")
     types.add_column("type")
     types.add_column("count", justify="right")
@@ -90,6 +94,7 @@ def _rich(result: GateResult, console: Console) -> None:
                 ", ".join(k.roles) or "-",
             )
         console.print(table)
+    access.rich_tables(result, console)
     console.print(f"Policies: {result.pack_name} {result.pack_version}, {len(result.policies)} policies")
     for severity, found in grouped(result.violations):
         console.print(f"\n[{_STYLE[severity]}]{severity.upper()} ({len(found)})[/]")

@@ -63,7 +63,7 @@ def test_terminal_report_is_plain_without_a_tty(
 
 def test_json_shape(bad_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
     report = json.loads((bad_run[1] / "r.json").read_text())
-    assert set(report) == {"stack", "project", "resources", "violations", "summary"}
+    assert set(report) == {"stack", "project", "resources", "violations", "access", "summary"}
     assert (report["stack"], report["project"]) == ("test", "badkeys")
     assert all(set(r) == {"urn", "type", "name", "parent", "props"} for r in report["resources"])
     assert all(

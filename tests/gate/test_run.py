@@ -38,6 +38,7 @@ def test_run_reports_every_phase_and_restores_the_interpreter_settings() -> None
         "analyze_tail",
         "analyze_stack",
         "overlap",
+        "access",
         "pack_instances",
     }
     assert 0.0 <= result.timings["overlap"] <= 1.0

@@ -26,8 +26,12 @@ from kmsguard.policies.rule import Enforcement, ResourceRule, Rule, Severity, St
 
 NAME_RE = re.compile(r"^(kms|iam)-[a-z]+(-[a-z]+)*$")
 VERBS = frozenset({"requires", "forbids", "limits"})
-RESOURCE_TYPES = frozenset(facts.ALL_POLICY_CARRIER_TYPES) | {facts.ALIAS_TYPE, facts.GRANT_TYPE}
-EXPECTED_IDS = {f"KG-R{n:02d}" for n in range(1, 23)} | {f"KG-S{n:02d}" for n in range(1, 4)}
+RESOURCE_TYPES = (
+    frozenset(facts.ALL_POLICY_CARRIER_TYPES)
+    | {facts.ALIAS_TYPE, facts.GRANT_TYPE}
+    | frozenset(facts.CONSUMERS)
+)
+EXPECTED_IDS = {f"KG-R{n:02d}" for n in range(1, 24)} | {f"KG-S{n:02d}" for n in (1, 2, 3, 5, 6, 7)}
 RULE_TESTS = Path(__file__).parent / "rules"
 ALL = all_rules()
 

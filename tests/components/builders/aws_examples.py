@@ -21,6 +21,9 @@ CLOUDTRAIL = (
 CLOUDTRAIL_DEFAULT = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/default-kms-key-policy.html"
 LOGS = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html"
 SNS = "https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services"
+SQS_PUBLISHERS = (
+    "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html"
+)
 SQS_FROM_SNS = (
     "https://docs.aws.amazon.com/sns/latest/dg/sns-enable-encryption-for-topic-sqs-queue-subscriptions.html"
 )
@@ -143,5 +146,22 @@ AUTOSCALING_GRANT = AwsExample(
 {"Sid": "Allow attachment of persistent resources", "Effect": "Allow",
  "Principal": {"AWS": ["arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"]},
  "Action": ["kms:CreateGrant"], "Resource": "*", "Condition": {"Bool": {"kms:GrantIsForAWSResource": true}}}
+""",
+)
+VIA_SERVICE = AwsExample(
+    "https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service",
+    """
+{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/ExampleUser"},
+ "Action": ["kms:Encrypt", "kms:Decrypt"], "Resource": "*",
+ "Condition": {"StringEquals": {"kms:ViaService": ["ec2.us-west-2.amazonaws.com", "rds.us-west-2.amazonaws.com"]}}}
+""",
+)
+SERVICE_GRANTS = AwsExample(
+    "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-service-integration",
+    """
+{"Sid": "Allow attachment of persistent resources", "Effect": "Allow",
+ "Principal": {"AWS": "arn:aws:iam::111122223333:role/ExampleRole"},
+ "Action": ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"], "Resource": "*",
+ "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}}}
 """,
 )

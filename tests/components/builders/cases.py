@@ -56,6 +56,7 @@ INTEGRATIONS = {
         "source_buckets": ["orders-uploads"],
     },
     "sqs_from_sns": {"topic_names": ["orders-events"]},
+    "sqs_publishers": {"publishers": ["s3", "eventbridge"], "source_buckets": ["orders-uploads"]},
     "eventbridge_bus": {"event_bus_names": ["orders"]},
     "autoscaling_ebs": {},
 }

@@ -128,13 +128,13 @@ CASES = [
     ),
     pytest.param(
         {"cloudwatch_logs": {}}, BASELINE, "CloudWatchLogsEuWest1", aws.LOGS_ACCOUNT, [*_ACCOUNT, *_REGION],
-        Deviation(actions_dropped=frozenset({"DescribeKey", "DescribeCustomKeyStores"}) | PAIRS),
+        Deviation(actions_dropped=frozenset({"DescribeCustomKeyStores"}) | PAIRS),
         id="logs-account",
     ),
     pytest.param(
         {"cloudwatch_logs": {"log_group_names": ["/orders/audit"]}}, BASELINE, "CloudWatchLogsEuWest1", aws.LOGS_ONE_GROUP,
         [("log-group-name", "/orders/audit"), *_ACCOUNT, *_REGION],
-        Deviation(actions_dropped=frozenset({"DescribeKey", "DescribeCustomKeyStores"}) | PAIRS),
+        Deviation(actions_dropped=frozenset({"DescribeCustomKeyStores"}) | PAIRS),
         id="logs-one-group",
     ),
     pytest.param(
@@ -172,6 +172,16 @@ CASES = [
         id="sns-s3-notifications-guide",
     ),
     pytest.param(
+        {"sqs_publishers": {"publishers": ["eventbridge"]}}, BASELINE, "SqsSendFromEventBridge", aws.EVENTBRIDGE_TARGET,
+        [], Deviation(conditions_added=_SOURCE_ACCOUNT | _SOURCE_ARN_LIKE),
+        id="sqs-eventbridge-target-guide",
+    ),
+    pytest.param(
+        {"sqs_publishers": {"publishers": ["s3"], "source_buckets": ["orders-uploads"]}}, BASELINE, "SqsSendFromS3",
+        aws.S3_NOTIFICATIONS, [], Deviation(conditions_added=_SOURCE_ACCOUNT | _SOURCE_ARN_LIKE),
+        id="sqs-s3-notifications-guide",
+    ),
+    pytest.param(
         {"sqs_from_sns": {"topic_names": ["orders-events"]}}, BASELINE, "SqsDeliveryFromSns", aws.SQS_SNS, [],
         Deviation(
             actions_dropped=frozenset({"GenerateDataKeyWithoutPlaintext"}) | PAIRS,
@@ -205,6 +215,22 @@ CASES = [
     pytest.param(
         {"route53_dnssec": {}}, _DNSSEC_BASE, "Route53DnssecGrants", aws.DNSSEC_GRANT, [], Deviation(),
         id="dnssec-grants",
+    ),
+    pytest.param(
+        {}, mutate("principals.service_users", [{"principal": "arn:aws:iam::111122223333:user/ExampleUser", "services": ["ec2", "rds"]}]),
+        "KeyUsageThroughEbs", aws.VIA_SERVICE, [("us-west-2", REGION)],
+        # The service user's role also creates data keys and re-encrypts; kms:CallerAccount pins the account.
+        Deviation(
+            actions_added=frozenset({"DescribeKey", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "ReEncryptFrom", "ReEncryptTo"}),
+            conditions_added=frozenset({("StringEquals", "kms:calleraccount")}),
+        ),
+        id="via-service-usage",
+    ),
+    pytest.param(
+        {}, mutate("principals.service_users", [{"principal": "arn:aws:iam::111122223333:role/ExampleRole", "services": ["s3"]}]),
+        "ServiceGrantsThroughS3", aws.SERVICE_GRANTS, [],
+        Deviation(conditions_added=frozenset({("StringEquals", "kms:viaservice"), ("StringEquals", "kms:calleraccount")})),
+        id="via-service-grants",
     ),
     pytest.param(
         {"autoscaling_ebs": {}}, BASELINE, "AutoScalingEbsUsage", aws.AUTOSCALING_USE, [("123456789012", ACCOUNT)],
@@ -242,16 +268,22 @@ PRIMARY_SOURCES = {
     "SnsPublishFromCloudWatchAlarms": aws.SNS,
     "SnsPublishFromS3": aws.SNS,
     "SqsDeliveryFromSns": aws.SQS_FROM_SNS,
+    "SqsSendFromEventBridge": aws.SQS_PUBLISHERS,
+    "SqsSendFromS3": aws.SQS_PUBLISHERS,
     "EventBridgeBusEncryption": aws.EVENT_BUS,
     "EventBridgeBusDescribeKey": aws.EVENT_BUS,
     "Route53DnssecSigning": aws.DNSSEC,
     "Route53DnssecGrants": aws.DNSSEC,
     "AutoScalingEbsUsage": aws.AUTOSCALING,
     "AutoScalingEbsGrants": aws.AUTOSCALING,
+    "KeyUsageThroughEbs": aws.VIA_SERVICE.url,
+    "ServiceGrantsThroughS3": aws.SERVICE_GRANTS.url,
 }
 
 
 def test_every_preset_records_the_source_its_test_compares_against() -> None:
+    """Every Sid is compared with an AWS example; the SQS event-source Sids are compared with the
+    EventBridge and S3 guides' statements, which print the SQS guide's action list."""
     tested = {p.values[2] for p in CASES}
     assert tested == set(PRIMARY_SOURCES)
     recorded = {sid: source.url for sid in PRIMARY_SOURCES if (source := source_of(sid)) is not None}

@@ -34,6 +34,8 @@ VALID = [
     pytest.param(_integrations({"sns_publishers": {"publishers": ["s3"], "source_buckets": ["orders-uploads"]}}), id="sns-s3"),
     pytest.param(_integrations({"sqs_from_sns": {"topic_names": ["orders.fifo"]}}), id="sqs-fifo-topic"),
     pytest.param(_integrations({"eventbridge_bus": {"event_bus_names": ["default"]}}), id="event-bus"),
+    pytest.param(_integrations({"sqs_publishers": {"publishers": ["eventbridge"]}}), id="sqs-eventbridge"),
+    pytest.param(_integrations({"sqs_publishers": {"publishers": ["s3"], "source_buckets": ["orders-uploads"]}}), id="sqs-s3"),
     pytest.param(_integrations({"autoscaling_ebs": {"role_suffix": "batch"}}), id="autoscaling-custom-role"),
     pytest.param(DNSSEC_OK, id="dnssec"),
     pytest.param(mutate("region", ..., DNSSEC_OK), id="dnssec-region-from-stack"),
@@ -62,8 +64,33 @@ INVALID = [
     ),
     pytest.param(
         _integrations({"cloudtrail": {"trail_names": ["-bad"]}}),
-        ("integrations.cloudtrail.trail_names[0]: string should match pattern '^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$'; change the value to match",),
+        ("integrations.cloudtrail.trail_names[0]: '-bad' is not a CloudTrail trail name; use 3-128 letters, digits, '.', '_' or '-', starting and ending with a letter or digit",),
         id="cloudtrail-bad-name",
+    ),
+    pytest.param(
+        _integrations({"cloudtrail": {"trail_names": ["trail1\n"]}}),
+        ("integrations.cloudtrail.trail_names[0]: 'trail1\\n' is not a CloudTrail trail name; use 3-128 letters, digits, '.', '_' or '-', starting and ending with a letter or digit",),
+        id="cloudtrail-name-trailing-newline",
+    ),
+    pytest.param(
+        _integrations({"sns_publishers": {"publishers": ["s3"], "source_buckets": ["Orders_Uploads"]}}),
+        ("integrations.sns_publishers.source_buckets[0]: 'Orders_Uploads' is not an S3 bucket name; use 3-63 lowercase letters, digits, '.' or '-', starting and ending with a letter or digit",),
+        id="sns-bad-bucket-name",
+    ),
+    pytest.param(
+        _integrations({"sqs_from_sns": {"topic_names": ["orders events"]}}),
+        ("integrations.sqs_from_sns.topic_names[0]: 'orders events' is not an SNS topic name; use 1-256 letters, digits, '_' or '-' (a FIFO topic ends in .fifo)",),
+        id="sqs-bad-topic-name",
+    ),
+    pytest.param(
+        _integrations({"eventbridge_bus": {"event_bus_names": ["orders-*"]}}),
+        ("integrations.eventbridge_bus.event_bus_names[0]: 'orders-*' contains a wildcard; name the resource (leave the list empty for all)",),
+        id="event-bus-wildcard",
+    ),
+    pytest.param(
+        _integrations({"autoscaling_ebs": {"role_suffix": "batch/jobs"}}),
+        ("integrations.autoscaling_ebs.role_suffix: 'batch/jobs' is not an IAM role-name suffix; use 1-64 letters, digits or +=,.@_-",),
+        id="autoscaling-bad-role-suffix",
     ),
     pytest.param(
         _integrations({"cloudtrail": {"trail_names": ["trail1", "trail1"]}}),
@@ -106,6 +133,16 @@ INVALID = [
         id="sns-duplicate-publisher",
     ),
     pytest.param(
+        _integrations({"sqs_publishers": {"publishers": ["cloudwatch_alarms"]}}),
+        ("integrations.sqs_publishers.publishers[0]: input should be 'eventbridge' or 's3'; pick one of those",),
+        id="sqs-alarms-cannot-send",
+    ),
+    pytest.param(
+        _integrations({"sqs_publishers": {"publishers": ["s3"]}}),
+        ("integrations.sqs_publishers.source_buckets: is empty but s3 publishes; name the buckets whose notifications publish",),
+        id="sqs-s3-without-buckets",
+    ),
+    pytest.param(
         _integrations({"eventbridge_bus": {"event_bus_names": []}}),
         ("integrations.eventbridge_bus.event_bus_names: needs at least 1 item(s); add one",),
         id="event-bus-none",
@@ -145,7 +182,7 @@ INVALID = [
     ),
     pytest.param(
         _integrations({"route53_dnssec": {"hosted_zone_ids": ["z123"]}}, DNSSEC_OK),
-        ("integrations.route53_dnssec.hosted_zone_ids[0]: string should match pattern '^[A-Z0-9]{1,32}$'; change the value to match",),
+        ("integrations.route53_dnssec.hosted_zone_ids[0]: 'z123' is not a Route 53 hosted zone id; use its uppercase letters and digits, e.g. Z0123456789ABCDEFGHIJ",),
         id="dnssec-bad-zone-id",
     ),
     pytest.param(
