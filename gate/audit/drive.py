@@ -13,6 +13,7 @@ from typing import Any
 
 from kmsguard.gate import pack as packs
 from kmsguard.gate import run as runs
+from kmsguard.gate.access.captured import access_of
 from kmsguard.gate.capture import Captured
 from kmsguard.gate.model import GateResult
 from kmsguard.gate.project import Project
@@ -49,6 +50,9 @@ def judge(
         timings["analyze_stack"] = time.perf_counter() - stack_begin
     finally:
         worker.stop()
+    access_begin = time.perf_counter()
+    access = access_of(resources, project)
+    timings["access"] = time.perf_counter() - access_begin
     by_name = {p.name: p for p in worker.policies}
     found = [*worker.diagnostics, *((d.urn, d) for d in packs.diagnostics(stack_response))]
     return GateResult(
@@ -60,4 +64,5 @@ def judge(
         violations=[runs._violation(urn, d, by_name.get(d.policy)) for urn, d in found],
         not_applicable=worker.not_applicable,
         timings=timings,
+        access=access,
     )

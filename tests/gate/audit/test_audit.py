@@ -180,3 +180,15 @@ def test_cli_passes_a_region_with_advisory_findings_only(
     code = main(["audit", "--endpoint-url", moto_endpoint, "--region", fleet.REPLICA_REGION])
     assert code == 0
     assert capsys.readouterr().out.rstrip().endswith("PASSED with 1 advisory violation(s)")
+
+
+def test_the_access_model_covers_the_live_keys(audited: GateResult, created: fleet.Fleet) -> None:
+    """The preview's own access model, computed from the live resources: who can do what, per key ARN."""
+    by_key: dict[str, set[str]] = defaultdict(set)
+    for entry in audited.access:
+        by_key[entry["key"]].add(entry["principal"])
+    assert set(by_key) == set(created.arns.values())
+    assert by_key[created.arns["public-policy"]] - by_key[created.arns["least-privilege"]] == {"*"}
+    assert by_key[created.arns["foreign-account"]] - by_key[created.arns["least-privilege"]] == {
+        f"arn:aws:iam::{fleet.FOREIGN}:role/Reader"
+    }
