@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
-from .facts import IAM_POLICY_CARRIER_TYPES, IAM_ROLE_TYPE, KEY_POLICY_CARRIER_TYPES
+from .facts import IAM_POLICY_CARRIER_TYPES, IAM_ROLE_TYPE, KEY_POLICY_CARRIER_TYPES, KEY_POLICY_TYPE
 from .policydoc import PolicyDocument, PolicyParseError, parse_policy_document
 from .rule import (
     UNKNOWN_STRING_SENTINEL,
@@ -43,12 +43,17 @@ class CarriedPolicy:
     error: str | None = None
     #: True while the document depends on values computed during the update.
     unknown: bool = False
+    #: UTF-8 bytes of the document text, which KMS counts against its key-policy limit.
+    size: int | None = field(default=None, compare=False)
 
 
 def carried_policies(resource: Resource) -> tuple[CarriedPolicy, ...]:
     """Every policy document on the resource; an absent `policy` yields nothing."""
     if resource.type in KEY_POLICY_CARRIER_TYPES:
-        return _one(PolicyKind.KEY, "policy", resource.props.get("policy"))
+        # On a key the policy is optional (absent or "" means AWS's default, KG-R03's business);
+        # a KeyPolicy resource exists only to carry one.
+        required = resource.type == KEY_POLICY_TYPE
+        return _one(PolicyKind.KEY, "policy", resource.props.get("policy"), required=required)
     if resource.type == IAM_ROLE_TYPE:
         inline = resource.props.get("inlinePolicies")
         if is_unknown(inline):
@@ -61,7 +66,7 @@ def carried_policies(resource: Resource) -> tuple[CarriedPolicy, ...]:
             found.extend(_one(PolicyKind.IDENTITY, f"inlinePolicies[{i}].policy", value))
         return tuple(found)
     if resource.type in IAM_POLICY_CARRIER_TYPES:
-        return _one(PolicyKind.IDENTITY, "policy", resource.props.get("policy"))
+        return _one(PolicyKind.IDENTITY, "policy", resource.props.get("policy"), required=True)
     return ()
 
 
@@ -70,9 +75,11 @@ def parsed_documents(resource: Resource) -> tuple[tuple[CarriedPolicy, PolicyDoc
     return tuple((c, c.document) for c in carried_policies(resource) if c.document is not None)
 
 
-def _one(kind: PolicyKind, path: str, value: Any) -> tuple[CarriedPolicy, ...]:
+def _one(kind: PolicyKind, path: str, value: Any, *, required: bool = False) -> tuple[CarriedPolicy, ...]:
     if value is None or value == "":
-        return ()
+        if not required:
+            return ()
+        return (CarriedPolicy(kind, path, error=f"{path} is empty; this resource must carry a document"),)
     if is_unknown(value):
         return (CarriedPolicy(kind, path, unknown=True),)
     if isinstance(value, Mapping):
@@ -86,7 +93,7 @@ def _one(kind: PolicyKind, path: str, value: Any) -> tuple[CarriedPolicy, ...]:
         # An unknown interpolated into the text: the document cannot be judged until the update.
         return (CarriedPolicy(kind, path, unknown=True),)
     document, error = _parse_cached(value)
-    return (CarriedPolicy(kind, path, document=document, error=error),)
+    return (CarriedPolicy(kind, path, document=document, error=error, size=len(value.encode())),)
 
 
 @lru_cache(maxsize=4096)

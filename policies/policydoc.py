@@ -23,6 +23,20 @@ class PolicyParseError(ValueError):
 
 
 _VALID_EFFECTS: Final = ("Allow", "Deny")
+#: IAM's element names, case-sensitive; IAM and KMS reject any other element, so a misspelled or
+#: re-cased one (`principal`, `Conditon`) must not be read as if it were absent.
+_DOCUMENT_ELEMENTS: Final = ("Version", "Id", "Statement")
+_STATEMENT_ELEMENTS: Final = (
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+)
 _PRINCIPAL_KINDS: Final = ("AWS", "Service", "Federated", "CanonicalUser")
 
 
@@ -145,13 +159,16 @@ def parse_policy_document(value: str | Mapping[str, Any]) -> PolicyDocument:
     """Parse a policy document given as JSON text or as an already-decoded object."""
     if isinstance(value, str):
         try:
-            decoded = json.loads(value)
+            decoded = json.loads(value, object_pairs_hook=_refuse_duplicate_keys)
         except json.JSONDecodeError as exc:
             raise PolicyParseError(f"policy is not valid JSON: {exc.msg} at line {exc.lineno}") from None
+        except RecursionError:
+            raise PolicyParseError("policy is nested too deeply to be a policy document") from None
     else:
         decoded = value
     if not isinstance(decoded, Mapping):
         raise PolicyParseError(f"policy must be a JSON object, got {type(decoded).__name__}")
+    _refuse_unknown_elements(decoded, _DOCUMENT_ELEMENTS, "policy")
     version = decoded.get("Version")
     if version is not None and not isinstance(version, str):
         raise PolicyParseError("policy Version must be a string")
@@ -168,10 +185,31 @@ def parse_policy_document(value: str | Mapping[str, Any]) -> PolicyDocument:
     )
 
 
+def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """AWS and Access Analyzer reject a repeated key; json's default keeps the last one silently,
+    which would let `"Principal": "*"` hide behind a second, harmless `Principal`."""
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise PolicyParseError(f"policy repeats the key {key!r} in one object; keep one")
+        seen[key] = value
+    return seen
+
+
+def _refuse_unknown_elements(raw: Mapping[str, Any], known: tuple[str, ...], where: str) -> None:
+    for key in raw:
+        if key in known:
+            continue
+        close = next((k for k in known if k.lower() == str(key).lower()), None)
+        hint = f"element names are case-sensitive: write {close}" if close else f"use {', '.join(known)}"
+        raise PolicyParseError(f"{where} has unknown element {key!r}; {hint}")
+
+
 def _parse_statement(index: int, raw: Any) -> Statement:
     where = f"Statement[{index}]"
     if not isinstance(raw, Mapping):
         raise PolicyParseError(f"{where} must be an object")
+    _refuse_unknown_elements(raw, _STATEMENT_ELEMENTS, where)
     sid = raw.get("Sid")
     if sid is not None and not isinstance(sid, str):
         raise PolicyParseError(f"{where}.Sid must be a string")

@@ -9,60 +9,78 @@ servicer's module a memoising pair of those two functions; nothing else in the S
 Why it is safe:
 - The key is the message object's identity: upb hands out the same wrapper while the message
   lives, and the cache holds a reference, so an id can never be reused while cached.
-- A cache belongs to one thread (the servicer serves requests on a pool) and lives for one request:
-  the first miss after a hit starts the next one. Analyze reads one resource's two messages once
-  per policy (two misses, then hits); AnalyzeStack reads every resource once per stack policy (a
-  first pass of misses, then hits). Memory is bounded by the request being served.
+- A cache belongs to one thread (the servicer serves requests on a pool) and lives exactly as long
+  as one Analyze or AnalyzeStack call: `install` wraps those two methods so the cache is emptied
+  when each begins and when it ends, and outside them nothing is cached at all. Memory is bounded
+  by the request being served, whatever the number of policies.
 - The deserialised value is shared between policies, but each policy still gets its own
   `unknown_checking_proxy`, which copies every dict and list on the way.
 - Remediate asks for secret-preserving proxies (`proxy_secrets=True`) and is never cached.
 
-If a future SDK no longer calls these by module attribute, `install` changes nothing and the pack
-is as correct as before, only slower.
+If a future SDK no longer calls these by module attribute, or renames its servicer, `install`
+changes nothing and the pack is as correct as before, only slower.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 import types
-from collections.abc import Callable
-from typing import Any, Final
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any, Final, NamedTuple
 
 import pulumi_policy.policy as servicer_module
 
 _INSTALLED: Final = "_kmsguard_memo_installed"
+#: The servicer methods whose calls bound the cache (Remediate is never cached).
+_REQUESTS: Final = ("Analyze", "AnalyzeStack")
 
 
 class _RequestCache(threading.local):
     def __init__(self) -> None:
+        #: True while this thread serves an Analyze or AnalyzeStack call.
+        self.active = False
         #: id(message) -> [message, MessageToDict(message), deserialised or None]
         self.by_message: dict[int, list[Any]] = {}
         #: id(dict returned above) -> the same entry
         self.by_dict: dict[int, list[Any]] = {}
-        self.hit_since_miss = False
 
-    def start_next_request(self) -> None:
+    def clear(self) -> None:
         self.by_message.clear()
         self.by_dict.clear()
-        self.hit_since_miss = False
 
 
-def memoising(
-    to_dict: Callable[..., dict[str, Any]], deserialize: Callable[..., dict[str, Any]]
-) -> tuple[Callable[..., dict[str, Any]], Callable[..., dict[str, Any]]]:
+class Memo(NamedTuple):
+    message_to_dict: Callable[..., dict[str, Any]]
+    deserialize_properties: Callable[..., dict[str, Any]]
+    #: Context manager: one request; the cache is empty before and after it.
+    request: Callable[[], AbstractContextManager[None]]
+    #: Entries cached in this thread now (for tests of the bound).
+    size: Callable[[], int]
+
+
+def memoising(to_dict: Callable[..., dict[str, Any]], deserialize: Callable[..., dict[str, Any]]) -> Memo:
     """Drop-in replacements for (`MessageToDict`, `deserialize_properties`) sharing one cache."""
     cache = _RequestCache()
 
+    @contextmanager
+    def request() -> Iterator[None]:
+        cache.clear()
+        cache.active = True
+        try:
+            yield
+        finally:
+            cache.active = False
+            cache.clear()
+
     def message_to_dict(message: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        if args or kwargs:  # a call with printing options is not the servicer's: leave it alone
+        if args or kwargs or not cache.active:  # not the servicer's per-policy call: leave it alone
             return to_dict(message, *args, **kwargs)
         entry = cache.by_message.get(id(message))
         if entry is not None and entry[0] is message:
-            cache.hit_since_miss = True
             result: dict[str, Any] = entry[1]
             return result
-        if cache.hit_since_miss:
-            cache.start_next_request()
         as_dict = to_dict(message)
         entry = [message, as_dict, None]
         cache.by_message[id(message)] = entry
@@ -78,7 +96,18 @@ def memoising(
         result: dict[str, Any] = entry[2]
         return result
 
-    return message_to_dict, deserialize_properties
+    return Memo(message_to_dict, deserialize_properties, request, lambda: len(cache.by_message))
+
+
+def _scoped(
+    method: Callable[..., Any], request: Callable[[], AbstractContextManager[None]]
+) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def serve(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with request():
+            return method(self, *args, **kwargs)
+
+    return serve
 
 
 def install(module: types.ModuleType = servicer_module) -> bool:
@@ -88,13 +117,18 @@ def install(module: types.ModuleType = servicer_module) -> bool:
     json_format = getattr(module, "json_format", None)
     deserialize = getattr(module, "deserialize_properties", None)
     to_dict = getattr(json_format, "MessageToDict", None)
-    if json_format is None or deserialize is None or to_dict is None:
+    servicer = getattr(module, "_PolicyAnalyzerServicer", None)
+    requests = {name: getattr(servicer, name, None) for name in _REQUESTS}
+    methods = {name: method for name, method in requests.items() if callable(method)}
+    if json_format is None or deserialize is None or to_dict is None or len(methods) != len(_REQUESTS):
         return False
-    message_to_dict, deserialize_properties = memoising(to_dict, deserialize)
+    memo = memoising(to_dict, deserialize)
+    for name, method in methods.items():
+        setattr(servicer, name, _scoped(method, memo.request))
     # A private namespace for the servicer, so protobuf's own module is never modified.
     shadow = types.SimpleNamespace(**vars(json_format))
-    shadow.MessageToDict = message_to_dict
+    shadow.MessageToDict = memo.message_to_dict
     module.json_format = shadow  # type: ignore[attr-defined]
-    module.deserialize_properties = deserialize_properties  # type: ignore[attr-defined]
+    module.deserialize_properties = memo.deserialize_properties  # type: ignore[attr-defined]
     setattr(module, _INSTALLED, True)
     return True

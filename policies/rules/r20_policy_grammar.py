@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..documents import CarriedPolicy, carried_policies
-from ..facts import ALL_POLICY_CARRIER_TYPES, POLICY_VERSION, canonical_action
+from ..documents import CarriedPolicy, PolicyKind, carried_policies
+from ..facts import ALL_POLICY_CARRIER_TYPES, KEY_POLICY_MAX_BYTES, POLICY_VERSION, canonical_action
 from ..policydoc import PolicyDocument, expand_kms_actions, is_wildcard_action
 from ..rule import (
     PCI_KEY_CUSTODIANS,
@@ -26,8 +26,10 @@ META = RuleMeta(
         "policies) must parse: a JSON object with a `Statement` (one object or a non-empty list), each "
         "statement with Effect Allow or Deny and well-typed elements. It must declare Version "
         f"`{POLICY_VERSION}`, every `kms:` action must exist (names compare case-insensitively; a "
-        "wildcard must match at least one action), every action needs a service prefix, and Sids must "
-        "be unique. An unparseable policy is a violation, never a pass."
+        "wildcard must match at least one action), every action needs a service prefix, and non-empty "
+        "Sids must be unique (AWS accepts repeated empty Sids). Element names are case-sensitive and a "
+        "JSON key may not repeat, as in AWS. A key-policy statement must name a Principal and a key "
+        "policy must fit KMS's 32 KB. An unparseable policy is a violation, never a pass."
     ),
     rationale=(
         "A document nobody can read cannot be shown safe, so every other policy rule would have to skip "
@@ -82,7 +84,9 @@ def _document_findings(where: str, document: PolicyDocument) -> list[str]:
                     f"{label} names {action!r}, which is not a KMS action; spell it as in the KMS "
                     "permissions reference"
                 )
-        if statement.sid is not None:
+        # Terraform's AWS provider before v5 wrote "Sid": "" on every statement, and AWS accepts
+        # repeated empty Sids: only a non-empty Sid must be unique.
+        if statement.sid:
             if statement.sid in first_use:
                 findings.append(
                     f"{where} uses Sid {statement.sid!r} for {first_use[statement.sid]} and "
@@ -93,13 +97,33 @@ def _document_findings(where: str, document: PolicyDocument) -> list[str]:
     return findings
 
 
+def _key_policy_findings(where: str, policy: CarriedPolicy) -> list[str]:
+    """What KMS alone requires of a key policy: a principal on every statement, at most 32 KB."""
+    findings: list[str] = []
+    if policy.size is not None and policy.size > KEY_POLICY_MAX_BYTES:
+        findings.append(
+            f"{where} is {policy.size} bytes; KMS accepts at most {KEY_POLICY_MAX_BYTES}: "
+            "split usage into grants or IAM policies"
+        )
+    assert policy.document is not None
+    findings.extend(
+        f"{where} {s.label} has no Principal; a key policy statement must name who it applies to"
+        for s in policy.document.statements
+        if not s.principals and not s.not_principal
+    )
+    return findings
+
+
 def _policy_findings(policy: CarriedPolicy) -> list[str]:
     where = f"{policy.kind} ({policy.path})"
     if policy.error is not None:
         return [f"{where} does not parse: {policy.error}; fix the document so IAM can read it"]
     if policy.document is None:
         return []
-    return _document_findings(where, policy.document)
+    findings = _document_findings(where, policy.document)
+    if policy.kind is PolicyKind.KEY:
+        findings.extend(_key_policy_findings(where, policy))
+    return findings
 
 
 def check(resource: Resource, context: Context) -> Result:

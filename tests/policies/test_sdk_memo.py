@@ -8,6 +8,7 @@ import types
 from typing import Any
 
 import pulumi_policy.policy
+import pytest
 from google.protobuf import json_format, struct_pb2  # type: ignore[import-untyped]
 
 from kmsguard.policies import sdk_memo
@@ -49,10 +50,11 @@ def _analyze(to_dict: Any, deserialize: Any, props: Any, provider: Any) -> list[
 
 def test_analyze_converts_each_message_once_per_request() -> None:
     counting = Counting()
-    to_dict, deserialize = sdk_memo.memoising(counting.to_dict, counting.deserialize)
+    memo = sdk_memo.memoising(counting.to_dict, counting.deserialize)
     props, provider = _message(description="orders"), _message(region="eu-west-1")
 
-    values = _analyze(to_dict, deserialize, props, provider)
+    with memo.request():
+        values = _analyze(memo.message_to_dict, memo.deserialize_properties, props, provider)
 
     assert counting.to_dict_calls == 2
     assert counting.deserialize_calls == [False, False]
@@ -61,26 +63,61 @@ def test_analyze_converts_each_message_once_per_request() -> None:
     assert all(v is values[0] for v in values[::2])
 
 
-def test_next_request_starts_a_fresh_cache() -> None:
+def test_each_request_starts_and_ends_with_an_empty_cache() -> None:
     counting = Counting()
-    to_dict, deserialize = sdk_memo.memoising(counting.to_dict, counting.deserialize)
+    memo = sdk_memo.memoising(counting.to_dict, counting.deserialize)
     first = (_message(n=1), _message(r="a"))
-    second = (_message(n=2), _message(r="b"))
 
-    _analyze(to_dict, deserialize, *first)
-    assert _analyze(to_dict, deserialize, *second)[0] == {"n": 2.0}
-    assert counting.to_dict_calls == 4
-    # The first request's entries were dropped when the second began: converting again.
-    to_dict(first[0])
-    assert counting.to_dict_calls == 5
+    with memo.request():
+        _analyze(memo.message_to_dict, memo.deserialize_properties, *first)
+        assert memo.size() == 2
+    assert memo.size() == 0
+    with memo.request():
+        memo.message_to_dict(first[0])
+    assert counting.to_dict_calls == 3
+
+
+def test_one_policy_and_ten_thousand_requests_keep_nothing() -> None:
+    """With one policy nothing repeats within a request; the cache must still be released."""
+    counting = Counting()
+    memo = sdk_memo.memoising(counting.to_dict, counting.deserialize)
+    for i in range(10_000):
+        with memo.request():
+            memo.deserialize_properties(memo.message_to_dict(_message(i=i)))
+            assert memo.size() == 1
+    assert memo.size() == 0
+    assert counting.to_dict_calls == 10_000
+
+
+def test_a_request_that_raises_still_releases_the_cache() -> None:
+    memo = sdk_memo.memoising(Counting().to_dict, Counting().deserialize)
+
+    def failing_request() -> None:
+        with memo.request():
+            memo.message_to_dict(_message(a="b"))
+            raise RuntimeError("policy failed")
+
+    with pytest.raises(RuntimeError):
+        failing_request()
+    assert memo.size() == 0
+
+
+def test_outside_a_request_nothing_is_cached() -> None:
+    counting = Counting()
+    memo = sdk_memo.memoising(counting.to_dict, counting.deserialize)
+    props = _message(a="b")
+    memo.message_to_dict(props)
+    memo.message_to_dict(props)
+    assert (counting.to_dict_calls, memo.size()) == (2, 0)
 
 
 def test_analyze_stack_converts_each_resource_once_across_stack_policies() -> None:
     counting = Counting()
-    to_dict, deserialize = sdk_memo.memoising(counting.to_dict, counting.deserialize)
+    memo = sdk_memo.memoising(counting.to_dict, counting.deserialize)
     resources = [_message(i=i) for i in range(50)]
 
-    passes = [[deserialize(to_dict(r)) for r in resources] for _ in range(3)]
+    with memo.request():
+        passes = [[memo.deserialize_properties(memo.message_to_dict(r)) for r in resources] for _ in range(3)]
 
     assert counting.to_dict_calls == 50
     assert len(counting.deserialize_calls) == 50
@@ -90,13 +127,14 @@ def test_analyze_stack_converts_each_resource_once_across_stack_policies() -> No
 
 def test_secret_preserving_and_option_calls_are_never_cached() -> None:
     counting = Counting()
-    to_dict, deserialize = sdk_memo.memoising(counting.to_dict, counting.deserialize)
+    memo = sdk_memo.memoising(counting.to_dict, counting.deserialize)
     props = _message(a="b")
 
-    as_dict = to_dict(props)
-    deserialize(as_dict, True)
-    deserialize(as_dict, True)
-    to_dict(props, preserving_proto_field_name=True)
+    with memo.request():
+        as_dict = memo.message_to_dict(props)
+        memo.deserialize_properties(as_dict, True)
+        memo.deserialize_properties(as_dict, True)
+        memo.message_to_dict(props, preserving_proto_field_name=True)
 
     assert counting.deserialize_calls == [True, True]
     assert counting.to_dict_calls == 2
@@ -104,28 +142,44 @@ def test_secret_preserving_and_option_calls_are_never_cached() -> None:
 
 def test_a_dict_not_from_the_cache_is_deserialised_directly() -> None:
     counting = Counting()
-    _, deserialize = sdk_memo.memoising(counting.to_dict, counting.deserialize)
+    memo = sdk_memo.memoising(counting.to_dict, counting.deserialize)
 
-    assert deserialize({"a": 1}) == {"a": 1}
-    assert deserialize({"a": 1}) == {"a": 1}
+    with memo.request():
+        assert memo.deserialize_properties({"a": 1}) == {"a": 1}
+        assert memo.deserialize_properties({"a": 1}) == {"a": 1}
     assert counting.deserialize_calls == [False, False]
 
 
 def test_each_thread_has_its_own_cache() -> None:
     counting = Counting()
-    to_dict, _ = sdk_memo.memoising(counting.to_dict, counting.deserialize)
+    memo = sdk_memo.memoising(counting.to_dict, counting.deserialize)
     props = _message(a="b")
-    to_dict(props)
 
-    other = threading.Thread(target=to_dict, args=(props,))
-    other.start()
-    other.join()
+    def serve() -> None:
+        with memo.request():
+            memo.message_to_dict(props)
+
+    with memo.request():
+        memo.message_to_dict(props)
+        other = threading.Thread(target=serve)
+        other.start()
+        other.join()
+        assert memo.size() == 1
 
     assert counting.to_dict_calls == 2
 
 
+class _FakeServicer:
+    def Analyze(self, request: Any, context: Any) -> Any:
+        return request
+
+    def AnalyzeStack(self, request: Any, context: Any) -> Any:
+        return request
+
+
 def _fake_servicer_module() -> types.ModuleType:
     module = types.ModuleType("fake_servicer")
+    module._PolicyAnalyzerServicer = type("Servicer", (_FakeServicer,), {})  # type: ignore[attr-defined]
     module.json_format = json_format  # type: ignore[attr-defined]
     module.deserialize_properties = Counting().deserialize  # type: ignore[attr-defined]
     return module
@@ -143,6 +197,9 @@ def test_install_shadows_the_servicer_module_only() -> None:
     assert module.json_format.ParseDict is json_format.ParseDict  # type: ignore[attr-defined]
     assert module.deserialize_properties is not original_deserialize  # type: ignore[attr-defined]
     assert json_format.MessageToDict.__module__ == "google.protobuf.json_format"
+    servicer = module._PolicyAnalyzerServicer()  # type: ignore[attr-defined]
+    assert (servicer.Analyze("r", None), servicer.AnalyzeStack("s", None)) == ("r", "s")
+    assert type(servicer).Analyze is not _FakeServicer.Analyze
 
 
 def test_install_leaves_an_unfamiliar_sdk_alone() -> None:

@@ -120,7 +120,7 @@ def test_not_resource_with_alias_arn_excludes_nothing() -> None:
 @pytest.mark.parametrize(
     ("resource", "reason"),
     [
-        (with_props(golden("aws:iam/policy:Policy"), policy=...), "the resource carries no policy document"),
+        (with_props(golden("aws:kms/key:Key"), policy=...), "the resource carries no policy document"),
         (with_props(golden("aws:kms/key:Key"), policy=UNKNOWN),
          "the policy is unknown during preview; it is checked at update"),
         (with_props(golden("aws:iam/policy:Policy"), policy="{not json"), "the policy does not parse; see KG-R20"),

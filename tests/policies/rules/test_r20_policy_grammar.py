@@ -189,3 +189,117 @@ def test_one_bad_inline_policy_among_good_ones_fires() -> None:
         "IAM policy (inlinePolicies[2].policy) does not parse: policy is not valid JSON: Expecting property "
         "name enclosed in double quotes at line 1; fix the document so IAM can read it",
     )
+
+
+def _text_with_statement_prefix(prefix: str) -> str:
+    """The golden key policy as text, with `prefix` spliced in as the first members of statement #1."""
+    text = json.dumps(golden_key_policy())
+    head, sep, tail = text.partition('"Statement": [{')
+    return f"{head}{sep}{prefix}, {tail}"
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        pytest.param(
+            _text_with_statement_prefix('"Principal": "*"'),
+            "policy repeats the key 'Principal' in one object; keep one",
+            id="fail_public_principal_hidden_by_a_second_principal",
+        ),
+        pytest.param(
+            json.dumps(golden_key_policy())[:-1] + ', "Statement": [{"Effect": "Allow", "Principal": "*", '
+            '"Action": "kms:*", "Resource": "*"}]}',
+            "policy repeats the key 'Statement' in one object; keep one",
+            id="fail_second_statement_list",
+        ),
+        pytest.param(
+            "[" * 100_000,
+            "policy is nested too deeply to be a policy document",
+            id="fail_deeply_nested_text",
+        ),
+    ],
+)
+def test_text_json_cannot_read_safely_is_a_violation(text: str, error: str) -> None:
+    key = with_props(golden(KEY), policy=text)
+    assert evaluate(RULE, key).messages == (
+        f"{KP} does not parse: {error}; fix the document so IAM can read it",
+    )
+    assert fired(key) == {"KG-R20"}
+
+
+@pytest.mark.parametrize(
+    ("where", "element", "error"),
+    [
+        pytest.param(
+            "document", "statement", "policy has unknown element 'statement'; element names are case-sensitive: "
+            "write Statement", id="fail_lower_case_statement",
+        ),
+        pytest.param(
+            "statement", "principal", "Statement[0] has unknown element 'principal'; element names are "
+            "case-sensitive: write Principal", id="fail_lower_case_principal",
+        ),
+        pytest.param(
+            "statement", "Conditon", "Statement[0] has unknown element 'Conditon'; use Sid, Effect, Principal, "
+            "NotPrincipal, Action, NotAction, Resource, NotResource, Condition", id="fail_misspelt_condition",
+        ),
+    ],
+)  # fmt: skip
+def test_unknown_elements_are_not_read_as_absent(where: str, element: str, error: str) -> None:
+    policy = _key_policy()
+    target = policy if where == "document" else policy["Statement"][0]
+    target[element] = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
+    key = with_policy(golden(KEY), policy)
+    assert evaluate(RULE, key).messages == (
+        f"{KP} does not parse: {error}; fix the document so IAM can read it",
+    )
+    assert fired(key) == {"KG-R20"}
+
+
+def test_key_policy_statement_without_principal_fires_but_an_identity_policy_needs_none() -> None:
+    policy = _key_policy()
+    del policy["Statement"][0]["Principal"]
+    key = with_policy(golden(KEY), policy)
+    assert evaluate(RULE, key).messages == (
+        f"{KP} statement 'KeyAdministration' has no Principal; a key policy statement must name who it "
+        "applies to",
+    )
+    assert evaluate(RULE, golden("aws:iam/policy:Policy")).outcome is Outcome.COMPLIANT
+
+
+def test_key_policy_over_32_kb_fires_and_one_at_the_limit_passes() -> None:
+    def padded(total: int) -> str:
+        policy = _key_policy(Id="")
+        base = len(json.dumps(policy, separators=(",", ":")).encode())
+        policy["Id"] = "x" * (total - base)
+        return json.dumps(policy, separators=(",", ":"))
+
+    at_limit, over = padded(32_768), padded(32_769)
+    assert (len(at_limit.encode()), len(over.encode())) == (32_768, 32_769)
+    assert evaluate(RULE, with_props(golden(KEY), policy=at_limit)).outcome is Outcome.COMPLIANT
+    assert evaluate(RULE, with_props(golden(KEY), policy=over)).messages == (
+        f"{KP} is 32769 bytes; KMS accepts at most 32768: split usage into grants or IAM policies",
+    )
+
+
+def test_repeated_empty_sids_are_accepted_as_aws_does() -> None:
+    policy = _key_policy()
+    for statement in policy["Statement"]:
+        statement["Sid"] = ""
+    assert evaluate(RULE, with_policy(golden(KEY), policy)).outcome is Outcome.COMPLIANT
+
+
+@pytest.mark.parametrize(
+    ("type_", "value"),
+    [
+        pytest.param("aws:kms/keyPolicy:KeyPolicy", "", id="fail_key_policy_resource_empty"),
+        pytest.param("aws:kms/keyPolicy:KeyPolicy", None, id="fail_key_policy_resource_null"),
+        pytest.param("aws:iam/policy:Policy", "", id="fail_iam_policy_empty"),
+    ],
+)
+def test_a_resource_that_exists_to_carry_a_policy_must_carry_one(type_: str, value: Any) -> None:
+    resource = with_props(golden(type_), policy=value)
+    kind = "key policy" if "kms" in type_ else "IAM policy"
+    assert evaluate(RULE, resource).messages == (
+        f"{kind} (policy) does not parse: policy is empty; this resource must carry a document; fix the "
+        "document so IAM can read it",
+    )
