@@ -25,6 +25,8 @@ from kmsguard.gate import pack as packs
 from kmsguard.gate import project as projects
 from kmsguard.gate.access.baseline import read_baseline
 from kmsguard.gate.access.diff import diff
+from kmsguard.gate.audit import adopt as live_adopt
+from kmsguard.gate.audit import command as live_audit
 from kmsguard.gate.deadline import DEFAULT_TIMEOUT_S, Deadline
 from kmsguard.gate.errors import GateAbort, GateError
 from kmsguard.gate.model import GateFailure, GateResult
@@ -88,6 +90,20 @@ def parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help=f"end the whole run with exit 2 after SECONDS (default: {DEFAULT_TIMEOUT_S:g})",
     )
+    live_audit.add_arguments(
+        commands.add_parser(
+            "audit",
+            help="judge the customer-managed KMS keys of an AWS account with the policy pack (read-only)",
+            description="List every customer-managed key, read it (List/Describe/Get only) and gate it.",
+        )
+    )
+    live_adopt.add_arguments(
+        commands.add_parser(
+            "adopt",
+            help="write catalog entries and a `pulumi import` file for existing keys",
+            description="Reproduce existing keys as catalog entries and bring them under the components.",
+        )
+    )
     return top
 
 
@@ -103,6 +119,8 @@ def _seconds(text: str) -> float:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command in ("audit", "adopt"):
+        return _live(args)
     # An earlier run's report must never outlive this one: if this run dies before it writes, CI
     # finds no file rather than a stale pass.
     _remove_reports(args)
@@ -119,6 +137,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(args, f"internal error: {type(exc).__name__}: {exc}", "please report it")
     finally:
         watchdog.cancel()
+        packs.kill_all()
+
+
+def _live(args: argparse.Namespace) -> int:
+    """`audit` and `adopt` read a live account: no program to time out, the same exit codes."""
+    try:
+        if args.command == "audit":
+            with batch_runtime():
+                return live_audit.audit(args, report)
+        return live_adopt.adopt(args)
+    except GateError as exc:
+        sys.stdout.flush()
+        print(f"kmsguard: error: {printable(str(exc))}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("kmsguard: error: interrupted (SIGINT)", file=sys.stderr)
+        return EXIT_ERROR
+    finally:
         packs.kill_all()
 
 
@@ -239,6 +275,14 @@ def _gate(args: argparse.Namespace, deadline: Deadline) -> int:
         )
     if baseline is not None:
         result.access_changes = diff(baseline, result.access)
+    code = report(result, args)
+    if args.fail_on_new_access and result.access_changes and result.access_changes["added"]:
+        return EXIT_VIOLATIONS
+    return code
+
+
+def report(result: GateResult, args: argparse.Namespace) -> int:
+    """Every report the arguments ask for (terminal always), and the exit code: shared by preview and audit."""
     begin = time.perf_counter()
     terminal.render(result, sys.stdout)
     _write(args.json, lambda: jsonreport.render(result))
@@ -246,9 +290,7 @@ def _gate(args: argparse.Namespace, deadline: Deadline) -> int:
     _write(args.junit, lambda: junit.render(result))
     _write(args.markdown, lambda: markdown.render(result))
     result.timings["reporting"] = time.perf_counter() - begin
-    if args.fail_on_new_access and result.access_changes and result.access_changes["added"]:
-        return EXIT_VIOLATIONS
-    return EXIT_VIOLATIONS if result.mandatory_count else EXIT_OK
+    return result_exit_code(result)
 
 
 def default_pack(program: Path) -> Path:
