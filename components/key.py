@@ -17,6 +17,7 @@ caller's options say otherwise: a deleted alias while the key survives is an out
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pulumi
@@ -30,6 +31,10 @@ from kmsguard.spec import KmsKeySpec
 
 KEY_TYPE_TOKEN = "kmsguard:kms:Key"
 
+#: region → statements appended to the key policy there (statements for AWS service principals,
+#: which the spec cannot express yet; see `kmsguard.builders.publishers`).
+ExtraStatements = Callable[[str], Sequence[dict[str, Any]]]
+
 
 class KmsKey(pulumi.ComponentResource):
     """A KMS key with its policy, replicas, aliases in every region and grants."""
@@ -42,6 +47,9 @@ class KmsKey(pulumi.ComponentResource):
     policy: pulumi.Output[str]
     consumer_policies: pulumi.Output[dict[str, str]]
     generation_arns: pulumi.Output[dict[str, str]]
+    #: The validated spec (region filled in) and every generation's keys, oldest first.
+    spec: KmsKeySpec
+    generations: list[GenerationKeys]
 
     def __init__(
         self,
@@ -51,18 +59,23 @@ class KmsKey(pulumi.ComponentResource):
         account_id: str | None = None,
         partition: str | None = None,
         region: str | None = None,
+        extra_statements: ExtraStatements | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """`account_id`/`partition` default to the provider's invokes (get_caller_identity,
         get_partition); give them for an offline preview. `region` fills in a spec without one and
-        defaults to the stack's `aws:region`."""
+        defaults to the stack's `aws:region`. `extra_statements` adds statements per region."""
         spec = _with_region(spec, region)
         primary_region = spec.region
         assert primary_region is not None  # _with_region guarantees it
         alias_suffixes = _alias_suffixes(spec)
         # Build every policy now when the account is known, so a spec the builder refuses fails
         # before anything is registered.
-        eager = _eager_policies(spec, account_id, partition) if account_id and partition else None
+        eager = (
+            _eager_policies(spec, account_id, partition, extra_statements)
+            if account_id and partition
+            else None
+        )
         super().__init__(KEY_TYPE_TOKEN, name, None, opts)
 
         caller = opts or pulumi.ResourceOptions()
@@ -78,8 +91,12 @@ class KmsKey(pulumi.ComponentResource):
                 return eager[(policy_region, retired)]
             return identity.apply(
                 lambda ap: render_policy(
-                    build_key_policy(
-                        spec, account_id=ap[0], partition=ap[1], region=policy_region, retired=retired
+                    _with_extra(
+                        build_key_policy(
+                            spec, account_id=ap[0], partition=ap[1], region=policy_region, retired=retired
+                        ),
+                        extra_statements,
+                        policy_region,
                     )
                 )
             )
@@ -89,6 +106,8 @@ class KmsKey(pulumi.ComponentResource):
             for g in generations(spec)
         ]
         active = keys[-1]
+        self.spec = spec
+        self.generations = keys
         self.key = active.primary
         self.aliases = _register_aliases(name, spec, alias_suffixes, active, lasting)
         self.grants = [
@@ -209,12 +228,28 @@ def _alias_suffixes(spec: KmsKeySpec) -> tuple[str, ...]:
     return suffixes
 
 
-def _eager_policies(spec: KmsKeySpec, account_id: str, partition: str) -> dict[tuple[str, bool], str]:
+def _with_extra(
+    document: dict[str, Any], extra: ExtraStatements | None, region: str
+) -> dict[str, Any]:
+    if extra is None:
+        return document
+    return {**document, "Statement": [*document["Statement"], *extra(region)]}
+
+
+def _eager_policies(
+    spec: KmsKeySpec, account_id: str, partition: str, extra: ExtraStatements | None = None
+) -> dict[tuple[str, bool], str]:
     """(region, retired) → rendered policy, for every region and generation state the key needs."""
     assert spec.region is not None
     return {
         (region, retired): render_policy(
-            build_key_policy(spec, account_id=account_id, partition=partition, region=region, retired=retired)
+            _with_extra(
+                build_key_policy(
+                    spec, account_id=account_id, partition=partition, region=region, retired=retired
+                ),
+                extra,
+                region,
+            )
         )
         for region in (spec.region, *spec.replica_regions)
         for retired in sorted({g.retired for g in generations(spec)})

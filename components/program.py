@@ -12,8 +12,9 @@ from collections.abc import Mapping
 import pulumi
 
 from kmsguard.catalog import KeyCatalog, plan_catalog
-from kmsguard.config import CATALOG_KEY, CONFIG_KEYS, StackConfig, parse_stack_config
+from kmsguard.config import CATALOG_KEY, CONFIG_KEYS, MONITORING_KEY, StackConfig, parse_stack_config
 from kmsguard.errors import KmsGuardError
+from kmsguard.monitoring import KeyMonitoring, plan_monitoring
 
 
 def read_config() -> dict[str, str | None]:
@@ -28,13 +29,23 @@ def read_config() -> dict[str, str | None]:
 def load(values: Mapping[str, str | None]) -> StackConfig:
     """Parse and fully validate the configuration; raises `KmsGuardError` naming the config keys."""
     config = parse_stack_config(values)
-    plan_catalog(
+    specs = plan_catalog(
         config.catalog,
         region=config.region,
         account_id=config.account_id,
         partition=config.partition,
         path=CATALOG_KEY,
     )
+    if config.monitoring is not None:
+        plan_monitoring(
+            config.monitoring,
+            config.catalog,
+            specs,
+            region=config.region,
+            account_id=config.account_id,
+            partition=config.partition,
+            path=MONITORING_KEY,
+        )
     return config
 
 
@@ -50,6 +61,18 @@ def main() -> KeyCatalog:
         account_id=config.account_id,
         partition=config.partition,
     )
+    if config.monitoring is not None:
+        assert config.account_id is not None and config.partition is not None  # StackConfig checks it
+        monitoring = KeyMonitoring(
+            f"{config.catalog.environment}-monitoring",
+            config.monitoring,
+            catalog,
+            config.catalog,
+            region=config.region,
+            account_id=config.account_id,
+            partition=config.partition,
+        )
+        pulumi.export("alertTopicArns", monitoring.topic_arns)
     pulumi.export("keyArns", catalog.key_arns)
     pulumi.export("aliasNames", catalog.alias_names)
     pulumi.export(

@@ -1,0 +1,278 @@
+"""`KeyMonitoring`: the detective controls of one environment's key catalog.
+
+Children, `<m>` being the component name, `<r>` each region a catalog key lives in (primary first):
+
+- `<m>-alerts` — a `KmsKey` for the alert topics (a data class of its own, replicated to every `<r>`),
+  whose policy lets EventBridge and CloudWatch alarms publish;
+- `<m>-topic-<r>`, `<m>-topic-policy-<r>` — the alert topic of each region under that key, and the
+  topic policy that lets this account's rules and alarms publish; `<m>-subscription-<i>-<r>` per
+  configured subscriber;
+- `<m>-<purpose>-<r>` + `<m>-<purpose>-<r>-target` — EventBridge rules on the default bus, each
+  sending to the region's topic: `api-keys` (watched calls that name a key), `api-grants` (CreateGrant
+  to a grantee outside the account), `api-aliases` (DeleteAlias of the catalog's aliases), and
+  `kms-events` (KMS CMK Deletion / Rotation / Imported Key Material Expiration);
+- `<m>-pending-deletion` + `<m>-pending-deletion-alarm` — the KMS guide's metric filter on the trail's
+  log group and its alarm, which notifies the stack region's topic.
+
+EventBridge rules are regional and CloudTrail delivers a call to the default bus of the region the
+call was made in, so every region with a watched key (replicas included) gets its own rules; every
+generation of a manually rotated key is watched, since deleting a retired one loses data too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from kmsguard.builders.monitoring import (
+    PendingDeletionAlarm,
+    WatchedKey,
+    api_call_patterns,
+    service_event_pattern,
+    topic_policy,
+)
+from kmsguard.builders.publishers import publisher_statements
+from kmsguard.catalog import KeyCatalog
+from kmsguard.catalog_spec import CatalogSpec
+from kmsguard.errors import KmsGuardError
+from kmsguard.key import KmsKey, check_key, key_id_of
+from kmsguard.monitoring_spec import MonitoringSpec
+from kmsguard.spec import KmsKeySpec, MultiRegionSpec, parse_key_spec
+
+MONITORING_TYPE_TOKEN = "kmsguard:kms:KeyMonitoring"
+#: Why the alert key is multi-region: the MultiRegionReason tag.
+ALERT_KEY_REASON = "Encrypts the KMS alert topic of every region the catalog's keys live in"
+
+
+@dataclass(frozen=True)
+class MonitoringPlan:
+    """What the component will build, decided before anything is registered."""
+
+    #: The stack's region first, then every other region a catalog key lives in.
+    regions: tuple[str, ...]
+    alert_key: KmsKeySpec
+
+
+def plan_monitoring(
+    spec: MonitoringSpec,
+    catalog: CatalogSpec,
+    key_specs: Sequence[KmsKeySpec],
+    *,
+    region: str,
+    account_id: str | None = None,
+    partition: str | None = None,
+    path: str = "",
+) -> MonitoringPlan:
+    """The regions to watch and the alert key's validated spec; raises `KmsGuardError` naming fields."""
+    where = f"{path}.topic_key" if path else "topic_key"
+    if spec.topic_key.replication is not None:
+        raise KmsGuardError(
+            f"{where}.replication: the alert key is replicated to the catalog's regions by the component; "
+            "remove it"
+        )
+    if spec.topic_key.name in {d.name for d in catalog.data_classes}:
+        raise KmsGuardError(
+            f"{where}.name: {spec.topic_key.name!r} is already a data class of the catalog; choose another"
+        )
+    others = sorted({r for k in key_specs for r in k.replica_regions} - {region})
+    topic_key = spec.topic_key
+    if others:
+        topic_key = topic_key.model_copy(
+            update={"replication": MultiRegionSpec(replica_regions=tuple(others), reason=ALERT_KEY_REASON)}
+        )
+    # The alert key is merged with the catalog's defaults exactly as a data class would be.
+    alert_key = parse_key_spec(catalog._merge(topic_key, region), path=where)
+    try:
+        check_key(alert_key, account_id=account_id, partition=partition)
+    except KmsGuardError as exc:
+        raise KmsGuardError(f"{where}: {exc}") from None
+    if alert_key.key_spec.value != "SYMMETRIC_DEFAULT":
+        raise KmsGuardError(f"{where}.kind: SNS encrypts only under symmetric keys; drop the kind")
+    return MonitoringPlan((region, *others), alert_key)
+
+
+def watched_keys(
+    keys: Sequence[KmsKey],
+) -> list[tuple[str, pulumi.Output[str], pulumi.Output[str], tuple[str, ...]]]:
+    """(region, key id, key ARN, aliases there) of every generation's primary and replicas."""
+    found: list[tuple[str, pulumi.Output[str], pulumi.Output[str], tuple[str, ...]]] = []
+    for key in keys:
+        assert key.spec.region is not None
+        for i, generation in enumerate(key.generations):
+            # Aliases point at the newest generation only.
+            aliases = key.spec.alias_names if i == len(key.generations) - 1 else ()
+            found.append((key.spec.region, key_id_of(generation.primary), generation.primary.arn, aliases))
+            for replica_region, replica in generation.replicas.items():
+                found.append((replica_region, replica.key_id, replica.arn, aliases))
+    return found
+
+
+class KeyMonitoring(pulumi.ComponentResource):
+    """EventBridge rules, the pending-deletion alarm and encrypted alert topics for a key catalog."""
+
+    alert_key: KmsKey
+    topics: dict[str, aws.sns.Topic]
+    rules: dict[str, aws.cloudwatch.EventRule]
+    topic_arns: pulumi.Output[dict[str, str]]
+
+    def __init__(
+        self,
+        name: str,
+        spec: MonitoringSpec,
+        catalog: KeyCatalog,
+        catalog_spec: CatalogSpec,
+        *,
+        region: str,
+        account_id: str,
+        partition: str,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        keys = list(catalog.keys.values())
+        plan = plan_monitoring(
+            spec,
+            catalog_spec,
+            [k.spec for k in keys],
+            region=region,
+            account_id=account_id,
+            partition=partition,
+        )
+        super().__init__(MONITORING_TYPE_TOKEN, name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        caller = opts or pulumi.ResourceOptions()
+        self.alert_key = KmsKey(
+            f"{name}-{spec.topic_key.name}",
+            plan.alert_key,
+            account_id=account_id,
+            partition=partition,
+            extra_statements=lambda r: publisher_statements(
+                account_id=account_id, partition=partition, region=r
+            ),
+            opts=pulumi.ResourceOptions(
+                parent=self, protect=caller.protect, retain_on_delete=caller.retain_on_delete
+            ),
+        )
+        alert_arns = {region: self.alert_key.key_arn} | {
+            r: replica.arn for r, replica in self.alert_key.generations[-1].replicas.items()
+        }
+        self.topics = {}
+        for r in plan.regions:
+            topic = aws.sns.Topic(
+                f"{name}-topic-{r}",
+                aws.sns.TopicArgs(
+                    kms_master_key_id=alert_arns[r], region=r, tags={"Environment": catalog_spec.environment}
+                ),
+                opts=child,
+            )
+            aws.sns.TopicPolicy(
+                f"{name}-topic-policy-{r}",
+                aws.sns.TopicPolicyArgs(
+                    arn=topic.arn,
+                    policy=topic.arn.apply(
+                        lambda arn, r=r: json.dumps(
+                            topic_policy(topic_arn=arn, account_id=account_id, partition=partition, region=r)
+                        )
+                    ),
+                    region=r,
+                ),
+                opts=child,
+            )
+            for i, subscription in enumerate(spec.subscriptions):
+                aws.sns.TopicSubscription(
+                    f"{name}-subscription-{i}-{r}",
+                    aws.sns.TopicSubscriptionArgs(
+                        topic=topic.arn,
+                        protocol=subscription.protocol,
+                        endpoint=subscription.endpoint,
+                        region=r,
+                    ),
+                    opts=child,
+                )
+            self.topics[r] = topic
+
+        watched = watched_keys([*keys, self.alert_key])
+        self.rules = {}
+        for r in plan.regions:
+            in_region = [(k, a, aliases) for kr, k, a, aliases in watched if kr == r]
+            resolved = pulumi.Output.all(*(pulumi.Output.all(k, a) for k, a, _ in in_region)).apply(
+                lambda pairs, in_region=in_region, r=r: [
+                    WatchedKey(r, key_id, arn, aliases)
+                    for (key_id, arn), (_, _, aliases) in zip(pairs, in_region, strict=True)
+                ]
+            )
+            purposes = sorted(
+                api_call_patterns(
+                    [WatchedKey(r, "", "", aliases) for _, _, aliases in in_region],
+                    region=r,
+                    actions=spec.actions,
+                    account_id=account_id,
+                    partition=partition,
+                )
+            )
+            patterns = {
+                f"api-{purpose}": resolved.apply(
+                    lambda ks, purpose=purpose, r=r: json.dumps(
+                        api_call_patterns(
+                            ks, region=r, actions=spec.actions, account_id=account_id, partition=partition
+                        )[purpose]
+                    )
+                )
+                for purpose in purposes
+            }
+            patterns["kms-events"] = resolved.apply(
+                lambda ks, r=r: json.dumps(service_event_pattern(ks, region=r))
+            )
+            for purpose, pattern in patterns.items():
+                rule = aws.cloudwatch.EventRule(
+                    f"{name}-{purpose}-{r}",
+                    aws.cloudwatch.EventRuleArgs(
+                        description=f"kmsguard: {purpose} of the {catalog_spec.environment} key catalog",
+                        event_pattern=pattern,
+                        state="ENABLED",
+                        region=r,
+                    ),
+                    opts=child,
+                )
+                aws.cloudwatch.EventTarget(
+                    f"{name}-{purpose}-{r}-target",
+                    aws.cloudwatch.EventTargetArgs(rule=rule.name, arn=self.topics[r].arn, region=r),
+                    opts=child,
+                )
+                self.rules[f"{purpose}-{r}"] = rule
+
+        alarm = PendingDeletionAlarm()
+        metric_filter = aws.cloudwatch.LogMetricFilter(
+            f"{name}-pending-deletion",
+            aws.cloudwatch.LogMetricFilterArgs(
+                log_group_name=spec.log_group_name,
+                pattern=alarm.filter_pattern,
+                metric_transformation=aws.cloudwatch.LogMetricFilterMetricTransformationArgs(
+                    name=alarm.metric_name, namespace=alarm.namespace, value=alarm.metric_value
+                ),
+                region=region,
+            ),
+            opts=child,
+        )
+        aws.cloudwatch.MetricAlarm(
+            f"{name}-pending-deletion-alarm",
+            aws.cloudwatch.MetricAlarmArgs(
+                alarm_description="A KMS key pending deletion was used: cancel the deletion before data is lost",
+                metric_name=alarm.metric_name,
+                namespace=alarm.namespace,
+                comparison_operator=alarm.comparison_operator,
+                threshold=alarm.threshold,
+                evaluation_periods=alarm.evaluation_periods,
+                datapoints_to_alarm=alarm.datapoints_to_alarm,
+                statistic=alarm.statistic,
+                period=alarm.period_seconds,
+                treat_missing_data=alarm.treat_missing_data,
+                alarm_actions=[self.topics[region].arn],
+                region=region,
+            ),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[metric_filter]),
+        )
+        self.topic_arns = pulumi.Output.all(**{r: t.arn for r, t in self.topics.items()}).apply(dict)
+        self.register_outputs({"topicArns": self.topic_arns})
