@@ -84,9 +84,7 @@ class StackConfig(BaseModel):
         if self.monitoring is not None and (self.account_id is None or self.partition is None):
             # Event patterns and topic policies name the account; invokes would make them unknown
             # until the update, so monitoring is planned from configuration only.
-            raise spec_error(
-                (MONITORING_KEY, f"needs {ACCOUNT_ID_KEY} and {PARTITION_KEY}; set both")
-            )
+            raise spec_error((MONITORING_KEY, f"needs {ACCOUNT_ID_KEY} and {PARTITION_KEY}; set both"))
         return self
 
 

@@ -10,7 +10,7 @@ _DOC = ConfigDict(frozen=True, extra="forbid")
 
 
 class KmsKeyArgs(BaseModel):
-    """`KmsKey(name, spec, *, account_id=None, partition=None, region=None, opts=None)`."""
+    """`KmsKey(name, spec, *, account_id=None, partition=None, region=None, extra_statements=None, opts=None)`."""
 
     model_config = _DOC
     spec: str = Field(
@@ -27,6 +27,14 @@ class KmsKeyArgs(BaseModel):
     region: str | None = Field(
         default=None,
         description="The primary's region when the spec has none (default: the stack's aws:region).",
+    )
+    extra_statements: str | None = Field(
+        default=None,
+        json_schema_extra={"x-python-type": "Callable[[str], Sequence[dict]]"},
+        description=(
+            "region → key-policy statements appended there, for AWS service principals the spec cannot "
+            "name yet (the alert key's publishers)."
+        ),
     )
     opts: str | None = Field(
         default=None,
@@ -84,3 +92,38 @@ class KeyCatalogOutputs(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
     key_arns: dict[str, str] = Field(alias="keyArns", description="Active primary key ARN by data class.")
     alias_names: dict[str, list[str]] = Field(alias="aliasNames", description="Alias names by data class.")
+
+
+class KeyMonitoringArgs(BaseModel):
+    """`KeyMonitoring(name, spec, catalog, catalog_spec, *, region, account_id, partition, opts=None)`."""
+
+    model_config = _DOC
+    spec: str = Field(
+        description="The `MonitoringSpec` (see its fields below).",
+        json_schema_extra={"x-python-type": "MonitoringSpec"},
+    )
+    catalog: str = Field(
+        description="The `KeyCatalog` whose keys (every generation, every replica) are watched.",
+        json_schema_extra={"x-python-type": "KeyCatalog"},
+    )
+    catalog_spec: str = Field(
+        description="The catalog's `CatalogSpec`: environment and defaults for the alert key.",
+        json_schema_extra={"x-python-type": "CatalogSpec"},
+    )
+    region: str = Field(
+        description="The stack's region: the metric filter, the alarm and the alert key's primary."
+    )
+    account_id: str = Field(description="The account: event patterns and topic policies name it.")
+    partition: str = Field(description="aws, aws-cn or aws-us-gov.")
+    opts: str | None = Field(
+        default=None,
+        json_schema_extra={"x-python-type": "pulumi.ResourceOptions"},
+        description="pulumi.ResourceOptions; an explicit protect/retain_on_delete reaches the alert key.",
+    )
+
+
+class KeyMonitoringOutputs(BaseModel):
+    """What `KeyMonitoring` registers as outputs."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    topic_arns: dict[str, str] = Field(alias="topicArns", description="Alert topic ARN by region.")

@@ -228,9 +228,7 @@ def _alias_suffixes(spec: KmsKeySpec) -> tuple[str, ...]:
     return suffixes
 
 
-def _with_extra(
-    document: dict[str, Any], extra: ExtraStatements | None, region: str
-) -> dict[str, Any]:
+def _with_extra(document: dict[str, Any], extra: ExtraStatements | None, region: str) -> dict[str, Any]:
     if extra is None:
         return document
     return {**document, "Statement": [*document["Statement"], *extra(region)]}

@@ -3,6 +3,7 @@ describes, and passes every rule of the pack with its policy-config file."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -26,12 +27,22 @@ EXPECTED_COUNTS = {
     "staging": {CATALOG: 1, KEY: 3, KEY_TYPE: 3, ALIAS_TYPE: 3},
     "prod": {
         CATALOG: 1,
-        KEY: 5,
-        KEY_TYPE: 4,
+        KEY: 6,
+        KEY_TYPE: 5,
         EXTERNAL_KEY_TYPE: 2,
-        REPLICA_KEY_TYPE: 1,
-        ALIAS_TYPE: 6,
+        REPLICA_KEY_TYPE: 2,
+        ALIAS_TYPE: 8,
         GRANT_TYPE: 1,
+        # KeyMonitoring: the alert key (counted above), per region (eu-west-1, eu-central-1) a topic,
+        # its policy, one subscription and four rules with a target each; one metric filter and alarm.
+        "kmsguard:kms:KeyMonitoring": 1,
+        "aws:sns/topic:Topic": 2,
+        "aws:sns/topicPolicy:TopicPolicy": 2,
+        "aws:sns/topicSubscription:TopicSubscription": 2,
+        "aws:cloudwatch/eventRule:EventRule": 8,
+        "aws:cloudwatch/eventTarget:EventTarget": 8,
+        "aws:cloudwatch/logMetricFilter:LogMetricFilter": 1,
+        "aws:cloudwatch/metricAlarm:MetricAlarm": 1,
     },
 }
 
@@ -41,7 +52,10 @@ def stack_file(stack: str) -> Path:
 
 
 def preview(stack: str) -> Capture:
-    return run(main, stack=stack, config=read_stack_file(stack_file(stack)))
+    config = read_stack_file(stack_file(stack))
+    # The mock provider answers in the stack's own account, as the real one would.
+    account = json.loads(config["aws:allowedAccountIds"])[0]
+    return run(main, stack=stack, config=config, account=account)
 
 
 @pytest.mark.parametrize("stack", sorted(EXPECTED_COUNTS))
@@ -54,7 +68,15 @@ def test_stack_registers_the_expected_resources(stack: str) -> None:
 @pytest.mark.parametrize("stack", sorted(EXPECTED_COUNTS))
 def test_stack_passes_every_rule_of_the_pack(stack: str) -> None:
     captured = preview(stack)
-    assert violations(captured.resources, stack=stack, stack_config=read_stack_file(stack_file(stack))) == {}
+    assert (
+        violations(
+            captured.resources,
+            stack=stack,
+            stack_config=read_stack_file(stack_file(stack)),
+            states=captured.states,
+        )
+        == {}
+    )
 
 
 def test_dev_passes_with_the_default_pack_config() -> None:
@@ -66,7 +88,7 @@ def test_prod_keys_and_aliases_are_protected_and_retained() -> None:
     lasting = [
         r for r in captured.resources if r.type in (KEY_TYPE, EXTERNAL_KEY_TYPE, REPLICA_KEY_TYPE, ALIAS_TYPE)
     ]
-    assert len(lasting) == 13
+    assert len(lasting) == 17  # the catalog's 13 and the alert key, its replica and their aliases
     assert {(r.protect, r.retain_on_delete) for r in lasting} == {(True, True)}
 
 
@@ -81,6 +103,8 @@ def test_prod_replicates_pci_with_aliases_in_both_regions() -> None:
         ("alias/prod-signing-platform", "eu-west-1"),
         ("alias/prod-tokens-identity", "eu-west-1"),
         ("alias/prod-ledger-finance", "eu-west-1"),
+        ("alias/prod-alerts-security", "eu-west-1"),
+        ("alias/prod-alerts-security", "eu-central-1"),
     }
     assert (
         captured.named("prod-ledger-alias-prod-ledger-finance").inputs["targetKeyId"]
