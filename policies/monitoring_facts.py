@@ -59,7 +59,9 @@ ENABLED_RULE_STATES: Final = frozenset({"ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_
 # The pending-deletion alarm (KMS developer guide, values as printed until Oct 2022)
 # ---------------------------------------------------------------------------------------------
 
-PENDING_DELETION_FILTER_PATTERN: Final = '{ $.eventSource = kms* && $.errorMessage = "* is pending deletion."}'
+PENDING_DELETION_FILTER_PATTERN: Final = (
+    '{ $.eventSource = kms* && $.errorMessage = "* is pending deletion."}'
+)
 #: The error CloudTrail records when a key pending deletion is used: `<key ARN> is pending deletion.`
 PENDING_DELETION_ERROR_SUFFIX: Final = " is pending deletion."
 PENDING_DELETION_ERROR_CODE: Final = "KMSInvalidStateException"

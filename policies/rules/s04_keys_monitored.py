@@ -120,6 +120,10 @@ class _Evidence:
     patterns: dict[str, list[Pattern]] = field(default_factory=dict)
     filters: list[tuple[str, LogFilter]] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
+    #: Regions with a rule that cannot be judged yet (None: a rule whose region is unknown).
+    pending_regions: set[str | None] = field(default_factory=set)
+    pending_alarm: bool = False
+    #: Something could not be judged: a key, or a gap that unknown evidence might still close.
     pending: bool = False
 
 
@@ -160,15 +164,22 @@ def check(resources: Sequence[Resource], context: Context) -> Result:
 
 
 def _missing(key: KeyRef, actions: Sequence[str], evidence: _Evidence) -> list[str]:
+    """What is known to be missing; what unknown evidence might still cover marks the stack pending."""
     patterns = evidence.patterns.get(key.region, [])
     missing = [
         action
         for action in actions
         if not all(any(matches(p, event) for p in patterns) for event in api_call_events(key, action))
     ]
+    if missing and evidence.pending_regions & {key.region, None}:
+        evidence.pending = True
+        missing = []
     use, ordinary = pending_deletion_use(key), ordinary_use(key)
     if not any(f(use) and not f(ordinary) for _, f in evidence.filters):
-        missing.append("the pending-deletion alarm")
+        if evidence.pending_alarm:
+            evidence.pending = True
+        else:
+            missing.append("the pending-deletion alarm")
     return missing
 
 
@@ -202,16 +213,17 @@ def _event_rules(resources: Sequence[Resource], context: Context, evidence: _Evi
     targets = [r for r in resources if r.type == EVENT_TARGET_TYPE]
     for rule in (r for r in resources if r.type == EVENT_RULE_TYPE):
         props = rule.props
+        region = _region(rule, context)
         values = (
             props.get("eventPattern"),
             props.get("state"),
             props.get("eventBusName"),
-            _region(rule, context),
+            props.get("isEnabled"),
         )
-        if any(is_unknown(v) for v in values):
-            evidence.pending = True
+        if is_unknown(region) or any(is_unknown(v) for v in values):
+            evidence.pending_regions.add(region if isinstance(region, str) else None)
             continue
-        raw, state, bus, region = values
+        raw, state, bus, _ = values
         if raw is None or state not in (None, *ENABLED_RULE_STATES) or props.get("isEnabled") is False:
             continue  # a schedule, or a disabled rule: it watches nothing
         if bus not in (None, "", DEFAULT_EVENT_BUS) and not str(bus).endswith(
@@ -228,7 +240,7 @@ def _event_rules(resources: Sequence[Resource], context: Context, evidence: _Evi
             continue
         linked = _targets_of(rule, targets)
         if linked is None:
-            evidence.pending = True
+            evidence.pending_regions.add(region)
         elif linked:
             evidence.patterns.setdefault(region, []).append(pattern)
 
@@ -258,7 +270,7 @@ def _alarmed_filters(resources: Sequence[Resource], context: Context, evidence: 
         if isinstance(transformation, list) and len(transformation) == 1:
             transformation = transformation[0]
         if is_unknown(raw) or is_unknown(transformation):
-            evidence.pending = True
+            evidence.pending_alarm = True
             continue
         if not isinstance(raw, str) or not isinstance(transformation, Mapping):
             evidence.unreadable.append(f"metric filter {metric_filter.name!r} has no pattern or metric")
@@ -270,7 +282,7 @@ def _alarmed_filters(resources: Sequence[Resource], context: Context, evidence: 
             continue
         fired = _alarm_fires(transformation, _region(metric_filter, context), alarms, context)
         if fired is None:
-            evidence.pending = True
+            evidence.pending_alarm = True
         elif fired:
             evidence.filters.append((metric_filter.name, predicate))
 
