@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationInfo, field_validator
 
 from kmsguard.errors import FieldError, SpecError
 from kmsguard.policies.facts import (
@@ -61,7 +61,7 @@ class CatalogDefaults(BaseModel):
         default=None,
         description="MFA for administrators' critical actions (default: on, the whitepaper's list).",
     )
-    deletion_window_days: int | None = Field(
+    deletion_window_days: StrictInt | None = Field(
         default=None,
         ge=DELETION_WINDOW_MIN_DAYS,
         le=DELETION_WINDOW_MAX_DAYS,
@@ -112,7 +112,7 @@ class DataClass(BaseModel):
         default=(), description="Aliases besides the conventional alias/<env>-<name>-<team>, in every region."
     )
     tags: dict[str, str] = Field(default_factory=dict, description="Free tags besides the required ones.")
-    deletion_window_days: int | None = Field(
+    deletion_window_days: StrictInt | None = Field(
         default=None,
         ge=DELETION_WINDOW_MIN_DAYS,
         le=DELETION_WINDOW_MAX_DAYS,
@@ -127,7 +127,7 @@ class DataClass(BaseModel):
     extra_statements: tuple[ExtraStatement, ...] = Field(
         default=(), description="Validated extra key-policy statements."
     )
-    enabled: bool = Field(default=True, description="Whether the key is enabled.")
+    enabled: StrictBool = Field(default=True, description="Whether the key is enabled.")
 
 
 class CatalogSpec(BaseModel):

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from kmsguard.catalog_spec import CatalogSpec
 from kmsguard.monitoring_spec import MonitoringSpec
 from kmsguard.errors import KmsGuardError, SpecError
+from kmsguard.regions import partition_regions, unknown_region_message
 from kmsguard.spec.types import AccountId, Region, spec_error
 
 CATALOG_KEY = "kmsguard:catalog"
@@ -74,6 +75,12 @@ class StackConfig(BaseModel):
             "kmsguard:partition)."
         ),
     )
+
+    @model_validator(mode="after")
+    def _region_in_partition(self) -> StackConfig:
+        if self.partition is not None and self.region not in partition_regions(self.partition):
+            raise spec_error((REGION_KEY, unknown_region_message(self.region, self.partition)))
+        return self
 
     @model_validator(mode="after")
     def _account_allowed(self) -> StackConfig:

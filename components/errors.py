@@ -7,6 +7,7 @@ configuration without reading a traceback.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -97,7 +98,19 @@ def _field_errors(detail: ErrorDetails, prefix: str) -> list[FieldError]:
     ctx: dict[str, Any] = dict(detail.get("ctx") or {})
     if detail["type"] == SPEC_ERROR_TYPE:
         return [FieldError(join_path(base, path), message) for path, message in ctx["errors"]]
+    if detail["type"] in _STRICT_SCALARS:
+        written = detail["input"]
+        shown = json.dumps(written) if isinstance(written, bool) else repr(written)
+        return [FieldError(base, f"{shown} {_STRICT_SCALARS[detail['type']]}")]
     return [FieldError(base, _explain(detail["type"], detail["msg"], ctx))]
+
+
+#: Numbers and switches are strict (a quoted "365" or a `true` standing in for 1 is a mistake in the
+#: file, not something to coerce); the message echoes what was written.
+_STRICT_SCALARS = {
+    "int_type": "is not a whole number; write it without quotes, e.g. 30",
+    "bool_type": "is not true or false; write true or false without quotes",
+}
 
 
 def _explain(kind: str, msg: str, ctx: dict[str, Any]) -> str:

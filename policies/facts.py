@@ -296,9 +296,9 @@ POLICY_VERSION: Final = "2012-10-17"
 ALIAS_PREFIX: Final = "alias/"
 RESERVED_ALIAS_PREFIX: Final = "alias/aws/"
 #: What KMS itself accepts as an alias name.
-ALIAS_SYNTAX_RE: Final = re.compile(r"^alias/[a-zA-Z0-9/_-]+$")
+ALIAS_SYNTAX_RE: Final = re.compile(r"^alias/[a-zA-Z0-9/_-]+\Z", re.ASCII)
 #: One part of the conventional alias `alias/<env>-<function>-<team>`.
-ALIAS_PART_RE: Final = re.compile(r"^[a-z0-9]+$")
+ALIAS_PART_RE: Final = re.compile(r"^[a-z0-9]+\Z", re.ASCII)
 DEFAULT_ENVIRONMENTS: Final = ("dev", "development", "test", "qa", "staging", "prod", "production")
 #: Environments treated as production when a per-environment default is chosen.
 PRODUCTION_ENVIRONMENTS: Final = frozenset({"prod", "production"})
@@ -338,14 +338,15 @@ PARTITION_DNS_SUFFIX: Final = {
     "aws-us-gov": "amazonaws.com",
 }
 PARTITIONS: Final = tuple(PARTITION_DNS_SUFFIX)
-ACCOUNT_ID_RE: Final = re.compile(r"^\d{12}$")
-REGION_RE: Final = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
+ACCOUNT_ID_RE: Final = re.compile(r"^\d{12}\Z", re.ASCII)
+REGION_RE: Final = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d\Z", re.ASCII)
 #: IAM principals a key policy names: the account root, a role or a user (paths allowed), no wildcards.
 PRINCIPAL_ARN_RE: Final = re.compile(
     r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):iam::(?P<account>\d{12}):"
-    r"(?P<kind>root|role/[\w+=,.@/-]+|user/[\w+=,.@/-]+)$"
+    r"(?P<kind>root|role/[\w+=,.@/-]+|user/[\w+=,.@/-]+)\Z",
+    re.ASCII,
 )
-ORGANIZATION_ID_RE: Final = re.compile(r"^o-[a-z0-9]{10,32}$")
+ORGANIZATION_ID_RE: Final = re.compile(r"^o-[a-z0-9]{10,32}\Z", re.ASCII)
 
 
 class AwsService(StrEnum):
@@ -371,7 +372,7 @@ def via_service_value(service: AwsService | str, region: str, partition: str = "
 
 #: A well-formed `kms:ViaService` value: `<service>.<region>.amazonaws.com[.cn]`.
 VIA_SERVICE_RE: Final = re.compile(
-    r"^[a-z0-9-]+\.[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d\.amazonaws\.com(\.cn)?$"
+    r"^[a-z0-9-]+\.[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d\.amazonaws\.com(\.cn)?\Z", re.ASCII
 )
 
 MFA_PRESENT_KEY: Final = "aws:MultiFactorAuthPresent"
@@ -445,7 +446,9 @@ ALL_POLICY_CARRIER_TYPES: Final = (*KEY_POLICY_CARRIER_TYPES, *IAM_POLICY_CARRIE
 # ---------------------------------------------------------------------------------------------
 
 #: How a policy names an account root: `arn:<partition>:iam::<account>:root` or the bare account id.
-ACCOUNT_ROOT_ARN_RE: Final = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):iam::(?P<account>\d{12}):root$")
+ACCOUNT_ROOT_ARN_RE: Final = re.compile(
+    r"^arn:(aws|aws-cn|aws-us-gov):iam::(?P<account>\d{12}):root\Z", re.ASCII
+)
 
 
 def is_account_root(principal: str, account: str | None) -> bool:
@@ -463,11 +466,12 @@ def is_account_root(principal: str, account: str | None) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 #: An AWS service principal (`logs.amazonaws.com`, `s3.amazonaws.com.cn`): a service, not an account.
-SERVICE_PRINCIPAL_RE: Final = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?$")
+SERVICE_PRINCIPAL_RE: Final = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?\Z", re.ASCII)
 #: The account an AWS principal belongs to: a bare account id, or an IAM/STS ARN (root, role, user,
 #: assumed-role session, federated user) whose fifth field is the account.
 PRINCIPAL_ACCOUNT_RE: Final = re.compile(
-    r"^(?:(?P<bare>\d{12})|arn:(?:aws|aws-cn|aws-us-gov):(?:iam|sts)::(?P<account>\d{12}):.+)$"
+    r"^(?:(?P<bare>\d{12})|arn:(?:aws|aws-cn|aws-us-gov):(?:iam|sts)::(?P<account>\d{12}):.+)\Z",
+    re.ASCII | re.DOTALL,
 )
 
 

@@ -34,6 +34,7 @@ from kmsguard.policies.facts import (
     via_service_value,
 )
 from kmsguard.policies.policydoc import parse_policy_document
+from kmsguard.regions import partition_regions, unknown_region_message
 from kmsguard.spec import CrossAccountAccess, KmsKeySpec, UsageRole
 
 Statement = dict[str, Any]
@@ -98,11 +99,25 @@ def key_regions(spec: KmsKeySpec, *, account_id: str, partition: str, region: st
             f"region: the key lives in {primary} and {list(spec.replica_regions)}, not {region}; "
             "build the policy for one of those"
         )
-    return (primary, *spec.replica_regions)
+    regions = (primary, *spec.replica_regions)
+    for where, name in [("region", primary)] + [
+        (f"multi_region.replica_regions[{i}]", r) for i, r in enumerate(spec.replica_regions)
+    ]:
+        if name not in partition_regions(partition):
+            raise PolicyBuildError(f"{where}: {unknown_region_message(name, partition)}")
+    return regions
 
 
 def _check_principals(spec: KmsKeySpec, account_id: str, partition: str) -> None:
     """Own-account roles must be in this account; other accounts only through `cross_account`."""
+    for i, share in enumerate(spec.cross_account):
+        # Sharing with one's own account would hand its root the usage actions whatever
+        # root_access says: the account's roles belong in `principals` instead.
+        if share.account_id == account_id:
+            raise PolicyBuildError(
+                f"cross_account[{i}].account_id: {account_id} is this stack's own account; "
+                "name its roles under principals instead"
+            )
     named = [("deployer", spec.deployer)]
     named += [("principals.administrators", p) for p in spec.principals.administrators]
     named += [(f"principals.{r.value}", p) for r in UsageRole for p in spec.principals.by_role(r)]

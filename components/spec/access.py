@@ -6,7 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, StrictBool, StrictInt, field_validator, model_validator
 
 from kmsguard.policies.facts import (
     ADMINISTRATION_ACTIONS,
@@ -172,13 +172,13 @@ class MfaSpec(BaseModel):
     """MFA for human administrators' critical actions (the deployer is exempt by design)."""
 
     model_config = STRICT
-    enabled: bool = Field(default=True, description="Require MFA for the critical actions.")
+    enabled: StrictBool = Field(default=True, description="Require MFA for the critical actions.")
     actions: tuple[CriticalAction, ...] = Field(
         default=DEFAULT_CRITICAL_ACTIONS,
         min_length=1,
         description="Critical administration actions that need MFA.",
     )
-    max_age_seconds: int = Field(
+    max_age_seconds: StrictInt = Field(
         default=MFA_DEFAULT_MAX_AGE_SECONDS,
         ge=60,
         le=3600,
@@ -325,7 +325,7 @@ class ExtraStatement(BaseModel):
     principals: tuple[PrincipalArn, ...] = Field(
         default=(), description="AWS principals the statement applies to (Principal.AWS)."
     )
-    all_principals: bool = Field(
+    all_principals: StrictBool = Field(
         default=False, description='Deny only: apply to every principal (Principal "*").'
     )
     actions: tuple[str, ...] = Field(default=(), description="KMS actions, e.g. kms:Decrypt.")

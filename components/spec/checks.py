@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kmsguard.policies.facts import (
+    ALIAS_MAX_CHARS,
     DECRYPT_ACTIONS,
     ENCRYPT_ACTIONS,
     GRANT_OPERATIONS,
@@ -13,7 +14,6 @@ from kmsguard.policies.facts import (
     MAC_ACTIONS,
     MULTI_REGION_REASON_TAG,
     PUBLIC_KEY_ENCRYPTION_ACTIONS,
-    REGION_RE,
     REQUIRED_TAGS,
     RESERVED_TAG_PREFIX,
     SIGN_VERIFY_ACTIONS,
@@ -21,9 +21,11 @@ from kmsguard.policies.facts import (
     TAG_VALUE_MAX_CHARS,
     TAGS_MAX,
     KeyUsage,
+    conventional_alias,
 )
 from kmsguard.spec.access import UsageRole
 from kmsguard.spec.kind import CloudHsmKeyStore, ExternalKeyStore, Hmac, KeyAgreement, Signing, _Kind
+from kmsguard.spec.types import region_problem
 
 if TYPE_CHECKING:
     from kmsguard.spec.key import KmsKeySpec
@@ -90,8 +92,9 @@ def allowed_grant_operations(kind: _Kind) -> frozenset[str]:
 
 
 def region_problems(region: str, replicas: tuple[str, ...], where: str = "region") -> list[Problem]:
-    if REGION_RE.match(region) is None:
-        return [(where, f"{region!r} is not an AWS region; use a region code such as eu-west-1")]
+    problem = region_problem(region)
+    if problem is not None:
+        return [(where, problem)]
     if region in replicas:
         i = replicas.index(region)
         return [
@@ -106,6 +109,7 @@ def region_problems(region: str, replicas: tuple[str, ...], where: str = "region
 def cross_field_problems(spec: KmsKeySpec) -> list[Problem]:
     return [
         *_rotation(spec),
+        *_alias_length(spec),
         *_multi_region(spec),
         *_tags(spec),
         *_roles(spec),
@@ -145,6 +149,21 @@ def _multi_region(spec: KmsKeySpec) -> list[Problem]:
     if isinstance(spec.kind, CloudHsmKeyStore | ExternalKeyStore):
         return [("multi_region", f"{spec.kind.type} keys cannot be multi-region; remove multi_region")]
     return region_problems(spec.region, spec.replica_regions) if spec.region else []
+
+
+def _alias_length(spec: KmsKeySpec) -> list[Problem]:
+    """The conventional alias must fit KMS's limit; blame the longer of the two free parts."""
+    alias = conventional_alias(spec.environment, spec.function, spec.team)
+    if len(alias) <= ALIAS_MAX_CHARS:
+        return []
+    field = "function" if len(spec.function) >= len(spec.team) else "team"
+    return [
+        (
+            field,
+            f"the alias alias/{spec.environment}-… would be {len(alias)} characters, "
+            f"KMS allows {ALIAS_MAX_CHARS}; shorten {field}",
+        )
+    ]
 
 
 def _tags(spec: KmsKeySpec) -> list[Problem]:

@@ -18,6 +18,7 @@ from kmsguard.policies.facts import (
     REGION_RE,
     RESERVED_ALIAS_PREFIX,
 )
+from kmsguard.regions import known_regions, unknown_region_message
 
 #: Every spec model is immutable and refuses unknown fields (a typo must not be silently ignored).
 STRICT = ConfigDict(frozen=True, extra="forbid")
@@ -54,9 +55,19 @@ def _account_id(value: str) -> str:
     return value
 
 
-def _region(value: str) -> str:
+def region_problem(value: str) -> str | None:
+    """Why `value` is not a KMS region of a supported partition, or None when it is one."""
     if REGION_RE.match(value) is None:
-        raise ValueError(f"{value!r} is not an AWS region; use a region code such as eu-west-1")
+        return f"{value!r} is not an AWS region; use a region code such as eu-west-1"
+    if value not in known_regions():
+        return unknown_region_message(value)
+    return None
+
+
+def _region(value: str) -> str:
+    problem = region_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
     return value
 
 

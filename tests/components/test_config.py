@@ -64,6 +64,21 @@ def test_account_and_partition_are_optional() -> None:
             {"aws:region": "mars-1"},
             "aws:region: 'mars-1' is not an AWS region; use a region code such as eu-west-1",
         ),
+        pytest.param(
+            {"aws:region": "eu-west-9"},
+            "aws:region: 'eu-west-9' is not a KMS region of AWS; did you mean eu-west-3?",
+            id="region-does-not-exist",
+        ),
+        pytest.param(
+            {"aws:region": "eu-west-1\n"},
+            "aws:region: 'eu-west-1\\n' is not an AWS region; use a region code such as eu-west-1",
+            id="region-trailing-newline",
+        ),
+        pytest.param(
+            {"kmsguard:partition": "aws-cn"},
+            "aws:region: 'eu-west-1' is in partition aws, not aws-cn; use a region of aws-cn",
+            id="region-outside-partition",
+        ),
         (
             {"kmsguard:accountId": "444455556666"},
             "kmsguard:accountId: 444455556666 is not in aws:allowedAccountIds; make the two agree",

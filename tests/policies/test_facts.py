@@ -1,5 +1,8 @@
 """The action list in facts.py agrees with a third-party IAM action catalogue (parliament's), in both directions."""
 
+import re
+
+import pytest
 from parliament import iam_definition
 
 from kmsguard.policies import facts
@@ -52,3 +55,35 @@ def test_conventional_alias_round_trips() -> None:
     assert facts.parse_conventional_alias("alias/aws/s3", facts.DEFAULT_ENVIRONMENTS) is None
     assert facts.parse_conventional_alias("alias/prod-Orders-payments", facts.DEFAULT_ENVIRONMENTS) is None
     assert facts.parse_conventional_alias("alias/uat-orders-payments", facts.DEFAULT_ENVIRONMENTS) is None
+
+
+def _patterns() -> list[tuple[str, re.Pattern[str]]]:
+    return sorted((n, v) for n, v in vars(facts).items() if isinstance(v, re.Pattern))
+
+
+@pytest.mark.parametrize(("name", "pattern"), _patterns(), ids=[n for n, _ in _patterns()])
+def test_every_shared_pattern_is_ascii_and_anchored_at_the_very_end(
+    name: str, pattern: re.Pattern[str]
+) -> None:
+    # `$` also matches before a trailing newline, and without re.ASCII `\d` takes any script's digits:
+    # "payments\n" and Arabic-Indic account ids would otherwise pass on both sides of the spine.
+    assert pattern.flags & re.ASCII
+    assert not pattern.pattern.endswith("$")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "value"),
+    [
+        pytest.param(facts.ALIAS_PART_RE, "payments\n", id="alias-part-newline"),
+        pytest.param(facts.ALIAS_SYNTAX_RE, "alias/dev-app-payments\n", id="alias-newline"),
+        pytest.param(facts.ACCOUNT_ID_RE, "\u0664" * 12, id="account-arabic-indic-digits"),
+        pytest.param(facts.ACCOUNT_ID_RE, "111122223333\n", id="account-newline"),
+        pytest.param(facts.REGION_RE, "eu-west-1\n", id="region-newline"),
+        pytest.param(facts.REGION_RE, "eu-west-\u0661", id="region-arabic-indic-digit"),
+        pytest.param(facts.PRINCIPAL_ARN_RE, "arn:aws:iam::111122223333:role/Ops\n", id="arn-newline"),
+        pytest.param(facts.PRINCIPAL_ARN_RE, "arn:aws:iam::111122223333:role/Öps", id="arn-non-ascii-name"),
+        pytest.param(facts.VIA_SERVICE_RE, "s3.eu-west-1.amazonaws.com\n", id="via-service-newline"),
+    ],
+)
+def test_look_alike_values_do_not_match(pattern: re.Pattern[str], value: str) -> None:
+    assert pattern.match(value) is None

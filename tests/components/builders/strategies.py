@@ -12,6 +12,7 @@ from kmsguard.policies.facts import (
     KEY_SPEC_USAGES,
     AwsService,
 )
+from kmsguard.regions import partition_regions
 from kmsguard.spec.checks import allowed_grant_operations, allowed_roles
 from kmsguard.spec.kind import (
     CloudHsmKeyStore,
@@ -26,7 +27,6 @@ from kmsguard.spec.kind import (
 
 ACCOUNT = "111122223333"
 EXTERNAL_ACCOUNTS = ("444455556666", "123456789012")
-REGIONS = ("eu-west-1", "us-east-1", "ap-south-1", "eu-central-1")
 _part = st.from_regex(r"[a-z0-9]{1,8}", fullmatch=True)
 
 _KINDS: list[st.SearchStrategy[dict[str, Any]]] = [
@@ -100,7 +100,8 @@ def key_specs(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
         role = roles[0]
         entry: Any = {"principal": deployer, "services": ["s3"]} if role == "service_users" else deployer
         principals[role] = [*principals.get(role, []), entry]
-    primary = draw(st.sampled_from(REGIONS))
+    regions = sorted(partition_regions(partition))
+    primary = draw(st.sampled_from(regions))
     data: dict[str, Any] = {
         "environment": draw(st.sampled_from(DEFAULT_ENVIRONMENTS)),
         "function": draw(_part),
@@ -128,7 +129,7 @@ def key_specs(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
     replicas: list[str] = []
     if model.can_be_multi_region and draw(st.booleans()):
         replicas = draw(
-            st.lists(st.sampled_from([r for r in REGIONS if r != primary]), unique=True, min_size=1)
+            st.lists(st.sampled_from([r for r in regions if r != primary]), unique=True, min_size=1)
         )
         data["multi_region"] = {"replica_regions": replicas, "reason": "disaster recovery across regions"}
     if model.can_auto_rotate and draw(st.booleans()):

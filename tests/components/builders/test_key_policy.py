@@ -72,7 +72,10 @@ _DENY_PUT = {
         pytest.param(BASELINE, {"region": "us-east-1"}, "region: the key lives in eu-west-1 and [], not us-east-1; build the policy for one of those", id="region-elsewhere"),
         pytest.param(mutate("region", ..., _MR), {"region": "us-east-1"}, "region: us-east-1 is a replica region but the spec has no primary region; set region in the spec", id="replica-without-primary"),
         pytest.param(BASELINE, {"account_id": OTHER_ACCOUNT}, "deployer: arn:aws:iam::111122223333:role/PulumiDeployer is in account 111122223333, not 444455556666; give other accounts access through cross_account", id="principal-other-account"),
-        pytest.param(BASELINE, {"partition": "aws-cn"}, "deployer: arn:aws:iam::111122223333:role/PulumiDeployer is not in partition aws-cn; use aws-cn ARNs", id="principal-partition"),
+        pytest.param(mutate("region", "cn-north-1"), {"partition": "aws-cn", "region": "cn-north-1"}, "deployer: arn:aws:iam::111122223333:role/PulumiDeployer is not in partition aws-cn; use aws-cn ARNs", id="principal-partition"),
+        pytest.param(BASELINE, {"partition": "aws-us-gov"}, "region: 'eu-west-1' is in partition aws, not aws-us-gov; use a region of aws-us-gov", id="region-outside-partition"),
+        pytest.param(mutate("multi_region", {"replica_regions": ["cn-north-1"], "reason": "disaster recovery"}), {}, "multi_region.replica_regions[0]: 'cn-north-1' is in partition aws-cn, not aws; use a region of aws", id="replica-outside-partition"),
+        pytest.param(mutate("cross_account", [{"account_id": ACCOUNT, "role": "decrypt_only_users"}]), {}, "cross_account[0].account_id: 111122223333 is this stack's own account; name its roles under principals instead", id="cross-account-own-account"),
         pytest.param(mutate("extra_statements", [_DENY_PUT]), {}, "key policy: no principal could call PutKeyPolicy without conditions, so KMS's lockout safety check would fail; remove the extra Deny statement that covers kms:PutKeyPolicy", id="lockout"),
         pytest.param(
             mutate("extra_statements", [{**_DENY_PUT, "all_principals": False, "principals": [BASELINE["deployer"]]}], mutate("root_access", "full")),

@@ -620,6 +620,68 @@ INVALID = [
         ("extra_statements[0].actions: set exactly one of actions and not_actions; list the KMS actions",),
         id="extra-no-actions",
     ),
+    pytest.param(
+        mutate("team", "payments\n"),
+        ("team: 'payments\\n' must be lowercase letters and digits only; drop other characters",),
+        id="team-trailing-newline",
+    ),
+    pytest.param(
+        mutate("function", "a" * 240),
+        ("function: the alias alias/prod-… would be 260 characters, KMS allows 256; shorten function",),
+        id="alias-too-long-function",
+    ),
+    pytest.param(
+        mutate("team", "t" * 250),
+        ("team: the alias alias/prod-… would be 268 characters, KMS allows 256; shorten team",),
+        id="alias-too-long-team",
+    ),
+    pytest.param(
+        mutate("region", "eu-west-9"),
+        ("region: 'eu-west-9' is not a KMS region of AWS; did you mean eu-west-3?",),
+        id="region-does-not-exist",
+    ),
+    pytest.param(
+        mutate("multi_region", {"replica_regions": ["eu-centrl-1"], "reason": "disaster recovery"}),
+        (
+            "multi_region.replica_regions[0]: 'eu-centrl-1' is not a KMS region of AWS; did you mean eu-central-1?",
+        ),
+        id="replica-region-misspelt",
+    ),
+    pytest.param(
+        mutate("multi_region", {"replica_regions": ["eu-west-1\n"], "reason": "disaster recovery"}),
+        (
+            "multi_region.replica_regions[0]: 'eu-west-1\\n' is not an AWS region; use a region code such as eu-west-1",
+        ),
+        id="replica-region-trailing-newline-is-not-a-second-region",
+    ),
+    pytest.param(
+        mutate("cross_account", [{"account_id": "\u0664" * 12, "role": "decrypt_only_users"}]),
+        (
+            "cross_account[0].account_id: '\u0664\u0664\u0664\u0664\u0664\u0664\u0664\u0664\u0664\u0664\u0664\u0664' is not an AWS account id; "
+            "use the 12-digit id as a quoted string",
+        ),
+        id="account-id-arabic-indic-digits",
+    ),
+    pytest.param(
+        mutate("rotation", {"period_days": "365"}),
+        ("rotation.period_days: '365' is not a whole number; write it without quotes, e.g. 30",),
+        id="period-quoted",
+    ),
+    pytest.param(
+        mutate("rotation", {"period_days": True}),
+        ("rotation.period_days: true is not a whole number; write it without quotes, e.g. 30",),
+        id="period-boolean",
+    ),
+    pytest.param(
+        mutate("deletion_window_days", 7.0),
+        ("deletion_window_days: 7.0 is not a whole number; write it without quotes, e.g. 30",),
+        id="deletion-window-float",
+    ),
+    pytest.param(
+        mutate("enabled", "false"),
+        ("enabled: 'false' is not true or false; write true or false without quotes",),
+        id="enabled-quoted",
+    ),
 ]
 
 
