@@ -13,7 +13,7 @@ import pytest
 from kmsguard.builders.monitoring import WatchedKey, api_call_patterns, service_event_pattern
 from kmsguard.policies.monitoring_facts import DEFAULT_MONITORED_ACTIONS
 from tests.components.monitoring.cloudtrail_samples import ACCOUNT, KEY_ARN, KEY_ID, REGION, record
-from tests.components.monitoring.conftest import client
+from tests.components.moto_server import client
 
 REPLICA_REGION = "us-east-1"
 REPLICA_ARN = f"arn:aws:kms:{REPLICA_REGION}:{ACCOUNT}:key/{KEY_ID}"
