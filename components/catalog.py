@@ -12,7 +12,7 @@ import pulumi
 
 from kmsguard.catalog_spec import CatalogSpec
 from kmsguard.errors import KmsGuardError
-from kmsguard.key import KmsKey, check_key
+from kmsguard.key import ExtraStatements, KmsKey, check_key
 from kmsguard.spec import KmsKeySpec
 
 CATALOG_TYPE_TOKEN = "kmsguard:kms:KeyCatalog"
@@ -55,6 +55,7 @@ class KeyCatalog(pulumi.ComponentResource):
         region: str,
         account_id: str | None = None,
         partition: str | None = None,
+        extra_statements: ExtraStatements | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         specs = plan_catalog(spec, region=region, account_id=account_id, partition=partition)
@@ -63,7 +64,10 @@ class KeyCatalog(pulumi.ComponentResource):
         # protect / retain_on_delete are not inherited through a parent (retain_on_delete never is),
         # so an explicit choice on the catalog is handed to every key.
         child = pulumi.ResourceOptions(
-            parent=self, protect=caller.protect, retain_on_delete=caller.retain_on_delete
+            parent=self,
+            protect=caller.protect,
+            retain_on_delete=caller.retain_on_delete,
+            depends_on=caller.depends_on,
         )
         self.keys = {
             data_class.name: KmsKey(
@@ -71,6 +75,7 @@ class KeyCatalog(pulumi.ComponentResource):
                 key_spec,
                 account_id=account_id,
                 partition=partition,
+                extra_statements=extra_statements,
                 opts=child,
             )
             for data_class, key_spec in zip(spec.data_classes, specs, strict=True)

@@ -16,8 +16,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from kmsguard.catalog_spec import CatalogSpec
-from kmsguard.monitoring_spec import MonitoringSpec
 from kmsguard.errors import KmsGuardError, SpecError
+from kmsguard.monitoring_spec import MonitoringSpec
 from kmsguard.regions import partition_regions, unknown_region_message
 from kmsguard.spec.types import AccountId, Region, spec_error
 

@@ -69,7 +69,7 @@ class KmsKeyOutputs(BaseModel):
 
 
 class KeyCatalogArgs(BaseModel):
-    """`KeyCatalog(name, spec, *, region, account_id=None, partition=None, opts=None)`."""
+    """`KeyCatalog(name, spec, *, region, account_id=None, partition=None, extra_statements=None, opts=None)`."""
 
     model_config = _DOC
     spec: str = Field(
@@ -79,6 +79,11 @@ class KeyCatalogArgs(BaseModel):
     region: str = Field(description="The region of every primary key and its aliases.")
     account_id: str | None = Field(default=None, description="Passed to every KmsKey.")
     partition: str | None = Field(default=None, description="Passed to every KmsKey.")
+    extra_statements: str | None = Field(
+        default=None,
+        json_schema_extra={"x-python-type": "Callable[[str], Sequence[dict]]"},
+        description="Passed to every KmsKey (the responder's statement when monitoring has one).",
+    )
     opts: str | None = Field(
         default=None,
         json_schema_extra={"x-python-type": "pulumi.ResourceOptions"},
@@ -95,7 +100,8 @@ class KeyCatalogOutputs(BaseModel):
 
 
 class KeyMonitoringArgs(BaseModel):
-    """`KeyMonitoring(name, spec, catalog, catalog_spec, *, region, account_id, partition, opts=None)`."""
+    """`KeyMonitoring(name, spec, catalog, catalog_spec, *, region, account_id, partition,
+    responder_role=None, opts=None)`."""
 
     model_config = _DOC
     spec: str = Field(
@@ -115,6 +121,14 @@ class KeyMonitoringArgs(BaseModel):
     )
     account_id: str = Field(description="The account: event patterns and topic policies name it.")
     partition: str = Field(description="aws, aws-cn or aws-us-gov.")
+    responder_role: str | None = Field(
+        default=None,
+        json_schema_extra={"x-python-type": "aws.iam.Role"},
+        description=(
+            "The responder's role from `register_responder_role`, created before the catalog (whose key "
+            "policies name it); required when the spec has a responder."
+        ),
+    )
     opts: str | None = Field(
         default=None,
         json_schema_extra={"x-python-type": "pulumi.ResourceOptions"},

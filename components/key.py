@@ -191,7 +191,10 @@ def _lasting_options(
     defaults = (
         pulumi.ResourceOptions(protect=True, retain_on_delete=True) if prod else pulumi.ResourceOptions()
     )
-    chosen = pulumi.ResourceOptions(protect=caller.protect, retain_on_delete=caller.retain_on_delete)
+    # depends_on is not inherited through a parent either; a key must wait for what its policy names.
+    chosen = pulumi.ResourceOptions(
+        protect=caller.protect, retain_on_delete=caller.retain_on_delete, depends_on=caller.depends_on
+    )
     return pulumi.ResourceOptions.merge(
         pulumi.ResourceOptions.merge(defaults, chosen), pulumi.ResourceOptions(parent=parent)
     )

@@ -12,7 +12,10 @@ Children, `<m>` being the component name, `<r>` each region a catalog key lives 
   to a grantee outside the account), `api-aliases` (DeleteAlias of the catalog's aliases), and
   `kms-events` (KMS CMK Deletion / Rotation / Imported Key Material Expiration);
 - `<m>-pending-deletion` + `<m>-pending-deletion-alarm` — the KMS guide's metric filter on the trail's
-  log group and its alarm, which notifies the stack region's topic.
+  log group and its alarm, which notifies the stack region's topic;
+- with a responder: `<m>-responder-policy` and `<m>-responder-logs` on the role the program registers
+  before the catalog (`register_responder_role`), and per region `<m>-responder-function-<r>`, its rule
+  `<m>-responder-<r>` (ScheduleKeyDeletion of a catalog key) with `-target` and `-permission`.
 
 EventBridge rules are regional and CloudTrail delivers a call to the default bus of the region the
 call was made in, so every region with a watched key (replicas included) gets its own rules; every
@@ -29,9 +32,15 @@ import pulumi
 import pulumi_aws as aws
 
 from kmsguard.builders.monitoring import (
+    RESPONDER_PATH,
     PendingDeletionAlarm,
     WatchedKey,
     api_call_patterns,
+    lambda_trust_policy,
+    responder_policy,
+    responder_publish_statements,
+    responder_role_arn,
+    responder_role_name,
     service_event_pattern,
     topic_policy,
 )
@@ -41,9 +50,14 @@ from kmsguard.catalog_spec import CatalogSpec
 from kmsguard.errors import KmsGuardError
 from kmsguard.key import KmsKey, check_key, key_id_of
 from kmsguard.monitoring_spec import MonitoringSpec
+from kmsguard.responder import CODE_DIR, HANDLER
 from kmsguard.spec import KmsKeySpec, MultiRegionSpec, parse_key_spec
 
 MONITORING_TYPE_TOKEN = "kmsguard:kms:KeyMonitoring"
+RESPONDER_RUNTIME = "python3.12"
+LAMBDA_BASIC_EXECUTION = "arn:{partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+
+Watched = list[tuple[str, pulumi.Output[str], pulumi.Output[str], tuple[str, ...]]]
 #: Why the alert key is multi-region: the MultiRegionReason tag.
 ALERT_KEY_REASON = "Encrypts the KMS alert topic of every region the catalog's keys live in"
 
@@ -95,11 +109,27 @@ def plan_monitoring(
     return MonitoringPlan((region, *others), alert_key)
 
 
-def watched_keys(
-    keys: Sequence[KmsKey],
-) -> list[tuple[str, pulumi.Output[str], pulumi.Output[str], tuple[str, ...]]]:
+def register_responder_role(
+    name: str, environment: str, *, opts: pulumi.ResourceOptions | None = None
+) -> aws.iam.Role:
+    """The responder's role, registered before the catalog: KMS refuses a key policy naming a principal
+    that does not exist yet, so the catalog's keys depend on it."""
+    return aws.iam.Role(
+        name,
+        aws.iam.RoleArgs(
+            name=responder_role_name(environment),
+            path=RESPONDER_PATH,
+            description="kmsguard responder: cancels unapproved KMS key deletions",
+            assume_role_policy=json.dumps(lambda_trust_policy()),
+            tags={"Environment": environment},
+        ),
+        opts=opts,
+    )
+
+
+def watched_keys(keys: Sequence[KmsKey]) -> Watched:
     """(region, key id, key ARN, aliases there) of every generation's primary and replicas."""
-    found: list[tuple[str, pulumi.Output[str], pulumi.Output[str], tuple[str, ...]]] = []
+    found: Watched = []
     for key in keys:
         assert key.spec.region is not None
         for i, generation in enumerate(key.generations):
@@ -129,8 +159,13 @@ class KeyMonitoring(pulumi.ComponentResource):
         region: str,
         account_id: str,
         partition: str,
+        responder_role: aws.iam.Role | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        if spec.responder is not None and responder_role is None:
+            raise KmsGuardError(
+                "responder: pass the role from register_responder_role, created before the catalog"
+            )
         keys = list(catalog.keys.values())
         plan = plan_monitoring(
             spec,
@@ -143,16 +178,25 @@ class KeyMonitoring(pulumi.ComponentResource):
         super().__init__(MONITORING_TYPE_TOKEN, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         caller = opts or pulumi.ResourceOptions()
+        role_arn = (
+            None
+            if responder_role is None
+            else responder_role_arn(catalog_spec.environment, account_id=account_id, partition=partition)
+        )
         self.alert_key = KmsKey(
             f"{name}-{spec.topic_key.name}",
             plan.alert_key,
             account_id=account_id,
             partition=partition,
-            extra_statements=lambda r: publisher_statements(
-                account_id=account_id, partition=partition, region=r
-            ),
+            extra_statements=lambda r: [
+                *publisher_statements(account_id=account_id, partition=partition, region=r),
+                *(responder_publish_statements(role_arn) if role_arn else []),
+            ],
             opts=pulumi.ResourceOptions(
-                parent=self, protect=caller.protect, retain_on_delete=caller.retain_on_delete
+                parent=self,
+                protect=caller.protect,
+                retain_on_delete=caller.retain_on_delete,
+                depends_on=[responder_role] if responder_role is not None else None,
             ),
         )
         alert_arns = {region: self.alert_key.key_arn} | {
@@ -274,5 +318,116 @@ class KeyMonitoring(pulumi.ComponentResource):
             ),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[metric_filter]),
         )
+        if spec.responder is not None and responder_role is not None:
+            self._responder(
+                name,
+                spec=spec,
+                plan=plan,
+                catalog_keys=watched_keys(keys),
+                role=responder_role,
+                partition=partition,
+            )
         self.topic_arns = pulumi.Output.all(**{r: t.arn for r, t in self.topics.items()}).apply(dict)
         self.register_outputs({"topicArns": self.topic_arns})
+
+    def _responder(
+        self,
+        name: str,
+        *,
+        spec: MonitoringSpec,
+        plan: MonitoringPlan,
+        catalog_keys: Watched,
+        role: aws.iam.Role,
+        partition: str,
+    ) -> None:
+        """A function per region, invoked by its own rule on ScheduleKeyDeletion of a catalog key (not
+        the alert key: the responder publishes with it, and may not also administer it)."""
+        assert spec.responder is not None
+        child = pulumi.ResourceOptions(parent=self)
+        aws.iam.RolePolicy(
+            f"{name}-responder-policy",
+            aws.iam.RolePolicyArgs(
+                role=role.id,
+                policy=pulumi.Output.all(
+                    [a for _, _, a, _ in catalog_keys],
+                    [t.arn for t in self.topics.values()],
+                    [self.alert_key.key_arn, self.alert_key.replica_arns],
+                ).apply(
+                    lambda parts: json.dumps(
+                        responder_policy(
+                            key_arns=parts[0],
+                            topic_arns=parts[1],
+                            alert_key_arns=[parts[2][0], *parts[2][1].values()],
+                        )
+                    )
+                ),
+            ),
+            opts=child,
+        )
+        aws.iam.RolePolicyAttachment(
+            f"{name}-responder-logs",
+            aws.iam.RolePolicyAttachmentArgs(
+                role=role.name, policy_arn=LAMBDA_BASIC_EXECUTION.format(partition=partition)
+            ),
+            opts=child,
+        )
+        code = pulumi.AssetArchive({"handler.py": pulumi.FileAsset(str(CODE_DIR / "handler.py"))})
+        for r in plan.regions:
+            in_region = [(k, a) for kr, k, a, _ in catalog_keys if kr == r]
+            if not in_region:
+                continue
+            function = aws.lambda_.Function(
+                f"{name}-responder-function-{r}",
+                aws.lambda_.FunctionArgs(
+                    runtime=RESPONDER_RUNTIME,
+                    handler=HANDLER,
+                    role=role.arn,
+                    code=code,
+                    timeout=30,
+                    environment=aws.lambda_.FunctionEnvironmentArgs(
+                        variables={
+                            "TOPIC_ARN": self.topics[r].arn,
+                            "APPROVAL_TAG": spec.responder.approval_tag,
+                        }
+                    ),
+                    region=r,
+                ),
+                opts=child,
+            )
+            pattern = pulumi.Output.all(*(pulumi.Output.all(k, a) for k, a in in_region)).apply(
+                lambda pairs, r=r: json.dumps(
+                    api_call_patterns(
+                        [WatchedKey(r, key_id, arn) for key_id, arn in pairs],
+                        region=r,
+                        actions=["ScheduleKeyDeletion"],
+                        account_id="",
+                        partition="",
+                    )["keys"]
+                )
+            )
+            rule = aws.cloudwatch.EventRule(
+                f"{name}-responder-{r}",
+                aws.cloudwatch.EventRuleArgs(
+                    description="kmsguard: cancel unapproved deletions of catalog keys",
+                    event_pattern=pattern,
+                    state="ENABLED",
+                    region=r,
+                ),
+                opts=child,
+            )
+            aws.lambda_.Permission(
+                f"{name}-responder-{r}-permission",
+                aws.lambda_.PermissionArgs(
+                    action="lambda:InvokeFunction",
+                    function=function.name,
+                    principal="events.amazonaws.com",
+                    source_arn=rule.arn,
+                    region=r,
+                ),
+                opts=child,
+            )
+            aws.cloudwatch.EventTarget(
+                f"{name}-responder-{r}-target",
+                aws.cloudwatch.EventTargetArgs(rule=rule.name, arn=function.arn, region=r),
+                opts=child,
+            )

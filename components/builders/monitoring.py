@@ -149,3 +149,81 @@ def topic_policy(*, topic_arn: str, account_id: str, partition: str, region: str
             },
         ],
     }
+
+
+#: What the responder may do to a catalog key: read its tags and cancel its deletion. CancelKeyDeletion
+#: leaves the key Disabled, so the responder needs no DisableKey (a critical action behind MFA).
+RESPONDER_KEY_ACTIONS = ("kms:CancelKeyDeletion", "kms:DescribeKey", "kms:ListResourceTags")
+RESPONDER_SID = "IncidentResponder"
+RESPONDER_PUBLISH_SID = "IncidentResponderPublishes"
+RESPONDER_PATH = "/kmsguard/"
+
+
+def responder_role_name(environment: str) -> str:
+    return f"{environment}-kms-responder"
+
+
+def responder_role_arn(environment: str, *, account_id: str, partition: str) -> str:
+    return f"arn:{partition}:iam::{account_id}:role{RESPONDER_PATH}{responder_role_name(environment)}"
+
+
+def responder_statements(role_arn: str) -> list[dict[str, Any]]:
+    """The catalog keys' statement for the responder: administration it needs, no use."""
+    return [
+        {
+            "Sid": RESPONDER_SID,
+            "Effect": "Allow",
+            "Principal": {"AWS": [role_arn]},
+            "Action": list(RESPONDER_KEY_ACTIONS),
+            "Resource": "*",
+        }
+    ]
+
+
+def responder_publish_statements(role_arn: str) -> list[dict[str, Any]]:
+    """The alert key's statement for the responder: publish to the encrypted topic, nothing else.
+
+    The responder does not act on the alert key itself: use and administration of one key by one
+    principal is what separation of duties forbids."""
+    return [
+        {
+            "Sid": RESPONDER_PUBLISH_SID,
+            "Effect": "Allow",
+            "Principal": {"AWS": [role_arn]},
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+            "Resource": "*",
+        }
+    ]
+
+
+def responder_policy(
+    *, key_arns: Sequence[str], topic_arns: Sequence[str], alert_key_arns: Sequence[str]
+) -> dict[str, Any]:
+    """The responder role's IAM policy: exactly the calls the handler makes, on exactly these resources."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "CancelDeletion",
+                "Effect": "Allow",
+                "Action": list(RESPONDER_KEY_ACTIONS),
+                "Resource": sorted(key_arns),
+            },
+            {"Sid": "Notify", "Effect": "Allow", "Action": "sns:Publish", "Resource": sorted(topic_arns)},
+            {
+                "Sid": "EncryptNotifications",
+                "Effect": "Allow",
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                "Resource": sorted(alert_key_arns),
+            },
+        ],
+    }
+
+
+def lambda_trust_policy() -> dict[str, Any]:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }

@@ -2,8 +2,9 @@
 
 EventBridge invokes this with the CloudTrail record of a `ScheduleKeyDeletion` call (the event's
 `detail`). A key whose `APPROVAL_TAG` tag is `true` was approved for deletion and is left alone. Any
-other key gets `CancelKeyDeletion` (which leaves it Disabled) and an explicit `DisableKey`, so nothing
-encrypts under a key someone tried to delete until a person looks; then a message goes to `TOPIC_ARN`.
+other key gets `CancelKeyDeletion`, which leaves it Disabled (`DisableKey` follows only if it did not,
+so the role needs no DisableKey, a critical action), so nothing encrypts under a key someone tried to
+delete until a person looks; then a message goes to `TOPIC_ARN`.
 Runs on the Lambda Python runtime with boto3 alone.
 """
 
@@ -33,7 +34,8 @@ def handler(event: dict[str, Any], context: object = None) -> dict[str, str]:
     if _tags(kms, key_id).get(approval_tag, "").lower() == "true":
         return {"action": "approved", "key": key}
     kms.cancel_key_deletion(KeyId=key_id)
-    kms.disable_key(KeyId=key_id)
+    if kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] != "Disabled":
+        kms.disable_key(KeyId=key_id)
     caller = (detail.get("userIdentity") or {}).get("arn", "an unknown principal")
     boto3.client("sns", region_name=region).publish(
         TopicArn=os.environ["TOPIC_ARN"],

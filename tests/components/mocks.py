@@ -40,6 +40,8 @@ class Registered:
     protect: bool | None
     retain_on_delete: bool | None
     provider: str
+    #: URNs of the resources it was declared to depend on (depends_on and input dependencies).
+    dependencies: tuple[str, ...] = ()
 
 
 @dataclass
@@ -146,6 +148,7 @@ class RecordingMonitor(MockMonitor):
                     protect=request.protect if request.HasField("protect") else None,
                     retain_on_delete=request.retainOnDelete if request.HasField("retainOnDelete") else None,
                     provider=request.provider,
+                    dependencies=tuple(request.dependencies),
                 )
             )
         return response

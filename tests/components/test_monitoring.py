@@ -10,8 +10,9 @@ import pytest
 
 from kmsguard.catalog import KeyCatalog, plan_catalog
 from kmsguard.catalog_spec import CatalogSpec
+from kmsguard.config import ConfigError, parse_stack_config
 from kmsguard.errors import KmsGuardError
-from kmsguard.monitoring import KeyMonitoring, plan_monitoring
+from kmsguard.monitoring import KeyMonitoring, plan_monitoring, register_responder_role
 from kmsguard.monitoring_spec import MonitoringSpec
 from tests.components.factories import ACCOUNT, ADMIN, DEPLOYER, REGION, USER
 from tests.components.mocks import Capture, run
@@ -328,3 +329,122 @@ def test_a_bad_alert_key_is_refused_before_anything_is_registered(
 def test_the_spec_refuses_bad_values(changes: dict[str, Any], error: str) -> None:
     with pytest.raises(ValueError, match=error):
         monitoring_spec(**changes)
+
+
+def build_with_responder() -> Capture:
+    catalog_spec = CatalogSpec.model_validate(CATALOG)
+
+    def program() -> None:
+        role = register_responder_role("prod-monitoring-responder-role", "prod")
+        catalog = KeyCatalog("prod", catalog_spec, region=REGION, account_id=ACCOUNT, partition="aws")
+        KeyMonitoring(
+            "prod-monitoring",
+            monitoring_spec(responder={"approval_tag": "ApprovedForDeletion"}),
+            catalog,
+            catalog_spec,
+            region=REGION,
+            account_id=ACCOUNT,
+            partition="aws",
+            responder_role=role,
+        )
+
+    return run(program, stack="prod")
+
+
+def test_the_responder_is_a_function_per_region_behind_its_own_rule() -> None:
+    captured = build_with_responder()
+    monitoring = captured.named("prod-monitoring")
+    responder = {(c.type, c.name) for c in captured.children_of(monitoring) if "responder" in c.name}
+    assert responder == {
+        ("aws:iam/rolePolicy:RolePolicy", "prod-monitoring-responder-policy"),
+        ("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "prod-monitoring-responder-logs"),
+        *(
+            (t, f"prod-monitoring-responder{infix}-{r}{suffix}")
+            for r in (REGION, REPLICA)
+            for t, infix, suffix in (
+                ("aws:lambda/function:Function", "-function", ""),
+                ("aws:cloudwatch/eventRule:EventRule", "", ""),
+                ("aws:cloudwatch/eventTarget:EventTarget", "", "-target"),
+                ("aws:lambda/permission:Permission", "", "-permission"),
+            )
+        ),
+    }
+    function = captured.named(f"prod-monitoring-responder-function-{REGION}")
+    assert (function.inputs["runtime"], function.inputs["handler"], function.inputs["region"]) == (
+        "python3.12",
+        "handler.handler",
+        REGION,
+    )
+    assert function.inputs["environment"] == {
+        "variables": {
+            "TOPIC_ARN": f"arn:aws:sns:{REGION}:{ACCOUNT}:prod-monitoring-topic-{REGION}",
+            "APPROVAL_TAG": "ApprovedForDeletion",
+        }
+    }
+    assert set(function.inputs["code"].assets) == {"handler.py"}
+    permission = captured.named(f"prod-monitoring-responder-{REGION}-permission")
+    assert dict(permission.inputs) == {
+        "action": "lambda:InvokeFunction",
+        "function": f"prod-monitoring-responder-function-{REGION}",
+        "principal": "events.amazonaws.com",
+        "sourceArn": f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:prod-monitoring-responder-{REGION}",
+        "region": REGION,
+    }
+
+
+@pytest.mark.parametrize("region", [REGION, REPLICA])
+def test_the_responder_acts_on_catalog_keys_not_on_the_alert_key(region: str) -> None:
+    captured = build_with_responder()
+    pattern = json.loads(captured.named(f"prod-monitoring-responder-{region}").inputs["eventPattern"])
+    catalog_keys = [k for k in keys_in(region) if "alerts" not in k]
+    assert pattern == api(["ScheduleKeyDeletion"], {"keyId": catalog_keys})
+    policy = json.loads(captured.named("prod-monitoring-responder-policy").inputs["policy"])
+    assert policy["Statement"][0] == {
+        "Sid": "CancelDeletion",
+        "Effect": "Allow",
+        "Action": ["kms:CancelKeyDeletion", "kms:DescribeKey", "kms:ListResourceTags"],
+        "Resource": sorted(
+            k for r in (REGION, REPLICA) for k in keys_in(r) if k.startswith("arn:") and "alerts" not in k
+        ),
+    }
+    alert_statements = json.loads(captured.named("prod-monitoring-alerts-key").inputs["policy"])["Statement"]
+    assert alert_statements[-1] == {
+        "Sid": "IncidentResponderPublishes",
+        "Effect": "Allow",
+        "Principal": {"AWS": [f"arn:aws:iam::{ACCOUNT}:role/kmsguard/prod-kms-responder"]},
+        "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+        "Resource": "*",
+    }
+
+
+def test_a_responder_without_its_role_is_refused() -> None:
+    catalog_spec = CatalogSpec.model_validate(CATALOG)
+
+    def program() -> None:
+        catalog = KeyCatalog("prod", catalog_spec, region=REGION, account_id=ACCOUNT, partition="aws")
+        KeyMonitoring(
+            "prod-monitoring",
+            monitoring_spec(responder={}),
+            catalog,
+            catalog_spec,
+            region=REGION,
+            account_id=ACCOUNT,
+            partition="aws",
+        )
+
+    with pytest.raises(KmsGuardError, match=r"^responder: pass the role from register_responder_role"):
+        run(program, stack="prod")
+
+
+def test_monitoring_needs_the_account_and_partition_in_config() -> None:
+    config = {
+        "aws:region": REGION,
+        "aws:allowedAccountIds": json.dumps([ACCOUNT]),
+        "kmsguard:catalog": json.dumps(CATALOG),
+        "kmsguard:monitoring": json.dumps(MONITORING),
+    }
+    with pytest.raises(ConfigError) as caught:
+        parse_stack_config(config)
+    assert (
+        str(caught.value) == "kmsguard:monitoring: needs kmsguard:accountId and kmsguard:partition; set both"
+    )

@@ -34,15 +34,23 @@ EXPECTED_COUNTS = {
         ALIAS_TYPE: 8,
         GRANT_TYPE: 1,
         # KeyMonitoring: the alert key (counted above), per region (eu-west-1, eu-central-1) a topic,
-        # its policy, one subscription and four rules with a target each; one metric filter and alarm.
+        # its policy, one subscription and five rules with a target each (four alerting, one for the
+        # responder); one metric filter and alarm.
         "kmsguard:kms:KeyMonitoring": 1,
         "aws:sns/topic:Topic": 2,
         "aws:sns/topicPolicy:TopicPolicy": 2,
         "aws:sns/topicSubscription:TopicSubscription": 2,
-        "aws:cloudwatch/eventRule:EventRule": 8,
-        "aws:cloudwatch/eventTarget:EventTarget": 8,
+        "aws:cloudwatch/eventRule:EventRule": 10,
+        "aws:cloudwatch/eventTarget:EventTarget": 10,
         "aws:cloudwatch/logMetricFilter:LogMetricFilter": 1,
         "aws:cloudwatch/metricAlarm:MetricAlarm": 1,
+        # The responder: its role (before the catalog), policy, logs, and per region a function,
+        # its rule and target (counted above) and the permission to invoke it.
+        "aws:iam/role:Role": 1,
+        "aws:iam/rolePolicy:RolePolicy": 1,
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 1,
+        "aws:lambda/function:Function": 2,
+        "aws:lambda/permission:Permission": 2,
     },
 }
 
@@ -116,3 +124,19 @@ def test_prod_exports_the_analytics_accounts_iam_policy() -> None:
     captured = preview("prod")
     assert set(captured.exports["consumerPolicies"]) == {"analytics"}
     assert set(captured.exports["consumerPolicies"]["analytics"]) == {"444455556666"}
+
+
+def test_prod_keys_wait_for_the_responder_role_their_policies_name() -> None:
+    captured = preview("prod")
+    role = captured.named("prod-monitoring-responder-role")
+    keys = [r for r in captured.resources if r.type in (KEY_TYPE, EXTERNAL_KEY_TYPE, REPLICA_KEY_TYPE)]
+    assert len(keys) == 9
+    assert all(role.urn in k.dependencies for k in keys)
+    pci = json.loads(captured.named("prod-pci-key").inputs["policy"])["Statement"]
+    assert pci[-1] == {
+        "Sid": "IncidentResponder",
+        "Effect": "Allow",
+        "Principal": {"AWS": ["arn:aws:iam::111122223333:role/kmsguard/prod-kms-responder"]},
+        "Action": ["kms:CancelKeyDeletion", "kms:DescribeKey", "kms:ListResourceTags"],
+        "Resource": "*",
+    }
