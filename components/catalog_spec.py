@@ -35,6 +35,7 @@ from kmsguard.spec import (
     Principals,
     RootAccess,
     RotationSpec,
+    ServiceIntegrations,
     parse_key_spec,
 )
 from kmsguard.spec.key import environments_from
@@ -127,6 +128,10 @@ class DataClass(BaseModel):
     extra_statements: tuple[ExtraStatement, ...] = Field(
         default=(), description="Validated extra key-policy statements."
     )
+    integrations: ServiceIntegrations | None = Field(
+        default=None,
+        description="AWS services that use the key as service principals (CloudTrail, CloudWatch Logs, SNS, …).",
+    )
     enabled: StrictBool = Field(default=True, description="Whether the key is enabled.")
 
 
@@ -216,6 +221,7 @@ class CatalogSpec(BaseModel):
             "cross_account": data_class.cross_account,
             "grants": data_class.grants,
             "extra_statements": data_class.extra_statements,
+            "integrations": data_class.integrations,
         }
         for field, value in optional.items():
             if value is None or value == ():

@@ -510,3 +510,39 @@ KEY_RESOURCE_ACTIONS: Final = KMS_ACTIONS - frozenset(
 #: Tag marking one generation of a manually rotated key (components/rotation.py); the aliases point
 #: at the newest generation, older ones stay for decryption only.
 KEY_GENERATION_TAG: Final = "KeyGeneration"
+
+
+# ---------------------------------------------------------------------------------------------
+# Service principals and confused-deputy condition keys (appended by the service presets, issue 10)
+# ---------------------------------------------------------------------------------------------
+
+SOURCE_ACCOUNT_KEY: Final = "aws:SourceAccount"
+SOURCE_ARN_KEY: Final = "aws:SourceArn"
+#: Encryption-context keys AWS services set, which a key policy can pin to the service's resource.
+CLOUDTRAIL_CONTEXT_KEY: Final = "kms:EncryptionContext:aws:cloudtrail:arn"
+LOGS_CONTEXT_KEY: Final = "kms:EncryptionContext:aws:logs:arn"
+EVENT_BUS_CONTEXT_KEY: Final = "kms:EncryptionContext:aws:events:event-bus:arn"
+#: Condition keys that tie a service principal's request to a resource or account
+#: (KMS guide, "Permissions for AWS services in key policies"), lowercased.
+CONFUSED_DEPUTY_KEYS: Final = frozenset(k.lower() for k in (SOURCE_ACCOUNT_KEY, SOURCE_ARN_KEY))
+#: Operators under which a confused-deputy key restricts (no negation, no IfExists).
+RESTRICTING_OPERATORS: Final = PUBLIC_PRINCIPAL_MITIGATING_OPERATORS
+
+#: Global service principals (the same name in every region) used by the service presets.
+CLOUDTRAIL_PRINCIPAL: Final = "cloudtrail.amazonaws.com"
+EVENTS_PRINCIPAL: Final = "events.amazonaws.com"
+CLOUDWATCH_PRINCIPAL: Final = "cloudwatch.amazonaws.com"
+S3_PRINCIPAL: Final = "s3.amazonaws.com"
+SNS_PRINCIPAL: Final = "sns.amazonaws.com"
+DNSSEC_PRINCIPAL: Final = "dnssec-route53.amazonaws.com"
+#: Route 53 signs DNSSEC only with ECC_NIST_P256 SIGN_VERIFY keys in this region.
+DNSSEC_REGION: Final = "us-east-1"
+DNSSEC_KEY_SPEC: Final = KeySpec.ECC_NIST_P256
+#: The EC2 Auto Scaling service-linked role (a role of the account, not a service principal).
+AUTOSCALING_SERVICE_ROLE_PATH: Final = "role/aws-service-role/autoscaling.amazonaws.com/"
+AUTOSCALING_SERVICE_ROLE_NAME: Final = "AWSServiceRoleForAutoScaling"
+
+
+def logs_principal(region: str, partition: str = "aws") -> str:
+    """CloudWatch Logs acts as a regional principal: `logs.<region>.amazonaws.com[.cn]`."""
+    return f"logs.{region}.{PARTITION_DNS_SUFFIX[partition]}"

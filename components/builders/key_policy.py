@@ -1,7 +1,7 @@
 """The key policy: spec + account + partition + region → the least-privilege document (a dict).
 
-Statement order is fixed (deployer, root, administrators, usage roles, services, cross-account,
-extra statements), actions are sorted `kms:` names from the KMS facts, and every statement's
+Statement order is fixed (deployer, root, administrators, usage roles, services, service
+integrations, cross-account, extra statements), actions are sorted `kms:` names from the KMS facts, and every statement's
 Resource is `"*"` (in a key policy that means "this key").
 """
 
@@ -11,12 +11,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from kmsguard.builders import sids
+from kmsguard.builders.integrations import build_integration_statements
 from kmsguard.builders.render import policy_size
 from kmsguard.builders.roles import administration_actions, critical_actions, usage_actions
+from kmsguard.builders.service_statements import check_service_statements
 from kmsguard.errors import PolicyBuildError
 from kmsguard.policies.facts import (
     ACCOUNT_ID_RE,
     CALLER_ACCOUNT_KEY,
+    DNSSEC_REGION,
     ENCRYPTION_CONTEXT_KEY_PREFIX,
     GRANT_IS_FOR_AWS_RESOURCE_KEY,
     KEY_POLICY_MAX_BYTES,
@@ -63,10 +66,14 @@ def build_key_policy(
     """
     regions = key_regions(spec, account_id=account_id, partition=partition, region=region)
     _check_principals(spec, account_id, partition)
+    check_service_statements(spec, account_id=account_id, partition=partition, regions=regions)
     statements = [
         *_administration(spec, account_id, partition),
         *_usage(spec, retired),
         *_services(spec, account_id, partition, regions, retired),
+        *build_integration_statements(
+            spec, account_id=account_id, partition=partition, regions=regions, retired=retired
+        ),
         *_cross_account(spec, partition, retired),
         *(s.as_policy_statement() for s in spec.extra_statements),
     ]
@@ -99,6 +106,11 @@ def key_regions(spec: KmsKeySpec, *, account_id: str, partition: str, region: st
             f"region: the key lives in {primary} and {list(spec.replica_regions)}, not {region}; "
             "build the policy for one of those"
         )
+    if spec.integrations.route53_dnssec is not None and primary != DNSSEC_REGION:
+        raise PolicyBuildError(
+            f"region: Route 53 DNSSEC uses keys in {DNSSEC_REGION} only, not {primary}; "
+            f"set region to {DNSSEC_REGION} or remove integrations.route53_dnssec"
+        )
     regions = (primary, *spec.replica_regions)
     for where, name in [("region", primary)] + [
         (f"multi_region.replica_regions[{i}]", r) for i, r in enumerate(spec.replica_regions)
@@ -122,6 +134,9 @@ def _check_principals(spec: KmsKeySpec, account_id: str, partition: str) -> None
     named += [("principals.administrators", p) for p in spec.principals.administrators]
     named += [(f"principals.{r.value}", p) for r in UsageRole for p in spec.principals.by_role(r)]
     named += [(f"grants[{i}].grantee", g.grantee) for i, g in enumerate(spec.grants)]
+    if spec.integrations.cloudtrail:
+        readers = spec.integrations.cloudtrail.log_readers
+        named += [(f"integrations.cloudtrail.log_readers[{i}]", p) for i, p in enumerate(readers)]
     for where, arn in named:
         match = PRINCIPAL_ARN_RE.match(arn)
         if match is None:  # the spec validated it; a manual model_construct could still get here

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Final
 
 from kmsguard.policies.facts import AwsService
-from kmsguard.spec.checks import RESERVED_SIDS
+from kmsguard.spec.checks import RESERVED_SID_PREFIXES, RESERVED_SIDS
 
 #: The pipeline role: all administration, no MFA (KMS's lockout safety check runs as this role).
 DEPLOYER = "DeployerAdministration"
@@ -31,6 +31,22 @@ SIGNERS = "KeySigning"
 VERIFIERS = "KeyVerification"
 MAC_USERS = "KeyMac"
 KEY_AGREEMENT = "KeyAgreement"
+# Service integrations (kmsguard.builders.integrations): one fixed Sid per documented statement.
+CLOUDTRAIL_ENCRYPT = "CloudTrailEncryptLogs"
+CLOUDTRAIL_DESCRIBE = "CloudTrailDescribeKey"
+CLOUDTRAIL_READERS = "CloudTrailLogDecrypt"
+SNS_FROM_EVENTBRIDGE = "SnsPublishFromEventBridge"
+SNS_FROM_CLOUDWATCH = "SnsPublishFromCloudWatchAlarms"
+SNS_FROM_S3 = "SnsPublishFromS3"
+SQS_FROM_SNS = "SqsDeliveryFromSns"
+EVENT_BUS = "EventBridgeBusEncryption"
+EVENT_BUS_DESCRIBE = "EventBridgeBusDescribeKey"
+DNSSEC_SIGNING = "Route53DnssecSigning"
+DNSSEC_GRANTS = "Route53DnssecGrants"
+AUTOSCALING_EBS = "AutoScalingEbsUsage"
+AUTOSCALING_EBS_GRANTS = "AutoScalingEbsGrants"
+#: CloudWatch Logs gets one statement per key region (its principal is regional): `CloudWatchLogsEuWest1`.
+LOGS_PREFIX = "CloudWatchLogs"
 SERVICE_USAGE_PREFIX = "KeyUsageThrough"
 SERVICE_GRANTS_PREFIX = "ServiceGrantsThrough"
 CROSS_ACCOUNT_PREFIX = "CrossAccount"
@@ -59,6 +75,10 @@ def service_grants(service: AwsService) -> str:
     return SERVICE_GRANTS_PREFIX + _SERVICE_SID_NAMES[service]
 
 
+def logs_region(region: str) -> str:
+    return LOGS_PREFIX + "".join(part.capitalize() for part in region.split("-"))
+
+
 def cross_account(account_id: str, describe: bool = False) -> str:
     return f"{CROSS_ACCOUNT_PREFIX}{account_id}{'Describe' if describe else ''}"
 
@@ -76,7 +96,23 @@ _FIXED = {
     VERIFIERS,
     MAC_USERS,
     KEY_AGREEMENT,
+    CLOUDTRAIL_ENCRYPT,
+    CLOUDTRAIL_DESCRIBE,
+    CLOUDTRAIL_READERS,
+    SNS_FROM_EVENTBRIDGE,
+    SNS_FROM_CLOUDWATCH,
+    SNS_FROM_S3,
+    SQS_FROM_SNS,
+    EVENT_BUS,
+    EVENT_BUS_DESCRIBE,
+    DNSSEC_SIGNING,
+    DNSSEC_GRANTS,
+    AUTOSCALING_EBS,
+    AUTOSCALING_EBS_GRANTS,
 }
 # The spec refuses extra statements that take a builder Sid; keep its list in step with this one.
 if not _FIXED <= RESERVED_SIDS:  # pragma: no cover
     raise RuntimeError(f"kmsguard.spec.checks.RESERVED_SIDS lacks {sorted(_FIXED - RESERVED_SIDS)}")
+_PREFIXES = (SERVICE_USAGE_PREFIX, SERVICE_GRANTS_PREFIX, CROSS_ACCOUNT_PREFIX, LOGS_PREFIX)
+if set(_PREFIXES) != set(RESERVED_SID_PREFIXES):  # pragma: no cover
+    raise RuntimeError("kmsguard.spec.checks.RESERVED_SID_PREFIXES disagrees with the builder's Sid families")

@@ -16,6 +16,9 @@ Decisions worth knowing:
 - Manual rotation (`rotation.manual.generations`, oldest first) is allowed for every kind and
   combines with automatic rotation: on a symmetric key each generation also rotates its material.
 - The `Environment` tag is `environment`; `MultiRegionReason` is `multi_region.reason`.
+- AWS services that use the key themselves (CloudTrail, CloudWatch Logs, SNS publishers, SQS fed by
+  SNS, EventBridge buses, Route 53 DNSSEC, Auto Scaling's EBS volumes) are typed presets under
+  `integrations`; each becomes the statements AWS documents for it (kmsguard.builders.integrations).
 - Encryption-context requirements apply to users, encrypt-only/decrypt-only users and cross-account
   users, not to service users (their AWS service sets its own context).
 """
@@ -30,6 +33,16 @@ from kmsguard.spec.access import (
     Principals,
     ServiceUser,
     UsageRole,
+)
+from kmsguard.spec.integrations import (
+    AutoScalingEbs,
+    CloudTrailLogs,
+    CloudWatchLogs,
+    EventBridgeBus,
+    Route53Dnssec,
+    ServiceIntegrations,
+    SnsTopicPublishers,
+    SqsFromSns,
 )
 from kmsguard.spec.key import (
     ENVIRONMENTS_CONTEXT_KEY,
@@ -57,9 +70,13 @@ from kmsguard.spec.kind import (
 __all__ = [
     "ENVIRONMENTS_CONTEXT_KEY",
     "KIND_TAGS",
+    "AutoScalingEbs",
     "CloudHsmKeyStore",
+    "CloudTrailLogs",
+    "CloudWatchLogs",
     "CrossAccountAccess",
     "EncryptionContextSpec",
+    "EventBridgeBus",
     "ExternalKeyStore",
     "ExtraStatement",
     "GrantConstraints",
@@ -76,9 +93,13 @@ __all__ = [
     "Principals",
     "RootAccess",
     "RotationSpec",
+    "Route53Dnssec",
     "RsaEncryption",
+    "ServiceIntegrations",
     "ServiceUser",
     "Signing",
+    "SnsTopicPublishers",
+    "SqsFromSns",
     "SymmetricEncryption",
     "UsageRole",
     "parse_key_spec",

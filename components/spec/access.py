@@ -10,12 +10,15 @@ from pydantic import BaseModel, Field, StrictBool, StrictInt, field_validator, m
 
 from kmsguard.policies.facts import (
     ADMINISTRATION_ACTIONS,
+    CONFUSED_DEPUTY_KEYS,
     CRITICAL_ACTION_CHOICES,
     DEFAULT_CRITICAL_ACTIONS,
+    ENCRYPTION_CONTEXT_KEY_PREFIX,
     GRANT_OPERATIONS,
     GRANT_REDELEGATION_OPERATIONS,
     MFA_DEFAULT_MAX_AGE_SECONDS,
     POLICY_VERSION,
+    RESTRICTING_OPERATORS,
     AwsService,
     canonical_action,
 )
@@ -25,6 +28,7 @@ from kmsguard.spec.types import (
     AccountId,
     OrganizationId,
     PrincipalArn,
+    ServicePrincipalName,
     spec_error,
 )
 
@@ -315,8 +319,11 @@ class GrantSpec(BaseModel):
 class ExtraStatement(BaseModel):
     """An extra key-policy statement: an escape hatch that is still validated.
 
-    Explicit KMS actions only (no wildcards), AWS principals only, no NotPrincipal on any statement
-    and no NotAction on an Allow; an Allow may not grant administration (use `administrators`).
+    Explicit KMS actions only (no wildcards), no NotPrincipal on any statement and no NotAction on
+    an Allow; an Allow may not grant administration (use `administrators`). Principals are IAM
+    principals, every principal (Deny only), or AWS service principals; an Allow for a service
+    principal must carry a confused-deputy condition (aws:SourceAccount, aws:SourceArn or a
+    kms:EncryptionContext: key), whose account and regions the builder checks against the stack.
     """
 
     model_config = STRICT
@@ -328,6 +335,11 @@ class ExtraStatement(BaseModel):
     all_principals: StrictBool = Field(
         default=False, description='Deny only: apply to every principal (Principal "*").'
     )
+    service_principals: tuple[ServicePrincipalName, ...] = Field(
+        default=(),
+        description="AWS service principals (Principal.Service), e.g. delivery.logs.amazonaws.com; an Allow "
+        "needs aws:SourceAccount, aws:SourceArn or a kms:EncryptionContext: condition.",
+    )
     actions: tuple[str, ...] = Field(default=(), description="KMS actions, e.g. kms:Decrypt.")
     not_actions: tuple[str, ...] = Field(default=(), description="Deny only: every KMS action except these.")
     conditions: dict[str, dict[str, str | list[str]]] = Field(
@@ -337,9 +349,23 @@ class ExtraStatement(BaseModel):
     @model_validator(mode="after")
     def _validated(self) -> ExtraStatement:
         problems: list[tuple[str, str]] = []
-        if bool(self.principals) == self.all_principals:
+        if bool(self.principals) + self.all_principals + bool(self.service_principals) != 1:
             problems.append(
-                ("principals", "set exactly one of principals and all_principals; name the principals")
+                (
+                    "principals",
+                    "set exactly one of principals, all_principals and service_principals; name the principals",
+                )
+            )
+        if len(set(self.service_principals)) != len(self.service_principals):
+            problems.append(("service_principals", "lists a principal twice; list each once"))
+        if self.service_principals and self.effect == "Allow" and not self._confused_deputy_condition():
+            problems.append(
+                (
+                    "conditions",
+                    "an Allow for a service principal needs aws:SourceAccount, aws:SourceArn or a "
+                    "kms:EncryptionContext: key under StringEquals, StringLike, ArnEquals or ArnLike; "
+                    "add one naming this account's resources",
+                )
             )
         if self.all_principals and self.effect == "Allow":
             problems.append(
@@ -374,10 +400,26 @@ class ExtraStatement(BaseModel):
             raise spec_error(*problems)
         return self
 
+    def _confused_deputy_condition(self) -> bool:
+        return any(
+            operator in RESTRICTING_OPERATORS
+            and (
+                key.lower() in CONFUSED_DEPUTY_KEYS
+                or key.lower().startswith(ENCRYPTION_CONTEXT_KEY_PREFIX.lower())
+            )
+            for operator, block in self.conditions.items()
+            for key in block
+        )
+
     def as_policy_statement(self) -> dict[str, Any]:
         """The statement as it appears in the key policy (actions canonical and sorted)."""
         statement: dict[str, Any] = {"Sid": self.sid, "Effect": self.effect}
-        statement["Principal"] = "*" if self.all_principals else {"AWS": sorted(self.principals)}
+        if self.all_principals:
+            statement["Principal"] = "*"
+        elif self.service_principals:
+            statement["Principal"] = {"Service": sorted(self.service_principals)}
+        else:
+            statement["Principal"] = {"AWS": sorted(self.principals)}
         key = "Action" if self.actions else "NotAction"
         statement[key] = sorted(f"kms:{canonical_action(a) or a}" for a in self.actions or self.not_actions)
         statement["Resource"] = "*"

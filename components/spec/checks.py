@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from kmsguard.policies.facts import (
     ALIAS_MAX_CHARS,
     DECRYPT_ACTIONS,
+    DNSSEC_KEY_SPEC,
+    DNSSEC_REGION,
     ENCRYPT_ACTIONS,
     GRANT_OPERATIONS,
     GRANT_REDELEGATION_OPERATIONS,
@@ -48,13 +50,29 @@ RESERVED_SIDS = frozenset(
         "KeyVerification",
         "KeyMac",
         "KeyAgreement",
+        # Service integrations (kmsguard.builders.integrations)
+        "CloudTrailEncryptLogs",
+        "CloudTrailDescribeKey",
+        "CloudTrailLogDecrypt",
+        "SnsPublishFromEventBridge",
+        "SnsPublishFromCloudWatchAlarms",
+        "SnsPublishFromS3",
+        "SqsDeliveryFromSns",
+        "EventBridgeBusEncryption",
+        "EventBridgeBusDescribeKey",
+        "Route53DnssecSigning",
+        "Route53DnssecGrants",
+        "AutoScalingEbsUsage",
+        "AutoScalingEbsGrants",
     }
 )
+#: Builder Sid families: one statement per service, account or region.
+RESERVED_SID_PREFIXES = ("KeyUsageThrough", "ServiceGrantsThrough", "CrossAccount", "CloudWatchLogs")
 
 
 def reserved_sid(sid: str) -> bool:
     """Builder Sids: the fixed ones and the per-service and per-account families."""
-    return sid in RESERVED_SIDS or sid.startswith(("KeyUsageThrough", "ServiceGrantsThrough", "CrossAccount"))
+    return sid in RESERVED_SIDS or sid.startswith(RESERVED_SID_PREFIXES)
 
 
 def allowed_roles(kind: _Kind) -> frozenset[UsageRole]:
@@ -118,6 +136,7 @@ def cross_field_problems(spec: KmsKeySpec) -> list[Problem]:
         *_cross_account(spec),
         *_grants(spec),
         *_extra_statements(spec),
+        *_integrations(spec),
     ]
 
 
@@ -206,6 +225,11 @@ def _separation_of_duties(spec: KmsKeySpec) -> list[Problem]:
         for i, arn in enumerate(spec.principals.by_role(role))
     ]
     users += [(f"grants[{i}].grantee", g.grantee) for i, g in enumerate(spec.grants)]
+    if spec.integrations.cloudtrail:
+        users += [
+            (f"integrations.cloudtrail.log_readers[{i}]", arn)
+            for i, arn in enumerate(spec.integrations.cloudtrail.log_readers)
+        ]
     conflicts = [(where, arn) for where, arn in users if arn in admins]
     if spec.separation_of_duties_waiver is not None:
         if not conflicts:
@@ -299,4 +323,37 @@ def _extra_statements(spec: KmsKeySpec) -> list[Problem]:
         elif statement.sid in seen:
             out.append((f"extra_statements[{i}].sid", f"{statement.sid} is used twice; make Sids unique"))
         seen.add(statement.sid)
+    return out
+
+
+def _integrations(spec: KmsKeySpec) -> list[Problem]:
+    """Services use symmetric encryption keys, except Route 53, which signs with one P-256 key in us-east-1."""
+    out: list[Problem] = []
+    for name in spec.integrations.in_use():
+        where = f"integrations.{name}"
+        if name == "route53_dnssec":
+            if spec.key_spec is not DNSSEC_KEY_SPEC or spec.key_usage is not KeyUsage.SIGN_VERIFY:
+                out.append(
+                    (
+                        where,
+                        f"Route 53 DNSSEC signs only with {DNSSEC_KEY_SPEC} SIGN_VERIFY keys, not {_kind_name(spec)}; "
+                        f"use kind {{type: signing, key_spec: {DNSSEC_KEY_SPEC}}} or remove {where}",
+                    )
+                )
+            if spec.region is not None and spec.region != DNSSEC_REGION:
+                out.append(
+                    (
+                        "region",
+                        f"Route 53 DNSSEC uses keys in {DNSSEC_REGION} only, not {spec.region}; "
+                        f"set region to {DNSSEC_REGION} or remove {where}",
+                    )
+                )
+        elif not spec.kind.symmetric_encryption:
+            out.append(
+                (
+                    where,
+                    f"AWS services encrypt only with symmetric encryption keys, not {_kind_name(spec)}; "
+                    f"use a symmetric key for {name} or remove {where}",
+                )
+            )
     return out

@@ -44,6 +44,7 @@ from kmsguard.spec.access import (
     Principals,
     UsageRole,
 )
+from kmsguard.spec.integrations import ServiceIntegrations
 from kmsguard.spec.kind import ImportedMaterial, KeyKind
 from kmsguard.spec.types import STRICT, AliasName, NamePart, Region, RoleArn, spec_error
 
@@ -193,6 +194,10 @@ class KmsKeySpec(BaseModel):
     grants: tuple[GrantSpec, ...] = Field(default=(), description="KMS grants.")
     extra_statements: tuple[ExtraStatement, ...] = Field(
         default=(), description="Validated extra key-policy statements."
+    )
+    integrations: ServiceIntegrations = Field(
+        default_factory=ServiceIntegrations,
+        description="AWS services that use the key as service principals (CloudTrail, CloudWatch Logs, SNS, …).",
     )
 
     @field_validator("environment")

@@ -17,6 +17,7 @@ from kmsguard.policies.facts import (
     PRINCIPAL_ARN_RE,
     REGION_RE,
     RESERVED_ALIAS_PREFIX,
+    SERVICE_PRINCIPAL_RE,
 )
 from kmsguard.regions import known_regions, unknown_region_message
 
@@ -88,6 +89,15 @@ def _alias(value: str) -> str:
     return value
 
 
+def _service_principal(value: str) -> str:
+    if SERVICE_PRINCIPAL_RE.match(value) is None:
+        raise ValueError(
+            f"{value!r} is not an AWS service principal; write <service>.amazonaws.com, "
+            "e.g. delivery.logs.amazonaws.com"
+        )
+    return value
+
+
 def _organization_id(value: str) -> str:
     if ORGANIZATION_ID_RE.match(value) is None:
         raise ValueError(
@@ -108,4 +118,9 @@ NamePart = Annotated[str, AfterValidator(_name_part)]
 AliasName = Annotated[str, AfterValidator(_alias), Field(description="KMS alias name (alias/...).")]
 OrganizationId = Annotated[
     str, AfterValidator(_organization_id), Field(description="AWS Organizations id (o-...).")
+]
+ServicePrincipalName = Annotated[
+    str,
+    AfterValidator(_service_principal),
+    Field(description="AWS service principal, e.g. delivery.logs.amazonaws.com (no wildcards)."),
 ]

@@ -161,3 +161,25 @@ def test_an_invalid_catalog_registers_nothing() -> None:
     with pytest.raises(SpecError) as raised:
         run(lambda: KeyCatalog("dev", CatalogSpec.model_validate(broken), region=REGION))
     assert raised.value.capture.resources == []  # type: ignore[attr-defined]
+
+
+def test_integrations_of_a_data_class_reach_its_key_spec_and_policy() -> None:
+    data = copy.deepcopy(CATALOG)
+    data["data_classes"][0]["integrations"] = {
+        "cloudwatch_logs": {"log_group_names": ["/orders/audit"]},
+        "sns_publishers": {"publishers": ["eventbridge"]},
+    }
+    data["data_classes"][1]["integrations"] = {"cloudtrail": {"trail_names": ["audit"]}}
+    with pytest.raises(SpecError) as raised:
+        CatalogSpec.model_validate(data).key_specs(region=REGION, path="c")
+    assert raised.value.messages == (
+        "c.data_classes[1].integrations.cloudtrail: AWS services encrypt only with symmetric encryption keys, "
+        "not signing (ECC_NIST_P256, SIGN_VERIFY); use a symmetric key for cloudtrail or remove "
+        "integrations.cloudtrail",
+    )
+    del data["data_classes"][1]["integrations"]
+    orders, signing = CatalogSpec.model_validate(data).key_specs(region=REGION)
+    assert orders.integrations.in_use() == ("cloudwatch_logs", "sns_publishers")
+    assert orders.integrations.cloudwatch_logs is not None
+    assert orders.integrations.cloudwatch_logs.log_group_names == ("/orders/audit",)
+    assert signing.integrations.in_use() == ()

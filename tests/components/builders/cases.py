@@ -47,6 +47,39 @@ _SIGNING = _with(
     principals={"administrators": [ADMIN], "signers": [SIGNER], "verifiers": [VERIFIER]},
 )
 
+AUDITOR = f"arn:aws:iam::{ACCOUNT}:role/TrailAuditor"
+INTEGRATIONS = {
+    "cloudtrail": {"trail_names": ["management-events"], "log_readers": [AUDITOR]},
+    "cloudwatch_logs": {},
+    "sns_publishers": {
+        "publishers": ["s3", "eventbridge", "cloudwatch_alarms"],
+        "source_buckets": ["orders-uploads"],
+    },
+    "sqs_from_sns": {"topic_names": ["orders-events"]},
+    "eventbridge_bus": {"event_bus_names": ["orders"]},
+    "autoscaling_ebs": {},
+}
+_INTEGRATED = _with(BASELINE, integrations=INTEGRATIONS, multi_region=MULTI_REGION)
+_DNSSEC = _with(
+    BASELINE,
+    kind={"type": "signing", "key_spec": "ECC_NIST_P256"},
+    region="us-east-1",
+    principals={"administrators": [ADMIN]},
+    integrations={"route53_dnssec": {"hosted_zone_ids": ["Z0123456789ABCDEFGHIJ"]}},
+)
+#: The typed escape hatch: CloudWatch Logs' vended-log delivery to an SSE-KMS bucket (AWS's example in
+#: "Enabling logging from AWS services", S3 destination), pinned to this account and region.
+VENDED_LOGS = {
+    "sid": "VendedLogsDelivery",
+    "effect": "Allow",
+    "service_principals": ["delivery.logs.amazonaws.com"],
+    "actions": ["kms:GenerateDataKey"],
+    "conditions": {
+        "StringEquals": {"aws:SourceAccount": ACCOUNT},
+        "ArnLike": {"aws:SourceArn": f"arn:aws:logs:eu-west-1:{ACCOUNT}:*"},
+    },
+}
+
 CASES: dict[str, Case] = {
     "symmetric": Case(BASELINE),
     "symmetric-no-mfa": Case(_with(BASELINE, mfa={"enabled": False})),
@@ -113,6 +146,20 @@ CASES: dict[str, Case] = {
         region="cn-north-1",
         partition="aws-cn",
     ),
+    "symmetric-integrations-multi-region": Case(_INTEGRATED),
+    "symmetric-integrations-replica": Case(_INTEGRATED, region="us-east-1"),
+    "symmetric-integrations-retired-generation": Case(
+        _with(_INTEGRATED, rotation={"manual": {"generations": ["g1", "g2"]}}), retired=True
+    ),
+    "symmetric-integrations-named-logs-sqs-any-topic": Case(
+        _with(BASELINE, integrations={"cloudwatch_logs": {"log_group_names": ["/aws/lambda/orders", "/orders/audit"]},
+                                      "sqs_from_sns": {}})
+    ),
+    "symmetric-sns-monitoring": Case(
+        _with(BASELINE, integrations={"sns_publishers": {"publishers": ["eventbridge", "cloudwatch_alarms"]}})
+    ),
+    "symmetric-extra-service-principal": Case(_with(BASELINE, extra_statements=[VENDED_LOGS])),
+    "signing-route53-dnssec": Case(_DNSSEC, region="us-east-1"),
     "rsa-encryption": Case(
         _with(
             BASELINE,

@@ -611,7 +611,7 @@ INVALID = [
     pytest.param(
         mutate("extra_statements", [{**EXTRA, "all_principals": False}]),
         (
-            "extra_statements[0].principals: set exactly one of principals and all_principals; name the principals",
+            "extra_statements[0].principals: set exactly one of principals, all_principals and service_principals; name the principals",
         ),
         id="extra-no-principal",
     ),
