@@ -32,8 +32,8 @@ class KmsKeyArgs(BaseModel):
         default=None,
         json_schema_extra={"x-python-type": "Callable[[str], Sequence[dict]]"},
         description=(
-            "region → key-policy statements appended there, for AWS service principals the spec cannot "
-            "name yet (the alert key's publishers)."
+            "region → key-policy statements appended there, for a role a component creates itself "
+            "(the monitoring responder's)."
         ),
     )
     opts: str | None = Field(

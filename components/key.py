@@ -31,8 +31,8 @@ from kmsguard.spec import KmsKeySpec
 
 KEY_TYPE_TOKEN = "kmsguard:kms:Key"
 
-#: region → statements appended to the key policy there (statements for AWS service principals,
-#: which the spec cannot express yet; see `kmsguard.builders.publishers`).
+#: region → statements appended to the key policy there: grants a component needs for a role it
+#: creates itself (the monitoring responder), which an `ExtraStatement` may not express (administration).
 ExtraStatements = Callable[[str], Sequence[dict[str, Any]]]
 
 

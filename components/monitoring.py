@@ -3,7 +3,7 @@
 Children, `<m>` being the component name, `<r>` each region a catalog key lives in (primary first):
 
 - `<m>-alerts` — a `KmsKey` for the alert topics (a data class of its own, replicated to every `<r>`),
-  whose policy lets EventBridge and CloudWatch alarms publish;
+  whose `sns_publishers` integration lets this account's EventBridge rules and CloudWatch alarms publish;
 - `<m>-topic-<r>`, `<m>-topic-policy-<r>` — the alert topic of each region under that key, and the
   topic policy that lets this account's rules and alarms publish; `<m>-subscription-<i>-<r>` per
   configured subscriber;
@@ -44,14 +44,14 @@ from kmsguard.builders.monitoring import (
     service_event_pattern,
     topic_policy,
 )
-from kmsguard.builders.publishers import publisher_statements
 from kmsguard.catalog import KeyCatalog
-from kmsguard.catalog_spec import CatalogSpec
+from kmsguard.catalog_spec import CatalogSpec, DataClass
 from kmsguard.errors import KmsGuardError
 from kmsguard.key import KmsKey, check_key, key_id_of
 from kmsguard.monitoring_spec import MonitoringSpec
 from kmsguard.responder import CODE_DIR, HANDLER
 from kmsguard.spec import KmsKeySpec, MultiRegionSpec, parse_key_spec
+from kmsguard.spec.integrations import ServiceIntegrations
 
 MONITORING_TYPE_TOKEN = "kmsguard:kms:KeyMonitoring"
 RESPONDER_RUNTIME = "python3.12"
@@ -60,6 +60,8 @@ LAMBDA_BASIC_EXECUTION = "arn:{partition}:iam::aws:policy/service-role/AWSLambda
 Watched = list[tuple[str, pulumi.Output[str], pulumi.Output[str], tuple[str, ...]]]
 #: Why the alert key is multi-region: the MultiRegionReason tag.
 ALERT_KEY_REASON = "Encrypts the KMS alert topic of every region the catalog's keys live in"
+#: Who publishes to the alert topics, so who may use the alert key (the service presets' names).
+ALERT_PUBLISHERS = ("cloudwatch_alarms", "eventbridge")
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ def plan_monitoring(
             f"{where}.name: {spec.topic_key.name!r} is already a data class of the catalog; choose another"
         )
     others = sorted({r for k in key_specs for r in k.replica_regions} - {region})
-    topic_key = spec.topic_key
+    topic_key = _with_publishers(spec.topic_key)
     if others:
         topic_key = topic_key.model_copy(
             update={"replication": MultiRegionSpec(replica_regions=tuple(others), reason=ALERT_KEY_REASON)}
@@ -104,9 +106,18 @@ def plan_monitoring(
         check_key(alert_key, account_id=account_id, partition=partition)
     except KmsGuardError as exc:
         raise KmsGuardError(f"{where}: {exc}") from None
-    if alert_key.key_spec.value != "SYMMETRIC_DEFAULT":
-        raise KmsGuardError(f"{where}.kind: SNS encrypts only under symmetric keys; drop the kind")
     return MonitoringPlan((region, *others), alert_key)
+
+
+def _with_publishers(data_class: DataClass) -> DataClass:
+    """The alert key's data class with EventBridge and CloudWatch alarms among its SNS publishers."""
+    integrations = (
+        data_class.integrations.model_dump(exclude_unset=True, mode="json") if data_class.integrations else {}
+    )
+    sns = dict(integrations.get("sns_publishers") or {})
+    sns["publishers"] = sorted({*sns.get("publishers", ()), *ALERT_PUBLISHERS})
+    integrations["sns_publishers"] = sns
+    return data_class.model_copy(update={"integrations": ServiceIntegrations.model_validate(integrations)})
 
 
 def register_responder_role(
@@ -188,10 +199,7 @@ class KeyMonitoring(pulumi.ComponentResource):
             plan.alert_key,
             account_id=account_id,
             partition=partition,
-            extra_statements=lambda r: [
-                *publisher_statements(account_id=account_id, partition=partition, region=r),
-                *(responder_publish_statements(role_arn) if role_arn else []),
-            ],
+            extra_statements=(lambda _r: responder_publish_statements(role_arn)) if role_arn else None,
             opts=pulumi.ResourceOptions(
                 parent=self,
                 protect=caller.protect,

@@ -21,9 +21,6 @@ KMS_EVENT_SOURCE: Final = "aws.kms"
 CLOUDTRAIL_DETAIL_TYPE: Final = "AWS API Call via CloudTrail"
 #: `detail.eventSource` of a KMS API call in a CloudTrail record.
 KMS_API_EVENT_SOURCE: Final = "kms.amazonaws.com"
-#: Service principals that publish alerts to an SNS topic (and so need its key).
-EVENTS_SERVICE_PRINCIPAL: Final = "events.amazonaws.com"
-CLOUDWATCH_SERVICE_PRINCIPAL: Final = "cloudwatch.amazonaws.com"
 #: The only event bus CloudTrail and KMS deliver to.
 DEFAULT_EVENT_BUS: Final = "default"
 

@@ -13,11 +13,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kmsguard.policies.facts import CLOUDWATCH_PRINCIPAL, EVENTS_PRINCIPAL
 from kmsguard.policies.monitoring_facts import (
     ALIAS_ACTION,
     CLOUDTRAIL_DETAIL_TYPE,
-    CLOUDWATCH_SERVICE_PRINCIPAL,
-    EVENTS_SERVICE_PRINCIPAL,
     GRANT_ACTION,
     KMS_API_EVENT_SOURCE,
     KMS_EVENT_SOURCE,
@@ -131,7 +130,7 @@ def topic_policy(*, topic_arn: str, account_id: str, partition: str, region: str
             {
                 "Sid": "EventBridgePublishes",
                 "Effect": "Allow",
-                "Principal": {"Service": EVENTS_SERVICE_PRINCIPAL},
+                "Principal": {"Service": EVENTS_PRINCIPAL},
                 "Action": "sns:Publish",
                 "Resource": topic_arn,
                 "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
@@ -139,7 +138,7 @@ def topic_policy(*, topic_arn: str, account_id: str, partition: str, region: str
             {
                 "Sid": "CloudWatchAlarmsPublish",
                 "Effect": "Allow",
-                "Principal": {"Service": CLOUDWATCH_SERVICE_PRINCIPAL},
+                "Principal": {"Service": CLOUDWATCH_PRINCIPAL},
                 "Action": "sns:Publish",
                 "Resource": topic_arn,
                 "Condition": {

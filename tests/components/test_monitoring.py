@@ -247,18 +247,19 @@ def test_topics_are_encrypted_and_only_this_accounts_rules_and_alarms_publish(re
 
 def test_alert_key_lets_eventbridge_and_cloudwatch_publish() -> None:
     captured = build()
-    for name, region in (
-        ("prod-monitoring-alerts-key", REGION),
-        ("prod-monitoring-alerts-key-replica-eu-central-1", REPLICA),
-    ):
+    rules = [f"arn:aws:events:{r}:{ACCOUNT}:rule/*" for r in (REPLICA, REGION)]
+    alarms = [f"arn:aws:cloudwatch:{r}:{ACCOUNT}:alarm:*" for r in (REPLICA, REGION)]
+    for name in ("prod-monitoring-alerts-key", "prod-monitoring-alerts-key-replica-eu-central-1"):
         statements = json.loads(captured.named(name).inputs["policy"])["Statement"]
+        # The service presets' sns_publishers statements, scoped to this account and the key's regions.
         assert statements[-2:] == [
-            {"Sid": "AlertsFromEventBridge", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
-             "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": "*"},
-            {"Sid": "AlertsFromCloudWatchAlarms", "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
+            {"Sid": "SnsPublishFromEventBridge", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
              "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": "*",
-             "Condition": {"ArnLike": {"aws:SourceArn": f"arn:aws:cloudwatch:{region}:{ACCOUNT}:alarm:*"},
-                           "StringEquals": {"aws:SourceAccount": ACCOUNT}}},
+             "Condition": {"ArnLike": {"aws:SourceArn": rules}, "StringEquals": {"aws:SourceAccount": ACCOUNT}}},
+            {"Sid": "SnsPublishFromCloudWatchAlarms", "Effect": "Allow",
+             "Principal": {"Service": "cloudwatch.amazonaws.com"}, "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+             "Resource": "*",
+             "Condition": {"ArnLike": {"aws:SourceArn": alarms}, "StringEquals": {"aws:SourceAccount": ACCOUNT}}},
         ]  # fmt: skip
     key = captured.named("prod-monitoring-alerts-key")
     assert key.inputs["multiRegion"] is True
@@ -300,7 +301,10 @@ def _plan(spec: MonitoringSpec) -> None:
         ),
         pytest.param(
             {"kind": {"type": "hmac", "key_spec": "HMAC_256"}, "principals": {"mac_users": [USER]}},
-            "kmsguard:monitoring.topic_key.kind: SNS encrypts only under symmetric keys; drop the kind",
+            # The service presets' own check: the publishers' integration needs a symmetric key.
+            "kmsguard:monitoring.topic_key.integrations.sns_publishers: AWS services encrypt only with "
+            "symmetric encryption keys, not hmac (HMAC_256, GENERATE_VERIFY_MAC); use a symmetric key for "
+            "sns_publishers or remove integrations.sns_publishers",
             id="not_symmetric",
         ),
     ],
