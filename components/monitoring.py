@@ -25,8 +25,10 @@ generation of a manually rotated key is watched, since deleting a retired one lo
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -152,6 +154,51 @@ def watched_keys(keys: Sequence[KmsKey]) -> Watched:
     return found
 
 
+def _resolved(
+    region: str, keys: Sequence[tuple[pulumi.Output[str], pulumi.Output[str], tuple[str, ...]]]
+) -> pulumi.Output[list[WatchedKey]]:
+    """The region's keys once their ids and ARNs are known."""
+
+    def build(pairs: list[list[str]]) -> list[WatchedKey]:
+        return [
+            WatchedKey(region, key_id, arn, aliases)
+            for (key_id, arn), (_, _, aliases) in zip(pairs, keys, strict=True)
+        ]
+
+    return pulumi.Output.all(*(pulumi.Output.all(k, a) for k, a, _ in keys)).apply(build)
+
+
+def _api_pattern(
+    keys: list[WatchedKey],
+    *,
+    purpose: str,
+    region: str,
+    actions: Sequence[str],
+    account_id: str,
+    partition: str,
+) -> dict[str, Any]:
+    patterns = api_call_patterns(
+        keys, region=region, actions=actions, account_id=account_id, partition=partition
+    )
+    return patterns[purpose]
+
+
+def _as_json(
+    keys: pulumi.Output[list[WatchedKey]], build: Callable[[list[WatchedKey]], dict[str, Any]]
+) -> pulumi.Output[str]:
+    return keys.apply(lambda ks: json.dumps(build(ks)))
+
+
+def _topic_policy(
+    topic_arn: pulumi.Output[str], *, account_id: str, partition: str, region: str
+) -> pulumi.Output[str]:
+    return topic_arn.apply(
+        lambda arn: json.dumps(
+            topic_policy(topic_arn=arn, account_id=account_id, partition=partition, region=region)
+        )
+    )
+
+
 class KeyMonitoring(pulumi.ComponentResource):
     """EventBridge rules, the pending-deletion alarm and encrypted alert topics for a key catalog."""
 
@@ -223,11 +270,7 @@ class KeyMonitoring(pulumi.ComponentResource):
                 f"{name}-topic-policy-{r}",
                 aws.sns.TopicPolicyArgs(
                     arn=topic.arn,
-                    policy=topic.arn.apply(
-                        lambda arn, r=r: json.dumps(
-                            topic_policy(topic_arn=arn, account_id=account_id, partition=partition, region=r)
-                        )
-                    ),
+                    policy=_topic_policy(topic.arn, account_id=account_id, partition=partition, region=r),
                     region=r,
                 ),
                 opts=child,
@@ -249,12 +292,7 @@ class KeyMonitoring(pulumi.ComponentResource):
         self.rules = {}
         for r in plan.regions:
             in_region = [(k, a, aliases) for kr, k, a, aliases in watched if kr == r]
-            resolved = pulumi.Output.all(*(pulumi.Output.all(k, a) for k, a, _ in in_region)).apply(
-                lambda pairs, in_region=in_region, r=r: [
-                    WatchedKey(r, key_id, arn, aliases)
-                    for (key_id, arn), (_, _, aliases) in zip(pairs, in_region, strict=True)
-                ]
-            )
+            resolved = _resolved(r, [(k, a, aliases) for k, a, aliases in in_region])
             purposes = sorted(
                 api_call_patterns(
                     [WatchedKey(r, "", "", aliases) for _, _, aliases in in_region],
@@ -265,18 +303,20 @@ class KeyMonitoring(pulumi.ComponentResource):
                 )
             )
             patterns = {
-                f"api-{purpose}": resolved.apply(
-                    lambda ks, purpose=purpose, r=r: json.dumps(
-                        api_call_patterns(
-                            ks, region=r, actions=spec.actions, account_id=account_id, partition=partition
-                        )[purpose]
-                    )
+                f"api-{purpose}": _as_json(
+                    resolved,
+                    partial(
+                        _api_pattern,
+                        purpose=purpose,
+                        region=r,
+                        actions=spec.actions,
+                        account_id=account_id,
+                        partition=partition,
+                    ),
                 )
                 for purpose in purposes
             }
-            patterns["kms-events"] = resolved.apply(
-                lambda ks, r=r: json.dumps(service_event_pattern(ks, region=r))
-            )
+            patterns["kms-events"] = _as_json(resolved, partial(service_event_pattern, region=r))
             for purpose, pattern in patterns.items():
                 rule = aws.cloudwatch.EventRule(
                     f"{name}-{purpose}-{r}",
@@ -333,6 +373,7 @@ class KeyMonitoring(pulumi.ComponentResource):
                 plan=plan,
                 catalog_keys=watched_keys(keys),
                 role=responder_role,
+                account_id=account_id,
                 partition=partition,
             )
         self.topic_arns = pulumi.Output.all(**{r: t.arn for r, t in self.topics.items()}).apply(dict)
@@ -346,6 +387,7 @@ class KeyMonitoring(pulumi.ComponentResource):
         plan: MonitoringPlan,
         catalog_keys: Watched,
         role: aws.iam.Role,
+        account_id: str,
         partition: str,
     ) -> None:
         """A function per region, invoked by its own rule on ScheduleKeyDeletion of a catalog key (not
@@ -402,16 +444,16 @@ class KeyMonitoring(pulumi.ComponentResource):
                 ),
                 opts=child,
             )
-            pattern = pulumi.Output.all(*(pulumi.Output.all(k, a) for k, a in in_region)).apply(
-                lambda pairs, r=r: json.dumps(
-                    api_call_patterns(
-                        [WatchedKey(r, key_id, arn) for key_id, arn in pairs],
-                        region=r,
-                        actions=["ScheduleKeyDeletion"],
-                        account_id="",
-                        partition="",
-                    )["keys"]
-                )
+            pattern = _as_json(
+                _resolved(r, [(k, a, ()) for k, a in in_region]),
+                partial(
+                    _api_pattern,
+                    purpose="keys",
+                    region=r,
+                    actions=["ScheduleKeyDeletion"],
+                    account_id=account_id,
+                    partition=partition,
+                ),
             )
             rule = aws.cloudwatch.EventRule(
                 f"{name}-responder-{r}",

@@ -167,7 +167,7 @@ def _one(matcher: Any, value: Any) -> bool:
             text, wanted = value.lower(), arg["equals-ignore-case"].lower()
         return text.startswith(wanted) if op == "prefix" else text.endswith(wanted)
     if op == "equals-ignore-case":
-        return value.lower() == arg.lower()
+        return value.lower() == str(arg).lower()
     if op == "wildcard":
         # EventBridge's only wildcard is `*`; escape fnmatch's other special characters.
         escaped = "".join(f"[{c}]" if c in "?[]" else c for c in arg)

@@ -197,7 +197,9 @@ def _key_ref(
     arn = key.props.get("arn")
     if is_unknown(arn):
         return None
-    parts = arn.split(":") if isinstance(arn, str) else []
+    if not isinstance(arn, str):
+        return "its ARN is missing or not a key ARN, so no rule can be shown to cover it"
+    parts = arn.split(":")
     if len(parts) != KEY_ARN_PARTS or parts[2] != "kms" or not parts[5].startswith("key/"):
         return "its ARN is missing or not a key ARN, so no rule can be shown to cover it"
     names: list[str] = []
