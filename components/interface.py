@@ -10,7 +10,8 @@ _DOC = ConfigDict(frozen=True, extra="forbid")
 
 
 class KmsKeyArgs(BaseModel):
-    """`KmsKey(name, spec, *, account_id=None, partition=None, region=None, extra_statements=None, opts=None)`."""
+    """`KmsKey(name, spec, *, account_id=None, partition=None, region=None, extra_statements=None,
+    production=None, today=None, opts=None)`."""
 
     model_config = _DOC
     spec: str = Field(
@@ -35,6 +36,18 @@ class KmsKeyArgs(BaseModel):
             "region → key-policy statements appended there, for a role a component creates itself "
             "(the monitoring responder's)."
         ),
+    )
+    production: bool | None = Field(
+        default=None,
+        description=(
+            "Protect and retain keys, aliases and grants by default (default: the environment is prod or "
+            "production; KeyCatalog passes the stack's kmsguard:productionEnvironments)."
+        ),
+    )
+    today: str | None = Field(
+        default=None,
+        json_schema_extra={"x-python-type": "datetime.date"},
+        description="The day quarantines are measured against (default: the current UTC date).",
     )
     opts: str | None = Field(
         default=None,
@@ -69,7 +82,8 @@ class KmsKeyOutputs(BaseModel):
 
 
 class KeyCatalogArgs(BaseModel):
-    """`KeyCatalog(name, spec, *, region, account_id=None, partition=None, extra_statements=None, opts=None)`."""
+    """`KeyCatalog(name, spec, *, region, account_id=None, partition=None, extra_statements=None,
+    production_environments=PRODUCTION_ENVIRONMENTS, today=None, opts=None)`."""
 
     model_config = _DOC
     spec: str = Field(
@@ -83,6 +97,15 @@ class KeyCatalogArgs(BaseModel):
         default=None,
         json_schema_extra={"x-python-type": "Callable[[str], Sequence[dict]]"},
         description="Passed to every KmsKey (the responder's statement when monitoring has one).",
+    )
+    production_environments: list[str] = Field(
+        default=["prod", "production"],
+        description="Environment names whose keys, aliases and grants are protected and retained.",
+    )
+    today: str | None = Field(
+        default=None,
+        json_schema_extra={"x-python-type": "datetime.date"},
+        description="Passed to every KmsKey: the day quarantines are measured against.",
     )
     opts: str | None = Field(
         default=None,

@@ -18,6 +18,7 @@ caller's options say otherwise: a deleted alias while the key survives is an out
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pulumi
@@ -26,8 +27,9 @@ import pulumi_aws as aws
 from kmsguard.builders import build_consumer_policies, build_key_policy, plan_grants, render_policy
 from kmsguard.errors import KmsGuardError
 from kmsguard.policies.facts import ALIAS_PREFIX, PRODUCTION_ENVIRONMENTS
-from kmsguard.rotation import GenerationKeys, generations, register_generation
+from kmsguard.rotation import GenerationKeys, generations, lifecycle_options, register_generation
 from kmsguard.spec import KmsKeySpec
+from kmsguard.spec.lifecycle import KeyState, deletion_problems
 
 KEY_TYPE_TOKEN = "kmsguard:kms:Key"
 
@@ -60,27 +62,33 @@ class KmsKey(pulumi.ComponentResource):
         partition: str | None = None,
         region: str | None = None,
         extra_statements: ExtraStatements | None = None,
+        production: bool | None = None,
+        today: date | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """`account_id`/`partition` default to the provider's invokes (get_caller_identity,
         get_partition); give them for an offline preview. `region` fills in a spec without one and
-        defaults to the stack's `aws:region`. `extra_statements` adds statements per region."""
+        defaults to the stack's `aws:region`. `extra_statements` adds statements per region.
+        `production` (default: the environment is one of the facts' production names) protects and
+        retains keys, aliases and grants; `today` (default: the UTC date) decides which quarantines
+        are over."""
+        today = today or datetime.now(UTC).date()
         spec = _with_region(spec, region)
+        _check_lifecycle(spec, today)
         primary_region = spec.region
         assert primary_region is not None  # _with_region guarantees it
         alias_suffixes = _alias_suffixes(spec)
         # Build every policy now when the account is known, so a spec the builder refuses fails
         # before anything is registered.
         eager = (
-            _eager_policies(spec, account_id, partition, extra_statements)
+            _eager_policies(spec, account_id, partition, extra_statements, today)
             if account_id and partition
             else None
         )
         super().__init__(KEY_TYPE_TOKEN, name, None, opts)
 
         caller = opts or pulumi.ResourceOptions()
-        lasting = _lasting_options(spec, caller, parent=self)
-        plain = pulumi.ResourceOptions(parent=self)
+        lasting = _lasting_options(spec, caller, parent=self, production=production)
 
         # One pair of invokes per key, however many regions and generations need a policy.
         identity = _identity(self, account_id, partition) if eager is None else None
@@ -103,13 +111,19 @@ class KmsKey(pulumi.ComponentResource):
 
         keys = [
             register_generation(name, spec, g, region=primary_region, policy_for=policy_for, opts=lasting)
-            for g in generations(spec)
+            for g in generations(spec, today)
         ]
         active = keys[-1]
         self.spec = spec
         self.generations = keys
         self.key = active.primary
         self.aliases = _register_aliases(name, spec, alias_suffixes, active, lasting)
+        # Grants are protected like their key (losing one is an outage too), but never retained: a
+        # grant removed from the spec must stop granting, so removing it fails loudly until unprotected.
+        key_options = pulumi.ResourceOptions.merge(lasting, lifecycle_options(active.generation))
+        grant_options = pulumi.ResourceOptions(
+            parent=self, protect=key_options.protect, depends_on=caller.depends_on
+        )
         self.grants = [
             aws.kms.Grant(
                 f"{name}-grant-{plan.name_suffix}",
@@ -129,7 +143,7 @@ class KmsKey(pulumi.ComponentResource):
                     retiring_principal=plan.retiring_principal,
                     region=primary_region,
                 ),
-                opts=plain,
+                opts=grant_options,
             )
             for plan in plan_grants(spec)
         ]
@@ -164,14 +178,26 @@ def check_key(
     account_id: str | None = None,
     partition: str | None = None,
     region: str | None = None,
+    today: date | None = None,
 ) -> KmsKeySpec:
     """Everything `KmsKey` would refuse, raised without registering anything; returns the spec with
     its region filled in."""
     spec = _with_region(spec, region)
+    _check_lifecycle(spec, today or datetime.now(UTC).date())
     _alias_suffixes(spec)
     if account_id and partition:
         _eager_policies(spec, account_id, partition)
     return spec
+
+
+def _check_lifecycle(spec: KmsKeySpec, today: date) -> None:
+    problems = deletion_problems(spec, today)
+    if problems:
+        raise KmsGuardError("\n".join(f"{path}: {message}" for path, message in problems))
+    if spec.lifecycle.state is KeyState.DELETED:
+        raise KmsGuardError(
+            "lifecycle.state: a deleted key registers nothing; leave it out (KeyCatalog does)"
+        )
 
 
 def _with_region(spec: KmsKeySpec, region: str | None) -> KmsKeySpec:
@@ -184,10 +210,10 @@ def _with_region(spec: KmsKeySpec, region: str | None) -> KmsKeySpec:
 
 
 def _lasting_options(
-    spec: KmsKeySpec, caller: pulumi.ResourceOptions, *, parent: pulumi.Resource
+    spec: KmsKeySpec, caller: pulumi.ResourceOptions, *, parent: pulumi.Resource, production: bool | None
 ) -> pulumi.ResourceOptions:
-    """Options for keys and aliases: prod defaults to protected + retained, the caller's choice wins."""
-    prod = spec.environment in PRODUCTION_ENVIRONMENTS
+    """Options for keys, aliases and grants: prod defaults to protected + retained, the caller's choice wins."""
+    prod = spec.environment in PRODUCTION_ENVIRONMENTS if production is None else production
     defaults = (
         pulumi.ResourceOptions(protect=True, retain_on_delete=True) if prod else pulumi.ResourceOptions()
     )
@@ -238,7 +264,11 @@ def _with_extra(document: dict[str, Any], extra: ExtraStatements | None, region:
 
 
 def _eager_policies(
-    spec: KmsKeySpec, account_id: str, partition: str, extra: ExtraStatements | None = None
+    spec: KmsKeySpec,
+    account_id: str,
+    partition: str,
+    extra: ExtraStatements | None = None,
+    today: date | None = None,
 ) -> dict[tuple[str, bool], str]:
     """(region, retired) → rendered policy, for every region and generation state the key needs."""
     assert spec.region is not None
@@ -253,7 +283,7 @@ def _eager_policies(
             )
         )
         for region in (spec.region, *spec.replica_regions)
-        for retired in sorted({g.retired for g in generations(spec)})
+        for retired in sorted({g.retired for g in generations(spec, today)})
     }
 
 

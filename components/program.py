@@ -71,6 +71,7 @@ def main() -> KeyCatalog:
         account_id=config.account_id,
         partition=config.partition,
         extra_statements=extra_statements,
+        production_environments=config.production_environments,
         # KMS refuses a key policy naming a role that does not exist yet.
         opts=pulumi.ResourceOptions(depends_on=[responder_role]) if responder_role is not None else None,
     )

@@ -32,7 +32,16 @@ def test_a_field_without_description_fails_generation() -> None:
 
 def test_nested_and_union_fields_get_their_own_rows() -> None:
     paths = {r.path for r in docs.model_rows(KmsKeyArgs)}
-    assert paths == {"spec", "account_id", "partition", "region", "extra_statements", "opts"}
+    assert paths == {
+        "spec",
+        "account_id",
+        "partition",
+        "region",
+        "extra_statements",
+        "production",
+        "today",
+        "opts",
+    }
     reference = docs.render()
     for row in (
         "`principals.service_users[].services`",
