@@ -154,7 +154,7 @@ class KmsKey(pulumi.ComponentResource):
         self.replica_arns = pulumi.Output.all(
             **{r: replica.arn for r, replica in active.replicas.items()}
         ).apply(dict)
-        self.policy = pulumi.Output.from_input(policy_for(primary_region, False))
+        self.policy = pulumi.Output.from_input(policy_for(primary_region, active.generation.retired))
         self.consumer_policies = _consumer_policies(spec, active)
         self.generation_arns = pulumi.Output.all(
             **{g.generation.id: g.primary.arn for g in keys if g.generation.id is not None}
