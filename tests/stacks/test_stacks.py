@@ -140,3 +140,23 @@ def test_prod_keys_wait_for_the_responder_role_their_policies_name() -> None:
         "Action": ["kms:CancelKeyDeletion", "kms:DescribeKey", "kms:ListResourceTags"],
         "Resource": "*",
     }
+
+
+def test_prod_without_monitoring_fails_only_the_monitoring_rule() -> None:
+    config = read_stack_file(stack_file("prod"))
+    del config["kmsguard:monitoring"]
+    captured = run(main, stack="prod", config=config, account="111122223333")
+    found = violations(captured.resources, stack="prod", stack_config=config, states=captured.states)
+    assert list(found) == ["KG-S04"]
+    (message,) = found["KG-S04"]
+    keys = [
+        "prod-pci-key",
+        "prod-analytics-key",
+        "prod-signing-key",
+        "prod-ledger-key-g2025",
+        "prod-ledger-key-g2026",
+        "prod-tokens-key",
+        "prod-pci-key-replica-eu-central-1",
+    ]
+    assert message.startswith(f"None: {len(keys)} key(s) are not watched: ")
+    assert all(f"'{k}' in " in message for k in keys)
