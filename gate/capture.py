@@ -185,9 +185,13 @@ def _without_source_stack_traces() -> Iterator[None]:
 @contextmanager
 def _as_language_host(project: Project) -> Iterator[None]:
     """sys.path[0] = the program's directory and cwd = the project directory, as the language host
-    sets them; restored afterwards so one process can run several programs."""
+    sets them; restored afterwards so one process can run several programs. Modules the program
+    imported from its own directory are forgotten too: another program's `keys.py` must not be
+    served this one's."""
     saved_path, saved_cwd, saved_argv = list(sys.path), os.getcwd(), list(sys.argv)
-    sys.path.insert(0, str(project.main.parent))
+    saved_modules = set(sys.modules)
+    program_dir = project.main.parent.resolve()
+    sys.path.insert(0, str(program_dir))
     sys.argv = [str(project.main)]
     os.chdir(project.directory)
     try:
@@ -196,6 +200,10 @@ def _as_language_host(project: Project) -> Iterator[None]:
         os.chdir(saved_cwd)
         sys.path[:] = saved_path
         sys.argv = saved_argv
+        for name in set(sys.modules) - saved_modules:
+            origin = getattr(sys.modules[name], "__file__", None)
+            if origin and Path(origin).resolve().is_relative_to(program_dir):
+                del sys.modules[name]
 
 
 def _program_error(project: Project, exc: BaseException) -> ProgramError:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import kmsguard.policies
 from kmsguard.gate import project as projects
 from kmsguard.gate.errors import GateError
 from kmsguard.gate.model import GateResult
@@ -37,7 +38,10 @@ def parser() -> argparse.ArgumentParser:
         "--program", type=Path, default=Path("."), help="Pulumi project directory (default: .)"
     )
     preview.add_argument(
-        "--policy-pack", type=Path, default=None, help="policy pack folder (default: <program>/policies)"
+        "--policy-pack",
+        type=Path,
+        default=None,
+        help="policy pack folder (default: <program>/policies, else the kmsguard pack installed with this command)",
     )
     preview.add_argument("--policy-config", type=Path, help="JSON file in the --policy-pack-config format")
     preview.add_argument("--json", type=Path, help="write the result as JSON to FILE")
@@ -67,7 +71,7 @@ def _preview(args: argparse.Namespace) -> int:
 
 def _gate(args: argparse.Namespace) -> int:
     project = projects.load(args.program, args.stack)
-    pack_dir = args.policy_pack if args.policy_pack is not None else project.directory / "policies"
+    pack_dir = args.policy_pack if args.policy_pack is not None else default_pack(project.directory)
     user_config = read_file(args.policy_config) if args.policy_config is not None else {}
     source = args.policy_config.name if args.policy_config is not None else "policy config"
     with _progress() as progress:
@@ -79,6 +83,13 @@ def _gate(args: argparse.Namespace) -> int:
     _write(args.junit, lambda: junit.render(result))
     result.timings["reporting"] = time.perf_counter() - begin
     return EXIT_VIOLATIONS if result.mandatory_count else EXIT_OK
+
+
+def default_pack(program: Path) -> Path:
+    """The program's own `policies/` pack when it has one, else kmsguard's pack (this package's
+    `policies/`), so a program elsewhere, such as examples/consumers, is gated with the same rules."""
+    own = program / "policies"
+    return own if (own / "PulumiPolicy.yaml").is_file() else Path(kmsguard.policies.__file__).parent
 
 
 def _write(path: Path | None, render: Callable[[], str]) -> None:

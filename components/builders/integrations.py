@@ -11,8 +11,9 @@ example, the difference is deliberate and written next to the preset:
 - Every statement for a service principal is tied to this stack's account and to the key's regions
   (replicas included): `aws:SourceAccount`/`aws:SourceArn`, or the encryption-context key the
   service sets, as the KMS guide recommends ("Permissions for AWS services in key policies").
-- `kms:DescribeKey` never shares a statement with an encryption-context condition: DescribeKey
-  requests carry no context, so such a condition would deny it.
+- Where AWS lists `kms:DescribeKey` as required (CloudTrail, EventBridge buses) it gets a statement
+  without the encryption-context condition: DescribeKey requests carry no context, so such a
+  condition would deny it.
 """
 
 from __future__ import annotations
@@ -214,8 +215,11 @@ def _cloudwatch_logs(integrations: ServiceIntegrations, scope: _Scope) -> list[S
     """LOGS_SOURCE, once per key region (the principal is `logs.<region>.amazonaws.com`).
 
     AWS's `Encrypt* Decrypt* ReEncrypt* GenerateDataKey* Describe*` is written out without the
-    data-key-pair actions and without DescribeKey, which the statement's encryption-context
-    condition would deny anyway. Named log groups use AWS's one-log-group form (`ArnEquals`).
+    data-key-pair actions and DescribeCustomKeyStores (not an action on a key). DescribeKey stays
+    under the encryption-context condition as AWS prints it: a DescribeKey request carries no
+    context, so the condition keeps it from ever being allowed, and AWS's statement works without
+    it; a separate unconditioned DescribeKey would be a grant AWS does not document. Named log
+    groups use AWS's one-log-group form (`ArnEquals`).
     """
     logs = integrations.cloudwatch_logs
     assert logs is not None
@@ -234,6 +238,7 @@ def _cloudwatch_logs(integrations: ServiceIntegrations, scope: _Scope) -> list[S
                 _service(logs_principal(region, scope.partition)),
                 [
                     "Decrypt",
+                    "DescribeKey",
                     "Encrypt",
                     "GenerateDataKey",
                     "GenerateDataKeyWithoutPlaintext",

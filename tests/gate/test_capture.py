@@ -1,6 +1,7 @@
 """The capture records what the engine would send: URNs, parents, dependencies, wire values."""
 
 import asyncio
+import sys
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,20 @@ def test_the_sdk_skips_source_stack_traces_during_the_run_only() -> None:
     assert during
     assert set(during) == {source_pb2.StackTrace}
     assert sdk_resource._get_stack_trace is original
+
+
+def test_a_second_program_gets_its_own_sibling_modules(tmp_path: Path) -> None:
+    """Two programs with a `names.py` each, run in one process: each sees its own module."""
+    for name in ("first", "second"):
+        program = tmp_path / name
+        program.mkdir()
+        (program / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n", encoding="utf-8")
+        (program / "Pulumi.test.yaml").write_text("config: {}\n", encoding="utf-8")
+        (program / "names.py").write_text(f"KEY = {name!r}\n", encoding="utf-8")
+        (program / "__main__.py").write_text(
+            "import pulumi_aws as aws\nfrom names import KEY\naws.kms.Key(KEY, enable_key_rotation=True)\n",
+            encoding="utf-8",
+        )
+    keys = [{r.name for r in _run(tmp_path / n) if r.type == "aws:kms/key:Key"} for n in ("first", "second")]
+    assert keys == [{"first"}, {"second"}]
+    assert "names" not in sys.modules

@@ -128,13 +128,13 @@ CASES = [
     ),
     pytest.param(
         {"cloudwatch_logs": {}}, BASELINE, "CloudWatchLogsEuWest1", aws.LOGS_ACCOUNT, [*_ACCOUNT, *_REGION],
-        Deviation(actions_dropped=frozenset({"DescribeKey", "DescribeCustomKeyStores"}) | PAIRS),
+        Deviation(actions_dropped=frozenset({"DescribeCustomKeyStores"}) | PAIRS),
         id="logs-account",
     ),
     pytest.param(
         {"cloudwatch_logs": {"log_group_names": ["/orders/audit"]}}, BASELINE, "CloudWatchLogsEuWest1", aws.LOGS_ONE_GROUP,
         [("log-group-name", "/orders/audit"), *_ACCOUNT, *_REGION],
-        Deviation(actions_dropped=frozenset({"DescribeKey", "DescribeCustomKeyStores"}) | PAIRS),
+        Deviation(actions_dropped=frozenset({"DescribeCustomKeyStores"}) | PAIRS),
         id="logs-one-group",
     ),
     pytest.param(
