@@ -8,12 +8,17 @@ named `<catalog>-<data class>`; their children follow `KmsKey`'s naming scheme.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from datetime import UTC, date, datetime
+
 import pulumi
 
 from kmsguard.catalog_spec import CatalogSpec
 from kmsguard.errors import KmsGuardError
-from kmsguard.key import KmsKey, check_key
+from kmsguard.key import ExtraStatements, KmsKey, check_key
+from kmsguard.policies.facts import PRODUCTION_ENVIRONMENTS
 from kmsguard.spec import KmsKeySpec
+from kmsguard.spec.lifecycle import KeyState, deletion_problems
 
 CATALOG_TYPE_TOKEN = "kmsguard:kms:KeyCatalog"
 
@@ -25,16 +30,24 @@ def plan_catalog(
     account_id: str | None = None,
     partition: str | None = None,
     path: str = "",
+    today: date | None = None,
 ) -> tuple[KmsKeySpec, ...]:
     """Every data class as a validated key spec, its policies built when the account is known.
 
+    Deleted keys are in the result (they register nothing); their quarantine is checked.
     Raises `SpecError`/`KmsGuardError` with messages prefixed by `path` (a config key, say).
     """
     specs = spec.key_specs(region=region, path=path)
+    day = today or datetime.now(UTC).date()
     for i, key_spec in enumerate(specs):
         where = f"{path}.data_classes[{i}]" if path else f"data_classes[{i}]"
         try:
-            check_key(key_spec, account_id=account_id, partition=partition)
+            if key_spec.lifecycle.state is KeyState.DELETED:
+                problems = deletion_problems(key_spec, day)
+                if problems:
+                    raise KmsGuardError("\n".join(f"{p}: {m}" for p, m in problems))
+            else:
+                check_key(key_spec, account_id=account_id, partition=partition, today=day)
         except KmsGuardError as exc:
             raise KmsGuardError(f"{where}: {exc}") from None
     return specs
@@ -55,15 +68,21 @@ class KeyCatalog(pulumi.ComponentResource):
         region: str,
         account_id: str | None = None,
         partition: str | None = None,
+        extra_statements: ExtraStatements | None = None,
+        production_environments: Collection[str] = PRODUCTION_ENVIRONMENTS,
+        today: date | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        specs = plan_catalog(spec, region=region, account_id=account_id, partition=partition)
+        specs = plan_catalog(spec, region=region, account_id=account_id, partition=partition, today=today)
         super().__init__(CATALOG_TYPE_TOKEN, name, None, opts)
         caller = opts or pulumi.ResourceOptions()
         # protect / retain_on_delete are not inherited through a parent (retain_on_delete never is),
         # so an explicit choice on the catalog is handed to every key.
         child = pulumi.ResourceOptions(
-            parent=self, protect=caller.protect, retain_on_delete=caller.retain_on_delete
+            parent=self,
+            protect=caller.protect,
+            retain_on_delete=caller.retain_on_delete,
+            depends_on=caller.depends_on,
         )
         self.keys = {
             data_class.name: KmsKey(
@@ -71,9 +90,14 @@ class KeyCatalog(pulumi.ComponentResource):
                 key_spec,
                 account_id=account_id,
                 partition=partition,
+                extra_statements=extra_statements,
+                production=spec.environment in production_environments,
+                today=today,
                 opts=child,
             )
             for data_class, key_spec in zip(spec.data_classes, specs, strict=True)
+            # A deleted key registers nothing: Pulumi deletes (or, retained, forgets) it.
+            if key_spec.lifecycle.state is not KeyState.DELETED
         }
         self.key_arns = pulumi.Output.all(**{k: key.key_arn for k, key in self.keys.items()}).apply(dict)
         self.alias_names = pulumi.Output.all(**{k: key.alias_names for k, key in self.keys.items()}).apply(

@@ -39,6 +39,7 @@ from kmsguard.spec import (
     parse_key_spec,
 )
 from kmsguard.spec.key import environments_from
+from kmsguard.spec.lifecycle import Lifecycle
 from kmsguard.spec.types import AliasName, NamePart, PrincipalArn, RoleArn
 
 _STRICT = ConfigDict(frozen=True, extra="forbid")
@@ -132,6 +133,10 @@ class DataClass(BaseModel):
         default=None,
         description="AWS services that use the key as service principals (CloudTrail, CloudWatch Logs, SNS, …).",
     )
+    lifecycle: Lifecycle | None = Field(
+        default=None,
+        description="In use (default), decrypt-only, disabled or deleted; and each retired generation's state.",
+    )
     enabled: StrictBool = Field(default=True, description="Whether the key is enabled.")
 
 
@@ -222,6 +227,7 @@ class CatalogSpec(BaseModel):
             "grants": data_class.grants,
             "extra_statements": data_class.extra_statements,
             "integrations": data_class.integrations,
+            "lifecycle": data_class.lifecycle,
         }
         for field, value in optional.items():
             if value is None or value == ():

@@ -17,17 +17,29 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from kmsguard.catalog_spec import CatalogSpec
 from kmsguard.errors import KmsGuardError, SpecError
+from kmsguard.monitoring_spec import MonitoringSpec
+from kmsguard.policies.facts import PRODUCTION_ENVIRONMENTS
 from kmsguard.regions import partition_regions, unknown_region_message
-from kmsguard.spec.types import AccountId, Region, spec_error
+from kmsguard.spec.types import AccountId, NamePart, Region, spec_error
 
 CATALOG_KEY = "kmsguard:catalog"
 ACCOUNT_ID_KEY = "kmsguard:accountId"
 PARTITION_KEY = "kmsguard:partition"
+MONITORING_KEY = "kmsguard:monitoring"
+PRODUCTION_KEY = "kmsguard:productionEnvironments"
 REGION_KEY = "aws:region"
 ALLOWED_ACCOUNTS_KEY = "aws:allowedAccountIds"
 #: Every config key the program reads; values of the structured ones arrive JSON-encoded.
-CONFIG_KEYS = (REGION_KEY, ALLOWED_ACCOUNTS_KEY, ACCOUNT_ID_KEY, PARTITION_KEY, CATALOG_KEY)
-_STRUCTURED = frozenset({ALLOWED_ACCOUNTS_KEY, CATALOG_KEY})
+CONFIG_KEYS = (
+    REGION_KEY,
+    ALLOWED_ACCOUNTS_KEY,
+    ACCOUNT_ID_KEY,
+    PARTITION_KEY,
+    CATALOG_KEY,
+    MONITORING_KEY,
+    PRODUCTION_KEY,
+)
+_STRUCTURED = frozenset({ALLOWED_ACCOUNTS_KEY, CATALOG_KEY, MONITORING_KEY, PRODUCTION_KEY})
 
 Partition = Literal["aws", "aws-cn", "aws-us-gov"]
 
@@ -64,6 +76,23 @@ class StackConfig(BaseModel):
     catalog: CatalogSpec = Field(
         alias="kmsguard:catalog", description="The key catalog: one key per data class."
     )
+    production_environments: tuple[NamePart, ...] = Field(
+        default=tuple(sorted(PRODUCTION_ENVIRONMENTS)),
+        alias="kmsguard:productionEnvironments",
+        description=(
+            "Environment names that count as production: their keys, aliases and grants are protected and "
+            "retained on delete. Keep the pack's KG-S04 `environments` in step."
+        ),
+    )
+    monitoring: MonitoringSpec | None = Field(
+        default=None,
+        alias="kmsguard:monitoring",
+        description=(
+            "Detective controls for every key of the catalog: EventBridge rules, the pending-deletion "
+            "alarm, encrypted alert topics, optionally the responder (needs kmsguard:accountId and "
+            "kmsguard:partition)."
+        ),
+    )
 
     @model_validator(mode="after")
     def _region_in_partition(self) -> StackConfig:
@@ -77,6 +106,10 @@ class StackConfig(BaseModel):
             raise spec_error(
                 (ACCOUNT_ID_KEY, f"{self.account_id} is not in {ALLOWED_ACCOUNTS_KEY}; make the two agree")
             )
+        if self.monitoring is not None and (self.account_id is None or self.partition is None):
+            # Event patterns and topic policies name the account; invokes would make them unknown
+            # until the update, so monitoring is planned from configuration only.
+            raise spec_error((MONITORING_KEY, f"needs {ACCOUNT_ID_KEY} and {PARTITION_KEY}; set both"))
         return self
 
 

@@ -20,7 +20,17 @@ from kmsguard.catalog import CATALOG_TYPE_TOKEN
 from kmsguard.catalog_spec import CatalogSpec
 from kmsguard.config import StackConfig
 from kmsguard.generated import generated_file_main
-from kmsguard.interface import KeyCatalogArgs, KeyCatalogOutputs, KmsKeyArgs, KmsKeyOutputs
+from kmsguard.interface import (
+    KeyCatalogArgs,
+    KeyCatalogOutputs,
+    KeyMonitoringArgs,
+    KeyMonitoringOutputs,
+    KmsKeyArgs,
+    KmsKeyOutputs,
+)
+from kmsguard.monitoring import MONITORING_TYPE_TOKEN
+from kmsguard.monitoring import __doc__ as MONITORING_DOC
+from kmsguard.monitoring_spec import MonitoringSpec
 from kmsguard.spec import KmsKeySpec
 
 REFERENCE_PATH = Path(__file__).resolve().parent / "REFERENCE.md"
@@ -165,6 +175,22 @@ def render() -> str:
         "### Outputs",
         "",
         _table(model_rows(KeyCatalogOutputs, by_alias=True)),
+        "",
+        f"## KeyMonitoring (`{MONITORING_TYPE_TOKEN}`)",
+        "",
+        (MONITORING_DOC or "").split("\n\n", 1)[1].strip(),
+        "",
+        "### Arguments",
+        "",
+        _table(model_rows(KeyMonitoringArgs)),
+        "",
+        "### Spec (`kmsguard.monitoring_spec.MonitoringSpec`)",
+        "",
+        _table(model_rows(MonitoringSpec)),
+        "",
+        "### Outputs",
+        "",
+        _table(model_rows(KeyMonitoringOutputs, by_alias=True)),
         "",
         "## Stack configuration (`stacks/Pulumi.<stack>.yaml`, `config:`)",
         "",

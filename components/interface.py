@@ -10,7 +10,8 @@ _DOC = ConfigDict(frozen=True, extra="forbid")
 
 
 class KmsKeyArgs(BaseModel):
-    """`KmsKey(name, spec, *, account_id=None, partition=None, region=None, opts=None)`."""
+    """`KmsKey(name, spec, *, account_id=None, partition=None, region=None, extra_statements=None,
+    production=None, today=None, opts=None)`."""
 
     model_config = _DOC
     spec: str = Field(
@@ -27,6 +28,26 @@ class KmsKeyArgs(BaseModel):
     region: str | None = Field(
         default=None,
         description="The primary's region when the spec has none (default: the stack's aws:region).",
+    )
+    extra_statements: str | None = Field(
+        default=None,
+        json_schema_extra={"x-python-type": "Callable[[str], Sequence[dict]]"},
+        description=(
+            "region → key-policy statements appended there, for a role a component creates itself "
+            "(the monitoring responder's)."
+        ),
+    )
+    production: bool | None = Field(
+        default=None,
+        description=(
+            "Protect and retain keys, aliases and grants by default (default: the environment is prod or "
+            "production; KeyCatalog passes the stack's kmsguard:productionEnvironments)."
+        ),
+    )
+    today: str | None = Field(
+        default=None,
+        json_schema_extra={"x-python-type": "datetime.date"},
+        description="The day quarantines are measured against (default: the current UTC date).",
     )
     opts: str | None = Field(
         default=None,
@@ -61,7 +82,8 @@ class KmsKeyOutputs(BaseModel):
 
 
 class KeyCatalogArgs(BaseModel):
-    """`KeyCatalog(name, spec, *, region, account_id=None, partition=None, opts=None)`."""
+    """`KeyCatalog(name, spec, *, region, account_id=None, partition=None, extra_statements=None,
+    production_environments=PRODUCTION_ENVIRONMENTS, today=None, opts=None)`."""
 
     model_config = _DOC
     spec: str = Field(
@@ -71,6 +93,20 @@ class KeyCatalogArgs(BaseModel):
     region: str = Field(description="The region of every primary key and its aliases.")
     account_id: str | None = Field(default=None, description="Passed to every KmsKey.")
     partition: str | None = Field(default=None, description="Passed to every KmsKey.")
+    extra_statements: str | None = Field(
+        default=None,
+        json_schema_extra={"x-python-type": "Callable[[str], Sequence[dict]]"},
+        description="Passed to every KmsKey (the responder's statement when monitoring has one).",
+    )
+    production_environments: list[str] = Field(
+        default=["prod", "production"],
+        description="Environment names whose keys, aliases and grants are protected and retained.",
+    )
+    today: str | None = Field(
+        default=None,
+        json_schema_extra={"x-python-type": "datetime.date"},
+        description="Passed to every KmsKey: the day quarantines are measured against.",
+    )
     opts: str | None = Field(
         default=None,
         json_schema_extra={"x-python-type": "pulumi.ResourceOptions"},
@@ -84,3 +120,47 @@ class KeyCatalogOutputs(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
     key_arns: dict[str, str] = Field(alias="keyArns", description="Active primary key ARN by data class.")
     alias_names: dict[str, list[str]] = Field(alias="aliasNames", description="Alias names by data class.")
+
+
+class KeyMonitoringArgs(BaseModel):
+    """`KeyMonitoring(name, spec, catalog, catalog_spec, *, region, account_id, partition,
+    responder_role=None, opts=None)`."""
+
+    model_config = _DOC
+    spec: str = Field(
+        description="The `MonitoringSpec` (see its fields below).",
+        json_schema_extra={"x-python-type": "MonitoringSpec"},
+    )
+    catalog: str = Field(
+        description="The `KeyCatalog` whose keys (every generation, every replica) are watched.",
+        json_schema_extra={"x-python-type": "KeyCatalog"},
+    )
+    catalog_spec: str = Field(
+        description="The catalog's `CatalogSpec`: environment and defaults for the alert key.",
+        json_schema_extra={"x-python-type": "CatalogSpec"},
+    )
+    region: str = Field(
+        description="The stack's region: the metric filter, the alarm and the alert key's primary."
+    )
+    account_id: str = Field(description="The account: event patterns and topic policies name it.")
+    partition: str = Field(description="aws, aws-cn or aws-us-gov.")
+    responder_role: str | None = Field(
+        default=None,
+        json_schema_extra={"x-python-type": "aws.iam.Role"},
+        description=(
+            "The responder's role from `register_responder_role`, created before the catalog (whose key "
+            "policies name it); required when the spec has a responder."
+        ),
+    )
+    opts: str | None = Field(
+        default=None,
+        json_schema_extra={"x-python-type": "pulumi.ResourceOptions"},
+        description="pulumi.ResourceOptions; an explicit protect/retain_on_delete reaches the alert key.",
+    )
+
+
+class KeyMonitoringOutputs(BaseModel):
+    """What `KeyMonitoring` registers as outputs."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    topic_arns: dict[str, str] = Field(alias="topicArns", description="Alert topic ARN by region.")

@@ -17,6 +17,8 @@ caller's options say otherwise: a deleted alias while the key survives is an out
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pulumi
@@ -25,10 +27,15 @@ import pulumi_aws as aws
 from kmsguard.builders import build_consumer_policies, build_key_policy, plan_grants, render_policy
 from kmsguard.errors import KmsGuardError
 from kmsguard.policies.facts import ALIAS_PREFIX, PRODUCTION_ENVIRONMENTS
-from kmsguard.rotation import GenerationKeys, generations, register_generation
+from kmsguard.rotation import GenerationKeys, generations, lifecycle_options, register_generation
 from kmsguard.spec import KmsKeySpec
+from kmsguard.spec.lifecycle import KeyState, deletion_problems
 
 KEY_TYPE_TOKEN = "kmsguard:kms:Key"
+
+#: region → statements appended to the key policy there: grants a component needs for a role it
+#: creates itself (the monitoring responder), which an `ExtraStatement` may not express (administration).
+ExtraStatements = Callable[[str], Sequence[dict[str, Any]]]
 
 
 class KmsKey(pulumi.ComponentResource):
@@ -42,6 +49,9 @@ class KmsKey(pulumi.ComponentResource):
     policy: pulumi.Output[str]
     consumer_policies: pulumi.Output[dict[str, str]]
     generation_arns: pulumi.Output[dict[str, str]]
+    #: The validated spec (region filled in) and every generation's keys, oldest first.
+    spec: KmsKeySpec
+    generations: list[GenerationKeys]
 
     def __init__(
         self,
@@ -51,23 +61,34 @@ class KmsKey(pulumi.ComponentResource):
         account_id: str | None = None,
         partition: str | None = None,
         region: str | None = None,
+        extra_statements: ExtraStatements | None = None,
+        production: bool | None = None,
+        today: date | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """`account_id`/`partition` default to the provider's invokes (get_caller_identity,
         get_partition); give them for an offline preview. `region` fills in a spec without one and
-        defaults to the stack's `aws:region`."""
+        defaults to the stack's `aws:region`. `extra_statements` adds statements per region.
+        `production` (default: the environment is one of the facts' production names) protects and
+        retains keys, aliases and grants; `today` (default: the UTC date) decides which quarantines
+        are over."""
+        today = today or datetime.now(UTC).date()
         spec = _with_region(spec, region)
+        _check_lifecycle(spec, today)
         primary_region = spec.region
         assert primary_region is not None  # _with_region guarantees it
         alias_suffixes = _alias_suffixes(spec)
         # Build every policy now when the account is known, so a spec the builder refuses fails
         # before anything is registered.
-        eager = _eager_policies(spec, account_id, partition) if account_id and partition else None
+        eager = (
+            _eager_policies(spec, account_id, partition, extra_statements, today)
+            if account_id and partition
+            else None
+        )
         super().__init__(KEY_TYPE_TOKEN, name, None, opts)
 
         caller = opts or pulumi.ResourceOptions()
-        lasting = _lasting_options(spec, caller, parent=self)
-        plain = pulumi.ResourceOptions(parent=self)
+        lasting = _lasting_options(spec, caller, parent=self, production=production)
 
         # One pair of invokes per key, however many regions and generations need a policy.
         identity = _identity(self, account_id, partition) if eager is None else None
@@ -78,19 +99,31 @@ class KmsKey(pulumi.ComponentResource):
                 return eager[(policy_region, retired)]
             return identity.apply(
                 lambda ap: render_policy(
-                    build_key_policy(
-                        spec, account_id=ap[0], partition=ap[1], region=policy_region, retired=retired
+                    _with_extra(
+                        build_key_policy(
+                            spec, account_id=ap[0], partition=ap[1], region=policy_region, retired=retired
+                        ),
+                        extra_statements,
+                        policy_region,
                     )
                 )
             )
 
         keys = [
             register_generation(name, spec, g, region=primary_region, policy_for=policy_for, opts=lasting)
-            for g in generations(spec)
+            for g in generations(spec, today)
         ]
         active = keys[-1]
+        self.spec = spec
+        self.generations = keys
         self.key = active.primary
         self.aliases = _register_aliases(name, spec, alias_suffixes, active, lasting)
+        # Grants are protected like their key (losing one is an outage too), but never retained: a
+        # grant removed from the spec must stop granting, so removing it fails loudly until unprotected.
+        key_options = pulumi.ResourceOptions.merge(lasting, lifecycle_options(active.generation))
+        grant_options = pulumi.ResourceOptions(
+            parent=self, protect=key_options.protect, depends_on=caller.depends_on
+        )
         self.grants = [
             aws.kms.Grant(
                 f"{name}-grant-{plan.name_suffix}",
@@ -110,7 +143,7 @@ class KmsKey(pulumi.ComponentResource):
                     retiring_principal=plan.retiring_principal,
                     region=primary_region,
                 ),
-                opts=plain,
+                opts=grant_options,
             )
             for plan in plan_grants(spec)
         ]
@@ -121,7 +154,7 @@ class KmsKey(pulumi.ComponentResource):
         self.replica_arns = pulumi.Output.all(
             **{r: replica.arn for r, replica in active.replicas.items()}
         ).apply(dict)
-        self.policy = pulumi.Output.from_input(policy_for(primary_region, False))
+        self.policy = pulumi.Output.from_input(policy_for(primary_region, active.generation.retired))
         self.consumer_policies = _consumer_policies(spec, active)
         self.generation_arns = pulumi.Output.all(
             **{g.generation.id: g.primary.arn for g in keys if g.generation.id is not None}
@@ -145,14 +178,26 @@ def check_key(
     account_id: str | None = None,
     partition: str | None = None,
     region: str | None = None,
+    today: date | None = None,
 ) -> KmsKeySpec:
     """Everything `KmsKey` would refuse, raised without registering anything; returns the spec with
     its region filled in."""
     spec = _with_region(spec, region)
+    _check_lifecycle(spec, today or datetime.now(UTC).date())
     _alias_suffixes(spec)
     if account_id and partition:
         _eager_policies(spec, account_id, partition)
     return spec
+
+
+def _check_lifecycle(spec: KmsKeySpec, today: date) -> None:
+    problems = deletion_problems(spec, today)
+    if problems:
+        raise KmsGuardError("\n".join(f"{path}: {message}" for path, message in problems))
+    if spec.lifecycle.state is KeyState.DELETED:
+        raise KmsGuardError(
+            "lifecycle.state: a deleted key registers nothing; leave it out (KeyCatalog does)"
+        )
 
 
 def _with_region(spec: KmsKeySpec, region: str | None) -> KmsKeySpec:
@@ -165,14 +210,17 @@ def _with_region(spec: KmsKeySpec, region: str | None) -> KmsKeySpec:
 
 
 def _lasting_options(
-    spec: KmsKeySpec, caller: pulumi.ResourceOptions, *, parent: pulumi.Resource
+    spec: KmsKeySpec, caller: pulumi.ResourceOptions, *, parent: pulumi.Resource, production: bool | None
 ) -> pulumi.ResourceOptions:
-    """Options for keys and aliases: prod defaults to protected + retained, the caller's choice wins."""
-    prod = spec.environment in PRODUCTION_ENVIRONMENTS
+    """Options for keys, aliases and grants: prod defaults to protected + retained, the caller's choice wins."""
+    prod = spec.environment in PRODUCTION_ENVIRONMENTS if production is None else production
     defaults = (
         pulumi.ResourceOptions(protect=True, retain_on_delete=True) if prod else pulumi.ResourceOptions()
     )
-    chosen = pulumi.ResourceOptions(protect=caller.protect, retain_on_delete=caller.retain_on_delete)
+    # depends_on is not inherited through a parent either; a key must wait for what its policy names.
+    chosen = pulumi.ResourceOptions(
+        protect=caller.protect, retain_on_delete=caller.retain_on_delete, depends_on=caller.depends_on
+    )
     return pulumi.ResourceOptions.merge(
         pulumi.ResourceOptions.merge(defaults, chosen), pulumi.ResourceOptions(parent=parent)
     )
@@ -209,15 +257,33 @@ def _alias_suffixes(spec: KmsKeySpec) -> tuple[str, ...]:
     return suffixes
 
 
-def _eager_policies(spec: KmsKeySpec, account_id: str, partition: str) -> dict[tuple[str, bool], str]:
+def _with_extra(document: dict[str, Any], extra: ExtraStatements | None, region: str) -> dict[str, Any]:
+    if extra is None:
+        return document
+    return {**document, "Statement": [*document["Statement"], *extra(region)]}
+
+
+def _eager_policies(
+    spec: KmsKeySpec,
+    account_id: str,
+    partition: str,
+    extra: ExtraStatements | None = None,
+    today: date | None = None,
+) -> dict[tuple[str, bool], str]:
     """(region, retired) → rendered policy, for every region and generation state the key needs."""
     assert spec.region is not None
     return {
         (region, retired): render_policy(
-            build_key_policy(spec, account_id=account_id, partition=partition, region=region, retired=retired)
+            _with_extra(
+                build_key_policy(
+                    spec, account_id=account_id, partition=partition, region=region, retired=retired
+                ),
+                extra,
+                region,
+            )
         )
         for region in (spec.region, *spec.replica_regions)
-        for retired in sorted({g.retired for g in generations(spec)})
+        for retired in sorted({g.retired for g in generations(spec, today)})
     }
 
 

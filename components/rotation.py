@@ -15,33 +15,57 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 import pulumi
 import pulumi_aws as aws
 
 from kmsguard.policies.facts import KEY_GENERATION_TAG
+from kmsguard.policies.monitoring_facts import DELETION_APPROVED_TAG
 from kmsguard.spec import KmsKeySpec
+from kmsguard.spec.lifecycle import KeyState, effective_states, released
 
 
 @dataclass(frozen=True)
 class Generation:
-    """One key of a (possibly manually rotated) key: its id and whether it is retired."""
+    """One key of a (possibly manually rotated) key: its id, whether it is retired, its lifecycle."""
 
     #: The generation id from the spec; None for a key without manual rotation.
     id: str | None
+    #: Decrypt/verify only (the retired policy): an older generation, or a key past `in_use`.
     retired: bool
+    state: KeyState = KeyState.IN_USE
+    #: Disabled and past its quarantine: the next update may delete it.
+    released: bool = False
+
+    @property
+    def quarantined(self) -> bool:
+        """Disabled and still in quarantine: protected and retained in every environment."""
+        return self.state is KeyState.DISABLED and not self.released
 
     def key_name(self, component: str) -> str:
         """Resource name of this generation's primary key: `<c>-key` or `<c>-key-<generation>`."""
         return f"{component}-key" if self.id is None else f"{component}-key-{self.id}"
 
 
-def generations(spec: KmsKeySpec) -> tuple[Generation, ...]:
-    """Oldest first; the last one is active. A key without manual rotation has one generation."""
-    if not spec.generations:
-        return (Generation(None, retired=False),)
-    active = spec.generations[-1]
-    return tuple(Generation(g, retired=g != active) for g in spec.generations)
+def generations(spec: KmsKeySpec, today: date | None = None) -> tuple[Generation, ...]:
+    """The generations to register, oldest first (deleted ones are left out); the last listed in the
+    spec is active. A key without manual rotation has one generation. `today` (default: the current
+    UTC date) decides which quarantines are over."""
+    day = today or datetime.now(UTC).date()
+    out: list[Generation] = []
+    for generation_id, state in effective_states(spec).items():
+        if state.state is KeyState.DELETED:
+            continue
+        out.append(
+            Generation(
+                generation_id,
+                retired=state.state is not KeyState.IN_USE,
+                state=state.state,
+                released=released(spec, state, day),
+            )
+        )
+    return tuple(out)
 
 
 #: (region, retired) → the rendered key policy for the key in that region.
@@ -71,6 +95,11 @@ def register_generation(
     tags = spec.all_tags()
     if generation.id is not None:
         tags = {**tags, KEY_GENERATION_TAG: generation.id}
+    if generation.released:
+        # The deletion the next update schedules was approved by the spec: the responder lets it run.
+        tags = {**tags, DELETION_APPROVED_TAG: "true"}
+    enabled = spec.enabled and generation.state.enabled
+    opts = pulumi.ResourceOptions.merge(opts, lifecycle_options(generation))
     policy = policy_for(region, generation.retired)
     primary: aws.kms.Key | aws.kms.ExternalKey
     if spec.origin == "EXTERNAL":
@@ -82,7 +111,7 @@ def register_generation(
                 key_spec=spec.key_spec.value,
                 key_usage=spec.key_usage.value,
                 deletion_window_in_days=spec.deletion_window_days,
-                enabled=spec.enabled,
+                enabled=enabled,
                 multi_region=spec.multi_region_enabled,
                 valid_to=spec.valid_to,
                 policy=policy,
@@ -103,7 +132,7 @@ def register_generation(
                 enable_key_rotation=spec.auto_rotation,
                 rotation_period_in_days=spec.rotation_period_days,
                 deletion_window_in_days=spec.deletion_window_days,
-                is_enabled=spec.enabled,
+                is_enabled=enabled,
                 multi_region=spec.multi_region_enabled,
                 policy=policy,
                 tags=tags,
@@ -122,7 +151,7 @@ def register_generation(
                     primary_key_arn=primary.arn,
                     description=spec.description,
                     deletion_window_in_days=spec.deletion_window_days,
-                    enabled=spec.enabled,
+                    enabled=enabled,
                     valid_to=spec.valid_to,
                     policy=replica_policy,
                     tags=tags,
@@ -137,7 +166,7 @@ def register_generation(
                     primary_key_arn=primary.arn,
                     description=spec.description,
                     deletion_window_in_days=spec.deletion_window_days,
-                    enabled=spec.enabled,
+                    enabled=enabled,
                     policy=replica_policy,
                     tags=tags,
                     region=replica_region,
@@ -145,3 +174,12 @@ def register_generation(
                 opts=opts,
             )
     return GenerationKeys(generation, primary, replicas)
+
+
+def lifecycle_options(generation: Generation) -> pulumi.ResourceOptions:
+    """Quarantine protects and retains in every environment; release lifts the protection."""
+    if generation.quarantined:
+        return pulumi.ResourceOptions(protect=True, retain_on_delete=True)
+    if generation.released:
+        return pulumi.ResourceOptions(protect=False)
+    return pulumi.ResourceOptions()

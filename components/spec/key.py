@@ -46,6 +46,7 @@ from kmsguard.spec.access import (
 )
 from kmsguard.spec.integrations import ServiceIntegrations
 from kmsguard.spec.kind import ImportedMaterial, KeyKind
+from kmsguard.spec.lifecycle import Lifecycle, lifecycle_problems
 from kmsguard.spec.types import STRICT, AliasName, NamePart, Region, RoleArn, spec_error
 
 #: Validation-context key holding the allowed environment names (default: the KMS facts' list).
@@ -199,6 +200,10 @@ class KmsKeySpec(BaseModel):
         default_factory=ServiceIntegrations,
         description="AWS services that use the key as service principals (CloudTrail, CloudWatch Logs, SNS, …).",
     )
+    lifecycle: Lifecycle = Field(
+        default_factory=Lifecycle,
+        description="In use, decrypt-only, disabled or deleted, for the key and each retired generation.",
+    )
 
     @field_validator("environment")
     @classmethod
@@ -212,7 +217,7 @@ class KmsKeySpec(BaseModel):
     def _cross_field(self) -> KmsKeySpec:
         from kmsguard.spec.checks import cross_field_problems  # noqa: PLC0415 - checks imports this module
 
-        problems = cross_field_problems(self)
+        problems = [*cross_field_problems(self), *lifecycle_problems(self)]
         if problems:
             raise spec_error(*problems)
         return self

@@ -40,6 +40,8 @@ class Registered:
     protect: bool | None
     retain_on_delete: bool | None
     provider: str
+    #: URNs of the resources it was declared to depend on (depends_on and input dependencies).
+    dependencies: tuple[str, ...] = ()
 
 
 @dataclass
@@ -50,6 +52,8 @@ class Capture:
     invokes: list[str] = field(default_factory=list)
     #: What the program exported (`pulumi.export`), resolved.
     exports: dict[str, Any] = field(default_factory=dict)
+    #: (type, name) → the outputs the mock provider gave the resource (what AnalyzeStack sees).
+    states: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
 
     def of_type(self, type_: str) -> list[Registered]:
         return [r for r in self.resources if r.type == type_]
@@ -103,6 +107,12 @@ class KmsMocks(Mocks):
             state |= {"arn": f"arn:{self.partition}:kms:{region}:{self.account}:{args.inputs.get('name')}"}
         elif args.typ == "aws:kms/grant:Grant":
             state |= {"grantId": f"grant-{ident}", "grantToken": "token"}
+        elif not args.typ.startswith("aws:kms/"):
+            # Autonamed resources get their name as the provider would give it, and an ARN.
+            service = args.typ.split(":")[1].split("/")[0]
+            state.setdefault("name", args.name)
+            state.setdefault("arn", f"arn:{self.partition}:{service}:{region}:{self.account}:{args.name}")
+        self.capture.states[(args.typ, args.name)] = state
         return ident, state
 
 
@@ -138,6 +148,7 @@ class RecordingMonitor(MockMonitor):
                     protect=request.protect if request.HasField("protect") else None,
                     retain_on_delete=request.retainOnDelete if request.HasField("retainOnDelete") else None,
                     provider=request.provider,
+                    dependencies=tuple(request.dependencies),
                 )
             )
         return response

@@ -9,8 +9,9 @@ from pydantic import BaseModel, Field
 
 from kmsguard import docs
 from kmsguard.catalog import KeyCatalog
-from kmsguard.interface import KeyCatalogArgs, KmsKeyArgs
+from kmsguard.interface import KeyCatalogArgs, KeyMonitoringArgs, KmsKeyArgs
 from kmsguard.key import KmsKey
+from kmsguard.monitoring import KeyMonitoring
 
 
 def test_committed_reference_is_current() -> None:
@@ -31,7 +32,16 @@ def test_a_field_without_description_fails_generation() -> None:
 
 def test_nested_and_union_fields_get_their_own_rows() -> None:
     paths = {r.path for r in docs.model_rows(KmsKeyArgs)}
-    assert paths == {"spec", "account_id", "partition", "region", "opts"}
+    assert paths == {
+        "spec",
+        "account_id",
+        "partition",
+        "region",
+        "extra_statements",
+        "production",
+        "today",
+        "opts",
+    }
     reference = docs.render()
     for row in (
         "`principals.service_users[].services`",
@@ -39,11 +49,17 @@ def test_nested_and_union_fields_get_their_own_rows() -> None:
         "`data_classes[].replication.reason`",
         "`kmsguard:catalog`",
         "`consumerPolicies`",
+        "`kmsguard:monitoring`",
+        "`topic_key.principals.users`",
+        "`topicArns`",
     ):
         assert row in reference
 
 
-@pytest.mark.parametrize(("component", "args"), [(KmsKey, KmsKeyArgs), (KeyCatalog, KeyCatalogArgs)])
+@pytest.mark.parametrize(
+    ("component", "args"),
+    [(KmsKey, KmsKeyArgs), (KeyCatalog, KeyCatalogArgs), (KeyMonitoring, KeyMonitoringArgs)],
+)
 def test_documented_arguments_are_the_constructors(component: type, args: type[BaseModel]) -> None:
     parameters = [p for p in inspect.signature(component.__init__).parameters if p not in ("self", "name")]
     assert parameters == list(args.model_fields)

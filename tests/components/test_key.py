@@ -269,8 +269,10 @@ def test_in_production_keys_and_aliases_are_protected_and_retained() -> None:
     assert {(r.name, r.protect, r.retain_on_delete) for r in lasting} == {
         (r.name, True, True) for r in lasting
     }
-    # Grants are cheap to recreate and must follow the spec when a grant is removed.
-    assert captured.named("orders-grant-batch").protect is None
+    # Grants are protected like their key, but not retained: a grant removed from the spec must stop
+    # granting, so the removal fails until someone unprotects it.
+    grant = captured.named("orders-grant-batch")
+    assert (grant.protect, grant.retain_on_delete) == (True, None)
 
 
 def test_callers_explicit_options_override_the_production_default() -> None:

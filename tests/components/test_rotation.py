@@ -7,6 +7,7 @@ from kmsguard.key import KmsKey
 from kmsguard.policies.facts import ALIAS_TYPE, EXTERNAL_KEY_TYPE
 from kmsguard.rotation import Generation, generations
 from kmsguard.spec import KmsKeySpec
+from kmsguard.spec.lifecycle import KeyState
 from tests.components.factories import ACCOUNT, REGION, USER, spec
 from tests.components.mocks import run
 
@@ -19,8 +20,8 @@ def rotated(*generation_ids: str) -> KmsKeySpec:
 
 def test_generations_oldest_first_only_the_last_active() -> None:
     assert generations(rotated("g1", "g2", "g3")) == (
-        Generation("g1", retired=True),
-        Generation("g2", retired=True),
+        Generation("g1", retired=True, state=KeyState.DECRYPT_ONLY),
+        Generation("g2", retired=True, state=KeyState.DECRYPT_ONLY),
         Generation("g3", retired=False),
     )
 

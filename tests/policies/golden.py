@@ -240,7 +240,55 @@ def golden_stack() -> list[Resource]:
         "arn": f"arn:aws:kms:{REPLICA_REGION}:{ACCOUNT}:alias/prod-orders-payments",
     }, dependencies=(replica.urn,))  # fmt: skip
     component = Resource(COMPONENT_TYPE, "orders", COMPONENT_URN, {})
-    return [component, key, replica, alias, replica_alias]
+    return [component, key, replica, alias, replica_alias, *golden_monitoring()]
+
+
+BY_KEY_ACTIONS = [
+    "DeleteImportedKeyMaterial", "DisableKey", "DisableKeyRotation", "PutKeyPolicy", "ReplicateKey",
+    "ScheduleKeyDeletion", "UpdatePrimaryRegion",
+]  # fmt: skip
+PENDING_DELETION_PATTERN = '{ $.eventSource = kms* && $.errorMessage = "* is pending deletion."}'
+
+
+def api_pattern(event_names: list[str], request: dict[str, Any]) -> dict[str, Any]:
+    return {"source": ["aws.kms"], "detail-type": ["AWS API Call via CloudTrail"],
+            "detail": {"eventSource": ["kms.amazonaws.com"], "eventName": event_names,
+                       "requestParameters": request}}  # fmt: skip
+
+
+def golden_monitoring() -> list[Resource]:
+    """KG-S04's evidence for the orders key, written by hand: per region, EventBridge rules (with a
+    target each) for every watched call, and the KMS guide's pending-deletion filter with its alarm."""
+    out: list[Resource] = []
+    for region, arn in ((REGION, MRK_ARN), (REPLICA_REGION, MRK_REPLICA_ARN)):
+        named = [MRK_ID, arn]
+        patterns = {
+            "keys": api_pattern(BY_KEY_ACTIONS, {"keyId": named}),
+            "grants": api_pattern(["CreateGrant"], {"keyId": named, "granteePrincipal": [
+                {"anything-but": {"prefix": f"arn:aws:iam::{ACCOUNT}:"}}]}),
+            "aliases": api_pattern(["DeleteAlias"], {"aliasName": ["alias/prod-orders-payments"]}),
+        }  # fmt: skip
+        for purpose, pattern in patterns.items():
+            name = f"watch-{purpose}-{region}"
+            rule = stack_resource("aws:cloudwatch/eventRule:EventRule", name, {
+                "name": name, "eventPattern": json.dumps(pattern), "state": "ENABLED", "region": region,
+                "arn": f"arn:aws:events:{region}:{ACCOUNT}:rule/{name}",
+            }, parent=None)  # fmt: skip
+            target = stack_resource("aws:cloudwatch/eventTarget:EventTarget", f"{name}-target", {
+                "rule": name, "arn": f"arn:aws:sns:{region}:{ACCOUNT}:kms-alerts", "region": region,
+            }, parent=None, dependencies=(rule.urn,))  # fmt: skip
+            out += [rule, target]
+    metric = {"name": "KMSKeyPendingDeletionErrorCount", "namespace": "CloudTrailLogMetrics", "value": "1"}
+    metric_filter = stack_resource("aws:cloudwatch/logMetricFilter:LogMetricFilter", "pending-deletion", {
+        "name": "pending-deletion", "pattern": PENDING_DELETION_PATTERN, "logGroupName": "CloudTrail/logs",
+        "metricTransformation": metric, "region": REGION,
+    }, parent=None)  # fmt: skip
+    alarm = stack_resource("aws:cloudwatch/metricAlarm:MetricAlarm", "pending-deletion-alarm", {
+        "metricName": metric["name"], "namespace": metric["namespace"], "statistic": "Sum",
+        "comparisonOperator": "GreaterThanOrEqualToThreshold", "threshold": 1.0, "evaluationPeriods": 1.0,
+        "period": 300.0, "alarmActions": [f"arn:aws:sns:{REGION}:{ACCOUNT}:kms-alerts"], "region": REGION,
+    }, parent=None)  # fmt: skip
+    return [*out, metric_filter, alarm]
 
 
 def stack_replace(resources: list[Resource], resource_name: str, /, **changes: Any) -> list[Resource]:

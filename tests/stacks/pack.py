@@ -31,9 +31,18 @@ def _as_wire(value: Any) -> Any:
     return value
 
 
-def as_pack_resources(captured: Sequence[Registered]) -> list[Resource]:
+def as_pack_resources(
+    captured: Sequence[Registered], states: Mapping[tuple[str, str], Mapping[str, Any]] | None = None
+) -> list[Resource]:
+    """Inputs as Analyze sees them; with `states`, outputs as AnalyzeStack sees them."""
     return [
-        Resource(r.type, r.name, r.urn, _as_wire(dict(r.inputs)), parent=r.parent or None)
+        Resource(
+            r.type,
+            r.name,
+            r.urn,
+            _as_wire(dict((states or {}).get((r.type, r.name), r.inputs))),
+            parent=r.parent or None,
+        )
         for r in captured
         if r.custom
     ]
@@ -46,10 +55,16 @@ def policy_config(stack: str) -> dict[str, dict[str, Any]]:
 
 
 def violations(
-    captured: Sequence[Registered], *, stack: str, stack_config: Mapping[str, str]
+    captured: Sequence[Registered],
+    *,
+    stack: str,
+    stack_config: Mapping[str, str],
+    states: Mapping[tuple[str, str], Mapping[str, Any]] | None = None,
 ) -> dict[str, list[str]]:
-    """rule id → "<resource name>: <message>" for every violation of every rule."""
+    """rule id → "<resource name>: <message>" for every violation of every rule; stack rules see the
+    outputs in `states` when given (AnalyzeStack's view), else the inputs."""
     resources = as_pack_resources(captured)
+    stack_resources = as_pack_resources(captured, states) if states is not None else resources
     configured = policy_config(stack)
     out: dict[str, list[str]] = {}
     for rule in all_rules():
@@ -63,7 +78,7 @@ def violations(
         )
         found: list[str] = []
         if isinstance(rule, StackRule):
-            result = rule.check(resources, context)
+            result = rule.check(stack_resources, context)
             found = [f"{f.urn}: {f.message}" for f in result.findings]
         elif isinstance(rule, ResourceRule):
             for resource in resources:

@@ -3,6 +3,7 @@ describes, and passes every rule of the pack with its policy-config file."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -26,12 +27,30 @@ EXPECTED_COUNTS = {
     "staging": {CATALOG: 1, KEY: 3, KEY_TYPE: 3, ALIAS_TYPE: 3},
     "prod": {
         CATALOG: 1,
-        KEY: 5,
-        KEY_TYPE: 4,
+        KEY: 6,
+        KEY_TYPE: 5,
         EXTERNAL_KEY_TYPE: 2,
-        REPLICA_KEY_TYPE: 1,
-        ALIAS_TYPE: 6,
+        REPLICA_KEY_TYPE: 2,
+        ALIAS_TYPE: 8,
         GRANT_TYPE: 1,
+        # KeyMonitoring: the alert key (counted above), per region (eu-west-1, eu-central-1) a topic,
+        # its policy, one subscription and five rules with a target each (four alerting, one for the
+        # responder); one metric filter and alarm.
+        "kmsguard:kms:KeyMonitoring": 1,
+        "aws:sns/topic:Topic": 2,
+        "aws:sns/topicPolicy:TopicPolicy": 2,
+        "aws:sns/topicSubscription:TopicSubscription": 2,
+        "aws:cloudwatch/eventRule:EventRule": 10,
+        "aws:cloudwatch/eventTarget:EventTarget": 10,
+        "aws:cloudwatch/logMetricFilter:LogMetricFilter": 1,
+        "aws:cloudwatch/metricAlarm:MetricAlarm": 1,
+        # The responder: its role (before the catalog), policy, logs, and per region a function,
+        # its rule and target (counted above) and the permission to invoke it.
+        "aws:iam/role:Role": 1,
+        "aws:iam/rolePolicy:RolePolicy": 1,
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 1,
+        "aws:lambda/function:Function": 2,
+        "aws:lambda/permission:Permission": 2,
     },
 }
 
@@ -41,7 +60,10 @@ def stack_file(stack: str) -> Path:
 
 
 def preview(stack: str) -> Capture:
-    return run(main, stack=stack, config=read_stack_file(stack_file(stack)))
+    config = read_stack_file(stack_file(stack))
+    # The mock provider answers in the stack's own account, as the real one would.
+    account = json.loads(config["aws:allowedAccountIds"])[0]
+    return run(main, stack=stack, config=config, account=account)
 
 
 @pytest.mark.parametrize("stack", sorted(EXPECTED_COUNTS))
@@ -54,7 +76,15 @@ def test_stack_registers_the_expected_resources(stack: str) -> None:
 @pytest.mark.parametrize("stack", sorted(EXPECTED_COUNTS))
 def test_stack_passes_every_rule_of_the_pack(stack: str) -> None:
     captured = preview(stack)
-    assert violations(captured.resources, stack=stack, stack_config=read_stack_file(stack_file(stack))) == {}
+    assert (
+        violations(
+            captured.resources,
+            stack=stack,
+            stack_config=read_stack_file(stack_file(stack)),
+            states=captured.states,
+        )
+        == {}
+    )
 
 
 def test_dev_passes_with_the_default_pack_config() -> None:
@@ -66,7 +96,7 @@ def test_prod_keys_and_aliases_are_protected_and_retained() -> None:
     lasting = [
         r for r in captured.resources if r.type in (KEY_TYPE, EXTERNAL_KEY_TYPE, REPLICA_KEY_TYPE, ALIAS_TYPE)
     ]
-    assert len(lasting) == 13
+    assert len(lasting) == 17  # the catalog's 13 and the alert key, its replica and their aliases
     assert {(r.protect, r.retain_on_delete) for r in lasting} == {(True, True)}
 
 
@@ -81,6 +111,8 @@ def test_prod_replicates_pci_with_aliases_in_both_regions() -> None:
         ("alias/prod-signing-platform", "eu-west-1"),
         ("alias/prod-tokens-identity", "eu-west-1"),
         ("alias/prod-ledger-finance", "eu-west-1"),
+        ("alias/prod-alerts-security", "eu-west-1"),
+        ("alias/prod-alerts-security", "eu-central-1"),
     }
     assert (
         captured.named("prod-ledger-alias-prod-ledger-finance").inputs["targetKeyId"]
@@ -92,3 +124,39 @@ def test_prod_exports_the_analytics_accounts_iam_policy() -> None:
     captured = preview("prod")
     assert set(captured.exports["consumerPolicies"]) == {"analytics"}
     assert set(captured.exports["consumerPolicies"]["analytics"]) == {"444455556666"}
+
+
+def test_prod_keys_wait_for_the_responder_role_their_policies_name() -> None:
+    captured = preview("prod")
+    role = captured.named("prod-monitoring-responder-role")
+    keys = [r for r in captured.resources if r.type in (KEY_TYPE, EXTERNAL_KEY_TYPE, REPLICA_KEY_TYPE)]
+    assert len(keys) == 9
+    assert all(role.urn in k.dependencies for k in keys)
+    pci = json.loads(captured.named("prod-pci-key").inputs["policy"])["Statement"]
+    assert pci[-1] == {
+        "Sid": "IncidentResponder",
+        "Effect": "Allow",
+        "Principal": {"AWS": ["arn:aws:iam::111122223333:role/kmsguard/prod-kms-responder"]},
+        "Action": ["kms:CancelKeyDeletion", "kms:DescribeKey", "kms:ListResourceTags"],
+        "Resource": "*",
+    }
+
+
+def test_prod_without_monitoring_fails_only_the_monitoring_rule() -> None:
+    config = read_stack_file(stack_file("prod"))
+    del config["kmsguard:monitoring"]
+    captured = run(main, stack="prod", config=config, account="111122223333")
+    found = violations(captured.resources, stack="prod", stack_config=config, states=captured.states)
+    assert list(found) == ["KG-S04"]
+    (message,) = found["KG-S04"]
+    keys = [
+        "prod-pci-key",
+        "prod-analytics-key",
+        "prod-signing-key",
+        "prod-ledger-key-g2025",
+        "prod-ledger-key-g2026",
+        "prod-tokens-key",
+        "prod-pci-key-replica-eu-central-1",
+    ]
+    assert message.startswith(f"None: {len(keys)} key(s) are not watched: ")
+    assert all(f"'{k}' in " in message for k in keys)

@@ -13,6 +13,8 @@ from tests.policies.golden import (
     stack_resource,
 )
 
+#: KG-S04 reports the stack, not a resource.
+UNWATCHED = ""
 KEY_URN = "urn:pulumi:prod::kmsguard::kmsguard:index:Key$aws:kms/key:Key::orders"
 MESSAGE = (
     "key 'orders' has no alias that follows alias/<env>-<function>-<team>; "
@@ -49,7 +51,8 @@ def test_key_without_its_alias_is_blamed() -> None:
 
 def test_only_a_conventional_alias_counts() -> None:
     stack = stack_replace(golden_stack(), "orders-alias", name="alias/orders")
-    assert stack_fired(stack) == {"KG-S01": {KEY_URN}}
+    # KG-S04 too: the monitoring watches DeleteAlias of the conventional name only.
+    assert stack_fired(stack) == {"KG-S01": {KEY_URN}, "KG-S04": {UNWATCHED}}
 
 
 def test_an_alias_of_unknown_name_does_not_count() -> None:
@@ -124,7 +127,7 @@ def test_imported_material_keys_need_an_alias_too() -> None:
          "keyId": "x", "id": "x"},
         parent=None,
     )  # fmt: skip
-    assert stack_fired([*golden_stack(), external]) == {"KG-S01": {external.urn}}
+    assert stack_fired([*golden_stack(), external]) == {"KG-S01": {external.urn}, "KG-S04": {UNWATCHED}}
 
 
 def test_configured_environments_decide_what_is_conventional() -> None:
@@ -150,11 +153,12 @@ def test_a_retired_generation_is_covered_by_the_alias_of_the_active_one() -> Non
         "orders-alias",
         {"name": "alias/prod-orders-payments", "targetKeyId": "2222bbbb-12ab-34cd-56ef-1234567890ab"},
     )
-    assert stack_fired([retired, active, alias]) == {}
+    # Keys without monitoring: KG-S04 reports the stack (once, no URN) every time.
+    assert stack_fired([retired, active, alias]) == {"KG-S04": {UNWATCHED}}
     # Without the generation tag the old key is just a key nobody can find.
     untagged = Resource(
         retired.type, retired.name, retired.urn, {**retired.props, "tags": dict(TAGS)}, retired.parent
     )
-    assert stack_fired([untagged, active, alias]) == {"KG-S01": {untagged.urn}}
+    assert stack_fired([untagged, active, alias]) == {"KG-S01": {untagged.urn}, "KG-S04": {UNWATCHED}}
     # With no aliased generation in the component, every generation is blamed.
-    assert stack_fired([retired, active]) == {"KG-S01": {retired.urn, active.urn}}
+    assert stack_fired([retired, active]) == {"KG-S01": {retired.urn, active.urn}, "KG-S04": {UNWATCHED}}

@@ -1,0 +1,81 @@
+"""What AWS documents about watching KMS keys: event patterns, KMS's own events, the pending-deletion
+alarm, and the resource types that carry them. Written once, here, for the monitoring component and
+for the pack's monitoring rule (KG-S04); the pack must publish alone, so this lives on the pack side.
+
+Sources: EventBridge events reference "AWS Key Management Service events"; KMS developer guide
+"Monitor KMS keys with Amazon EventBridge" and "Create an alarm that detects use of a KMS key pending
+deletion"; CloudTrail's KMS record examples.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# ---------------------------------------------------------------------------------------------
+# EventBridge
+# ---------------------------------------------------------------------------------------------
+
+#: `source` of every event about KMS, API calls and KMS's own events alike.
+KMS_EVENT_SOURCE: Final = "aws.kms"
+#: `detail-type` of API calls that CloudTrail delivers to EventBridge (needs a trail that logs).
+CLOUDTRAIL_DETAIL_TYPE: Final = "AWS API Call via CloudTrail"
+#: `detail.eventSource` of a KMS API call in a CloudTrail record.
+KMS_API_EVENT_SOURCE: Final = "kms.amazonaws.com"
+#: The only event bus CloudTrail and KMS deliver to.
+DEFAULT_EVENT_BUS: Final = "default"
+
+#: KMS's own events (events-ref-kms lists exactly these three).
+KMS_CMK_DELETION: Final = "KMS CMK Deletion"
+KMS_MATERIAL_EXPIRATION: Final = "KMS Imported Key Material Expiration"
+KMS_CMK_ROTATION: Final = "KMS CMK Rotation"
+KMS_SERVICE_DETAIL_TYPES: Final = (KMS_CMK_DELETION, KMS_MATERIAL_EXPIRATION, KMS_CMK_ROTATION)
+
+#: API calls that destroy a key, lock its owners out, or hand it elsewhere: watched by default.
+#: CreateGrant is watched only where the grantee is outside the account; DeleteAlias names an alias,
+#: not a key. Everything else names the key in `requestParameters.keyId`.
+DEFAULT_MONITORED_ACTIONS: Final = (
+    "CreateGrant",
+    "DeleteAlias",
+    "DeleteImportedKeyMaterial",
+    "DisableKey",
+    "DisableKeyRotation",
+    "PutKeyPolicy",
+    "ReplicateKey",
+    "ScheduleKeyDeletion",
+    "UpdatePrimaryRegion",
+)
+#: The action scoped by the grantee (outside the account) besides the key.
+GRANT_ACTION: Final = "CreateGrant"
+#: The action scoped by the alias name: its request names no key.
+ALIAS_ACTION: Final = "DeleteAlias"
+
+#: Rule states that deliver write events (pulumi-aws `state`; absent means ENABLED).
+ENABLED_RULE_STATES: Final = frozenset({"ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"})
+
+# ---------------------------------------------------------------------------------------------
+# The pending-deletion alarm (KMS developer guide, values as printed until Oct 2022)
+# ---------------------------------------------------------------------------------------------
+
+PENDING_DELETION_FILTER_PATTERN: Final = (
+    '{ $.eventSource = kms* && $.errorMessage = "* is pending deletion."}'
+)
+#: The error CloudTrail records when a key pending deletion is used: `<key ARN> is pending deletion.`
+PENDING_DELETION_ERROR_SUFFIX: Final = " is pending deletion."
+PENDING_DELETION_ERROR_CODE: Final = "KMSInvalidStateException"
+PENDING_DELETION_METRIC_NAMESPACE: Final = "CloudTrailLogMetrics"
+PENDING_DELETION_METRIC_NAME: Final = "KMSKeyPendingDeletionErrorCount"
+PENDING_DELETION_ALARM_NAME: Final = "KMSKeyPendingDeletionErrorAlarm"
+
+# ---------------------------------------------------------------------------------------------
+# Resource types (Pulumi type tokens, pulumi-aws 7)
+# ---------------------------------------------------------------------------------------------
+
+EVENT_RULE_TYPE: Final = "aws:cloudwatch/eventRule:EventRule"
+EVENT_TARGET_TYPE: Final = "aws:cloudwatch/eventTarget:EventTarget"
+LOG_METRIC_FILTER_TYPE: Final = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
+METRIC_ALARM_TYPE: Final = "aws:cloudwatch/metricAlarm:MetricAlarm"
+SNS_TOPIC_TYPE: Final = "aws:sns/topic:Topic"
+TRAIL_TYPE: Final = "aws:cloudtrail/trail:Trail"
+
+#: Tag a key carries when its deletion was approved; the responder leaves such keys alone.
+DELETION_APPROVED_TAG: Final = "DeletionApproved"
