@@ -257,6 +257,7 @@ class KeyMonitoring(pulumi.ComponentResource):
         alert_arns = {region: self.alert_key.key_arn} | {
             r: replica.arn for r, replica in self.alert_key.generations[-1].replicas.items()
         }
+        self._alert_arns = alert_arns
         self.topics = {}
         for r in plan.regions:
             topic = aws.sns.Topic(
@@ -434,6 +435,8 @@ class KeyMonitoring(pulumi.ComponentResource):
                     role=role.arn,
                     code=code,
                     timeout=30,
+                    # Its environment names the alert topic: encrypted with the alert key, not alias/aws/lambda.
+                    kms_key_arn=self._alert_arns[r],
                     environment=aws.lambda_.FunctionEnvironmentArgs(
                         variables={
                             "TOPIC_ARN": self.topics[r].arn,

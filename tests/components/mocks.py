@@ -10,6 +10,7 @@ here, and every resource gets an id and the ARN-ish outputs the components read.
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -102,6 +103,7 @@ class KmsMocks(Mocks):
         ident = f"{args.name}-id"
         state = dict(args.inputs)
         if args.typ.startswith("aws:kms/") and "Key" in args.typ.split(":")[-1]:
+            ident = key_id(args.name)
             state |= {"arn": f"arn:{self.partition}:kms:{region}:{self.account}:key/{ident}", "keyId": ident}
         elif args.typ == "aws:kms/alias:Alias":
             state |= {"arn": f"arn:{self.partition}:kms:{region}:{self.account}:{args.inputs.get('name')}"}
@@ -114,6 +116,11 @@ class KmsMocks(Mocks):
             state.setdefault("arn", f"arn:{self.partition}:{service}:{region}:{self.account}:{args.name}")
         self.capture.states[(args.typ, args.name)] = state
         return ident, state
+
+
+def key_id(name: str) -> str:
+    """The id a key named `name` gets: a UUID, as KMS gives (rules read key ids by their shape)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"kmsguard-test-key/{name}"))
 
 
 def _qualified_type(urn: str) -> str:

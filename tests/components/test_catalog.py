@@ -14,7 +14,7 @@ from kmsguard.errors import KmsGuardError, SpecError
 from kmsguard.key import KmsKey
 from kmsguard.policies.facts import ALIAS_TYPE, KEY_TYPE
 from tests.components.factories import ACCOUNT, ADMIN, DEPLOYER, REGION, SERVICE_USER, USER
-from tests.components.mocks import run
+from tests.components.mocks import key_id, run
 
 OTHER_ADMIN = f"arn:aws:iam::{ACCOUNT}:role/SecurityOfficers"
 CATALOG: dict[str, Any] = {
@@ -124,8 +124,8 @@ def test_catalog_registers_one_key_component_per_data_class() -> None:
     outputs = captured.outputs[captured.named("dev").urn]
     assert outputs == {
         "keyArns": {
-            "orders": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/dev-orders-key-id",
-            "signing": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/dev-signing-key-id",
+            "orders": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{key_id('dev-orders-key')}",
+            "signing": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{key_id('dev-signing-key')}",
         },
         "aliasNames": {"orders": ["alias/dev-orders-payments"], "signing": ["alias/dev-signing-platform"]},
     }

@@ -31,7 +31,7 @@ from tests.components.factories import (
     full_symmetric,
     spec,
 )
-from tests.components.mocks import Capture, run
+from tests.components.mocks import Capture, key_id, run
 
 COMPONENT = "kmsguard:kms:Key"
 TAGS = {"Environment": "dev", "Owner": "payments-team", "CostCenter": "cc-1001", "DataClass": "orders"}
@@ -87,7 +87,7 @@ def test_replica_has_its_own_region_policy_and_tags() -> None:
     key_spec = full_symmetric()
     replica = build(key_spec).named("orders-key-replica-us-east-1")
     assert dict(replica.inputs) == {
-        "primaryKeyArn": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/orders-key-id",
+        "primaryKeyArn": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{key_id('orders-key')}",
         "description": "Order records of the payments team",
         "deletionWindowInDays": 30,
         "enabled": True,
@@ -100,17 +100,17 @@ def test_replica_has_its_own_region_policy_and_tags() -> None:
 def test_every_alias_exists_in_every_region_pointing_at_that_regions_key() -> None:
     aliases = build(full_symmetric()).of_type(ALIAS_TYPE)
     assert {(a.inputs["name"], a.inputs["region"], a.inputs["targetKeyId"]) for a in aliases} == {
-        ("alias/dev-orders-payments", REGION, "orders-key-id"),
-        ("alias/orders/current", REGION, "orders-key-id"),
-        ("alias/dev-orders-payments", "us-east-1", "orders-key-replica-us-east-1-id"),
-        ("alias/orders/current", "us-east-1", "orders-key-replica-us-east-1-id"),
+        ("alias/dev-orders-payments", REGION, key_id("orders-key")),
+        ("alias/orders/current", REGION, key_id("orders-key")),
+        ("alias/dev-orders-payments", "us-east-1", key_id("orders-key-replica-us-east-1")),
+        ("alias/orders/current", "us-east-1", key_id("orders-key-replica-us-east-1")),
     }
 
 
 def test_grant_inputs_are_exact() -> None:
     grant = build(full_symmetric()).named("orders-grant-batch")
     assert dict(grant.inputs) == {
-        "keyId": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/orders-key-id",
+        "keyId": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{key_id('orders-key')}",
         "granteePrincipal": BATCH,
         "operations": ["Decrypt", "Encrypt"],
         "name": "batch",
@@ -125,11 +125,11 @@ def test_outputs_are_the_documented_ones_with_exact_values() -> None:
     outputs = captured.outputs[captured.named("orders").urn]
     documented = {f.alias for f in KmsKeyOutputs.model_fields.values()}
     assert set(outputs) == documented
-    primary_arn = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/orders-key-id"
-    replica_arn = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/orders-key-replica-us-east-1-id"
+    primary_arn = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{key_id('orders-key')}"
+    replica_arn = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/{key_id('orders-key-replica-us-east-1')}"
     consumer = build_consumer_policies(key_spec, key_arns=[primary_arn, replica_arn])
     assert outputs == {
-        "keyId": "orders-key-id",
+        "keyId": key_id("orders-key"),
         "keyArn": primary_arn,
         "aliasNames": ["alias/dev-orders-payments", "alias/orders/current"],
         "replicaArns": {"us-east-1": replica_arn},
@@ -244,7 +244,7 @@ def test_imported_material_uses_external_keys_with_expiry_in_every_region() -> N
         "region": REGION,
     }
     assert dict(captured.named("orders-key-replica-us-east-1").inputs) == {
-        "primaryKeyArn": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/orders-key-id",
+        "primaryKeyArn": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{key_id('orders-key')}",
         "description": "Order records of the payments team",
         "deletionWindowInDays": 30,
         "enabled": True,

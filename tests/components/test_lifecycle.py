@@ -20,7 +20,7 @@ from kmsguard.key import KmsKey
 from kmsguard.policies.facts import KEY_TYPE
 from kmsguard.spec import KmsKeySpec
 from tests.components.factories import ACCOUNT, BATCH, DEPLOYER, REGION, USER, spec
-from tests.components.mocks import Capture, run
+from tests.components.mocks import Capture, key_id, run
 
 TODAY = date(2026, 6, 1)
 IMPORTED = {"type": "imported", "valid_to": "2027-06-30T00:00:00Z"}
@@ -135,7 +135,7 @@ def test_generations_move_through_the_states_one_by_one() -> None:
     g2, g3 = keys["orders-key-g2"], keys["orders-key-g3"]
     assert (g2.inputs["enabled"], g2.protect, g2.retain_on_delete) == (False, True, True)
     assert (g3.inputs["enabled"], g3.protect) == (True, None)
-    assert captured.named("orders-alias-dev-orders-payments").inputs["targetKeyId"] == "orders-key-g3-id"
+    assert captured.named("orders-alias-dev-orders-payments").inputs["targetKeyId"] == key_id("orders-key-g3")
 
 
 def test_a_generation_is_deleted_only_after_its_quarantine() -> None:

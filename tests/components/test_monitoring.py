@@ -15,7 +15,7 @@ from kmsguard.errors import KmsGuardError
 from kmsguard.monitoring import KeyMonitoring, plan_monitoring, register_responder_role
 from kmsguard.monitoring_spec import MonitoringSpec
 from tests.components.factories import ACCOUNT, ADMIN, DEPLOYER, REGION, USER
-from tests.components.mocks import Capture, run
+from tests.components.mocks import Capture, key_id, run
 
 REPLICA = "eu-central-1"
 CATALOG: dict[str, Any] = {
@@ -81,16 +81,17 @@ def build(spec: MonitoringSpec | None = None) -> Capture:
 
 
 def arn(region: str, name: str) -> str:
-    return f"arn:aws:kms:{region}:{ACCOUNT}:key/{name}-id"
+    return f"arn:aws:kms:{region}:{ACCOUNT}:key/{key_id(name)}"
 
 
-def keys_in(region: str) -> list[str]:
+def keys_in(region: str, *, without: str | None = None) -> list[str]:
     """The mock provider's ids and ARNs of every watched key in the region, as the pattern lists them."""
     names = {
         REGION: ["prod-orders-key", "prod-ledger-key-g1", "prod-ledger-key-g2", "prod-monitoring-alerts-key"],
         REPLICA: ["prod-orders-key-replica-eu-central-1", "prod-monitoring-alerts-key-replica-eu-central-1"],
     }[region]
-    return sorted([f"{n}-id" for n in names] + [arn(region, n) for n in names])
+    names = [n for n in names if without is None or without not in n]
+    return sorted([key_id(n) for n in names] + [arn(region, n) for n in names])
 
 
 def api(event_names: list[str], request: dict[str, Any]) -> dict[str, Any]:
@@ -400,7 +401,7 @@ def test_the_responder_is_a_function_per_region_behind_its_own_rule() -> None:
 def test_the_responder_acts_on_catalog_keys_not_on_the_alert_key(region: str) -> None:
     captured = build_with_responder()
     pattern = json.loads(captured.named(f"prod-monitoring-responder-{region}").inputs["eventPattern"])
-    catalog_keys = [k for k in keys_in(region) if "alerts" not in k]
+    catalog_keys = keys_in(region, without="alerts")
     assert pattern == api(["ScheduleKeyDeletion"], {"keyId": catalog_keys})
     policy = json.loads(captured.named("prod-monitoring-responder-policy").inputs["policy"])
     assert policy["Statement"][0] == {

@@ -10,7 +10,7 @@ import pytest
 
 from kmsguard.config import read_stack_file
 from kmsguard.program import main
-from tests.components.mocks import run
+from tests.components.mocks import key_id, run
 
 DEV = Path(__file__).resolve().parents[2] / "stacks" / "Pulumi.dev.yaml"
 
@@ -20,8 +20,8 @@ def test_dev_stack_builds_its_catalog_and_exports_it() -> None:
     assert captured.named("dev").type == "kmsguard:kms:KeyCatalog"
     assert captured.exports == {
         "keyArns": {
-            "app": "arn:aws:kms:eu-west-1:123456789012:key/dev-app-key-id",
-            "secrets": "arn:aws:kms:eu-west-1:123456789012:key/dev-secrets-key-id",
+            "app": f"arn:aws:kms:eu-west-1:123456789012:key/{key_id('dev-app-key')}",
+            "secrets": f"arn:aws:kms:eu-west-1:123456789012:key/{key_id('dev-secrets-key')}",
         },
         "aliasNames": {"app": ["alias/dev-app-payments"], "secrets": ["alias/dev-secrets-platform"]},
         "consumerPolicies": {},

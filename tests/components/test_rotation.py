@@ -9,7 +9,7 @@ from kmsguard.rotation import Generation, generations
 from kmsguard.spec import KmsKeySpec
 from kmsguard.spec.lifecycle import KeyState
 from tests.components.factories import ACCOUNT, REGION, USER, spec
-from tests.components.mocks import run
+from tests.components.mocks import key_id, run
 
 IMPORTED = {"type": "imported", "valid_to": "2027-06-30T00:00:00Z"}
 
@@ -37,7 +37,7 @@ def test_aliases_point_at_the_newest_generation_and_old_ones_only_open_data() ->
     captured = run(lambda: KmsKey("orders", key_spec, account_id=ACCOUNT, partition="aws"))
     assert captured.counts() == {"kmsguard:kms:Key": 1, EXTERNAL_KEY_TYPE: 2, ALIAS_TYPE: 1}
     alias = captured.named("orders-alias-dev-orders-payments")
-    assert alias.inputs["targetKeyId"] == "orders-key-g2-id"
+    assert alias.inputs["targetKeyId"] == key_id("orders-key-g2")
 
     def expected(retired: bool) -> str:
         document = build_key_policy(
@@ -51,10 +51,10 @@ def test_aliases_point_at_the_newest_generation_and_old_ones_only_open_data() ->
     assert old.inputs["policy"] != new.inputs["policy"]
     assert (old.inputs["tags"]["KeyGeneration"], new.inputs["tags"]["KeyGeneration"]) == ("g1", "g2")
     outputs = captured.outputs[captured.named("orders").urn]
-    assert outputs["keyArn"] == f"arn:aws:kms:{REGION}:{ACCOUNT}:key/orders-key-g2-id"
+    assert outputs["keyArn"] == f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{key_id('orders-key-g2')}"
     assert outputs["generationArns"] == {
-        "g1": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/orders-key-g1-id",
-        "g2": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/orders-key-g2-id",
+        "g1": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{key_id('orders-key-g1')}",
+        "g2": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{key_id('orders-key-g2')}",
     }
 
 
@@ -64,7 +64,7 @@ def test_rotating_keeps_the_alias_resource_and_removing_a_generation_removes_its
     # Same alias resource name: a rotation is an in-place UpdateAlias, never delete + create.
     assert {r.name for r in before.of_type(ALIAS_TYPE)} == {r.name for r in after.of_type(ALIAS_TYPE)}
     assert {r.name for r in after.of_type(EXTERNAL_KEY_TYPE)} == {"orders-key-g2", "orders-key-g3"}
-    assert after.named("orders-alias-dev-orders-payments").inputs["targetKeyId"] == "orders-key-g3-id"
+    assert after.named("orders-alias-dev-orders-payments").inputs["targetKeyId"] == key_id("orders-key-g3")
 
 
 def test_a_symmetric_key_with_generations_still_rotates_each_generation_automatically() -> None:

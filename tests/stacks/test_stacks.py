@@ -17,7 +17,7 @@ from kmsguard.policies.facts import (
     REPLICA_KEY_TYPE,
 )
 from kmsguard.program import main
-from tests.components.mocks import Capture, run
+from tests.components.mocks import Capture, key_id, run
 from tests.stacks.pack import STACKS, violations
 
 CATALOG = "kmsguard:kms:KeyCatalog"
@@ -114,9 +114,8 @@ def test_prod_replicates_pci_with_aliases_in_both_regions() -> None:
         ("alias/prod-alerts-security", "eu-west-1"),
         ("alias/prod-alerts-security", "eu-central-1"),
     }
-    assert (
-        captured.named("prod-ledger-alias-prod-ledger-finance").inputs["targetKeyId"]
-        == "prod-ledger-key-g2026-id"
+    assert captured.named("prod-ledger-alias-prod-ledger-finance").inputs["targetKeyId"] == key_id(
+        "prod-ledger-key-g2026"
     )
 
 
