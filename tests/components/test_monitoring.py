@@ -409,7 +409,7 @@ def test_the_responder_acts_on_catalog_keys_not_on_the_alert_key(region: str) ->
         "Effect": "Allow",
         "Action": ["kms:CancelKeyDeletion", "kms:DescribeKey", "kms:ListResourceTags"],
         "Resource": sorted(
-            k for r in (REGION, REPLICA) for k in keys_in(r) if k.startswith("arn:") and "alerts" not in k
+            k for r in (REGION, REPLICA) for k in keys_in(r, without="alerts") if k.startswith("arn:")
         ),
     }
     alert_statements = json.loads(captured.named("prod-monitoring-alerts-key").inputs["policy"])["Statement"]
