@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import kmsguard
 import kmsguard.policies
 from kmsguard.gate import project as projects
 from kmsguard.gate.access.baseline import read_baseline
@@ -29,7 +30,12 @@ EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="kmsguard", description="Offline Pulumi preview and policy gate.")
+    top.add_argument("--version", action="version", version=f"kmsguard {kmsguard.__version__}")
     commands = top.add_subparsers(dest="command", required=True)
+    commands.add_parser(
+        "policy-pack-path",
+        help='print the bundled pack\'s folder, for `pulumi preview --policy-pack "$(kmsguard policy-pack-path)"`',
+    )
     preview = commands.add_parser(
         "preview",
         help="run the program under Pulumi's mock runtime and check it with the policy pack",
@@ -67,6 +73,9 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "policy-pack-path":
+        print(bundled_pack())
+        return EXIT_OK
     try:
         return _preview(args)
     except GateError as exc:
@@ -112,7 +121,12 @@ def default_pack(program: Path) -> Path:
     """The program's own `policies/` pack when it has one, else kmsguard's pack (this package's
     `policies/`), so a program elsewhere, such as examples/consumers, is gated with the same rules."""
     own = program / "policies"
-    return own if (own / "PulumiPolicy.yaml").is_file() else Path(kmsguard.policies.__file__).parent
+    return own if (own / "PulumiPolicy.yaml").is_file() else bundled_pack()
+
+
+def bundled_pack() -> Path:
+    """The pack installed with this command: the `kmsguard.policies` folder itself."""
+    return Path(kmsguard.policies.__file__).resolve().parent
 
 
 def _write(path: Path | None, render: Callable[[], str]) -> None:
