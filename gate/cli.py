@@ -20,6 +20,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Final
 
+import kmsguard
 import kmsguard.policies
 from kmsguard.gate import pack as packs
 from kmsguard.gate import project as projects
@@ -44,7 +45,12 @@ HARD_EXIT_GRACE_S: Final = 5.0
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="kmsguard", description="Offline Pulumi preview and policy gate.")
+    top.add_argument("--version", action="version", version=f"kmsguard {kmsguard.__version__}")
     commands = top.add_subparsers(dest="command", required=True)
+    commands.add_parser(
+        "policy-pack-path",
+        help='print the bundled pack\'s folder, for `pulumi preview --policy-pack "$(kmsguard policy-pack-path)"`',
+    )
     preview = commands.add_parser(
         "preview",
         help="run the program under Pulumi's mock runtime and check it with the policy pack",
@@ -119,6 +125,9 @@ def _seconds(text: str) -> float:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "policy-pack-path":
+        print(bundled_pack())
+        return EXIT_OK
     if args.command in ("audit", "adopt"):
         return _live(args)
     # An earlier run's report must never outlive this one: if this run dies before it writes, CI
@@ -297,7 +306,12 @@ def default_pack(program: Path) -> Path:
     """The program's own `policies/` pack when it has one, else kmsguard's pack (this package's
     `policies/`), so a program elsewhere, such as examples/consumers, is gated with the same rules."""
     own = program / "policies"
-    return own if (own / "PulumiPolicy.yaml").is_file() else Path(kmsguard.policies.__file__).parent
+    return own if (own / "PulumiPolicy.yaml").is_file() else bundled_pack()
+
+
+def bundled_pack() -> Path:
+    """The pack installed with this command: the `kmsguard.policies` folder itself."""
+    return Path(kmsguard.policies.__file__).resolve().parent
 
 
 def _write(path: Path | None, render: Callable[[], str]) -> None:

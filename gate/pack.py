@@ -86,6 +86,8 @@ class PackProcess:
         self.project = project
         self.deadline = deadline
         self.port = 0
+        #: PulumiPolicy.yaml's `version`, which the CLI reports instead of the SDK's fixed "0.0.1".
+        self.version = ""
         self._stderr: deque[str] = deque(maxlen=40)
         self._process: subprocess.Popen[str] | None = None
 
@@ -95,7 +97,9 @@ class PackProcess:
             raise GateError(
                 f"no PulumiPolicy.yaml in {self.directory}", "pass --policy-pack with a policy pack folder"
             )
-        runtime = (yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}).get("runtime")
+        fields = yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}
+        runtime = fields.get("runtime")
+        self.version = str(fields.get("version") or "")
         runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
         if runtime_name != "python":
             raise GateError(

@@ -117,7 +117,7 @@ class _Worker:
         client.configure_stack(self.project)
         info = client.analyzer_info()
         packs.plugin_version(client)
-        self.pack_name, self.pack_version = info.name, info.version
+        self.pack_name, self.pack_version = info.name, process.version or info.version
         defaults = packs.policies_of(info)
         settings = self.settings = reconcile(
             defaults, packs.initial_config(info), self.user_config, self.config_source
