@@ -21,7 +21,7 @@ from ..rule import (
     not_applicable,
     violations,
 )
-from ..rules.r01_key_rotation import _rotation_impossible
+from ..rules.r01_key_requires_rotation import _rotation_impossible
 
 META = RuleMeta(
     id="KG-R02",

@@ -16,7 +16,7 @@ from ..rule import (
     StackRule,
     violations,
 )
-from ..rules.r10_alias_naming import ENVIRONMENTS_SCHEMA, configured_environments
+from ..rules.r10_alias_requires_naming_convention import ENVIRONMENTS_SCHEMA, configured_environments
 from ..stack_links import KeyIndex, alias_name, aliases, keys, keys_of_alias
 
 META = RuleMeta(

@@ -9,8 +9,8 @@ from ..consumer_links import StackKeys, sources_of, stack_region
 from ..consumers import Verdict, consumer_types
 from ..facts import CONSUMERS, S3_BUCKET_SSE_TYPE, S3_BUCKET_SSE_V2_TYPE, S3_BUCKET_TYPE
 from ..rule import Context, Finding, Resource, Result, RuleMeta, Severity, StackRule, violations
-from .r23_consumer_customer_key import META as R23
-from .r23_consumer_customer_key import REQUIRE_CUSTOMER_KEY_SCHEMA, required
+from .r23_consumer_requires_customer_key import META as R23
+from .r23_consumer_requires_customer_key import REQUIRE_CUSTOMER_KEY_SCHEMA, required
 
 META = RuleMeta(
     id="KG-S05",

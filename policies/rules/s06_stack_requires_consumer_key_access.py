@@ -11,7 +11,7 @@ from ..documents import UNKNOWN_DOCUMENT, UNPARSEABLE
 from ..facts import CONSUMER_SERVICE_PRINCIPALS, CONSUMERS, SERVICE_PRINCIPAL_ACTIONS, service_principal
 from ..policydoc import PolicyDocument, Statement
 from ..rule import Context, Finding, Resource, Result, RuleMeta, Severity, StackRule, violations
-from .r23_consumer_customer_key import META as R23
+from .r23_consumer_requires_customer_key import META as R23
 
 META = RuleMeta(
     id="KG-S06",

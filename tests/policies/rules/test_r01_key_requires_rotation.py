@@ -3,7 +3,7 @@
 import pytest
 
 from kmsguard.policies.rule import UNKNOWN, Outcome
-from kmsguard.policies.rules.r01_key_rotation import RULE
+from kmsguard.policies.rules.r01_key_requires_rotation import RULE
 from tests.policies.golden import evaluate, fired, golden, with_props
 
 KEY = "aws:kms/key:Key"

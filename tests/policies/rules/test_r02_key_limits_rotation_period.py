@@ -3,7 +3,7 @@
 import pytest
 
 from kmsguard.policies.rule import UNKNOWN, Outcome
-from kmsguard.policies.rules.r02_rotation_period import RULE
+from kmsguard.policies.rules.r02_key_limits_rotation_period import RULE
 from tests.policies.golden import evaluate, fired, golden, with_props
 
 KEY = "aws:kms/key:Key"

@@ -3,7 +3,7 @@
 import pytest
 
 from kmsguard.policies.rule import UNKNOWN, Outcome
-from kmsguard.policies.rules.r03_explicit_key_policy import RULE
+from kmsguard.policies.rules.r03_key_requires_key_policy import RULE
 from tests.policies.golden import evaluate, fired, golden, with_props
 
 KEY_TYPES = [

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from kmsguard.policies.rule import UNKNOWN, Outcome
-from kmsguard.policies.rules.r04_public_principal import RULE
+from kmsguard.policies.rules.r04_key_policy_forbids_public_principal import RULE
 from tests.policies.golden import (
     ACCOUNT,
     USER_ROLE,

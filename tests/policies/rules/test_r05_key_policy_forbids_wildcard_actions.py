@@ -6,7 +6,7 @@ import pytest
 
 from kmsguard.policies.facts import KMS_ACTIONS
 from kmsguard.policies.rule import UNKNOWN, Context, Outcome
-from kmsguard.policies.rules.r05_wildcard_actions import ESCALATING_ACTIONS, RULE
+from kmsguard.policies.rules.r05_key_policy_forbids_wildcard_actions import ESCALATING_ACTIONS, RULE
 from tests.policies.golden import (
     ACCOUNT,
     OTHER_ACCOUNT,

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from kmsguard.policies.rule import UNKNOWN, Outcome
-from kmsguard.policies.rules.r06_iam_kms_access import RULE
+from kmsguard.policies.rules.r06_iam_policy_limits_kms_access import RULE
 from tests.policies.golden import KEY_ARN, evaluate, fired, golden, with_policy, with_props
 
 POLICY = "aws:iam/policy:Policy"

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from kmsguard.policies.rule import UNKNOWN, Outcome
-from kmsguard.policies.rules.r07_negated_elements import RULE
+from kmsguard.policies.rules.r07_policy_forbids_negated_elements import RULE
 from tests.policies.golden import (
     ADMIN_ROLE,
     GOLDEN,

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from kmsguard.policies.rule import UNKNOWN, Outcome
-from kmsguard.policies.rules.r08_mfa_critical_actions import RULE
+from kmsguard.policies.rules.r08_key_policy_requires_mfa import RULE
 from tests.policies.golden import (
     ADMIN_ROLE,
     DEPLOYER_ROLE,

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from kmsguard.policies.rule import UNKNOWN, Outcome
-from kmsguard.policies.rules.r09_separation_of_duties import RULE
+from kmsguard.policies.rules.r09_key_policy_forbids_admin_and_use import RULE
 from tests.policies.golden import (
     ACCOUNT,
     ADMIN_ROLE,

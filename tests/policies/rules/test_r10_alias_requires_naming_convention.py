@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from kmsguard.policies.rule import UNKNOWN, Outcome
-from kmsguard.policies.rules.r10_alias_naming import RULE
+from kmsguard.policies.rules.r10_alias_requires_naming_convention import RULE
 from tests.policies.golden import evaluate, fired, golden, with_props
 
 ALIAS = "aws:kms/alias:Alias"

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from kmsguard.policies.rule import UNKNOWN, Outcome, Resource
-from kmsguard.policies.rules.r11_alias_arn_resource import RULE
+from kmsguard.policies.rules.r11_policy_forbids_alias_arn_resource import RULE
 from tests.policies.golden import (
     ACCOUNT,
     REGION,

@@ -3,7 +3,7 @@
 import pytest
 
 from kmsguard.policies.rule import UNKNOWN, Outcome
-from kmsguard.policies.rules.r12_lockout_bypass import RULE
+from kmsguard.policies.rules.r12_key_forbids_lockout_bypass import RULE
 from tests.policies.golden import evaluate, fired, golden, golden_context, with_props
 
 TYPES = [

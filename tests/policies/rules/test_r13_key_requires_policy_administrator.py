@@ -6,7 +6,7 @@ import pytest
 
 from kmsguard.policies.policydoc import parse_policy_document
 from kmsguard.policies.rule import UNKNOWN, Outcome
-from kmsguard.policies.rules.r13_lockout_risk import RULE, keepers
+from kmsguard.policies.rules.r13_key_requires_policy_administrator import RULE, keepers
 from tests.policies.golden import (
     ACCOUNT,
     ADMIN_ROLE,

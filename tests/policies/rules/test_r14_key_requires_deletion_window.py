@@ -3,7 +3,7 @@
 import pytest
 
 from kmsguard.policies.rule import UNKNOWN, Outcome, Resource
-from kmsguard.policies.rules.r14_deletion_window import RULE
+from kmsguard.policies.rules.r14_key_requires_deletion_window import RULE
 from tests.policies.golden import TAGS, evaluate, fired, golden, with_props
 
 TYPES = [

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from kmsguard.policies.rule import UNKNOWN, Outcome
-from kmsguard.policies.rules.r15_multi_region_reason import RULE
+from kmsguard.policies.rules.r15_key_requires_multi_region_reason import RULE
 from tests.policies.golden import TAGS, evaluate, fired, golden, with_props
 
 TYPES = ["aws:kms/key:Key", "aws:kms/externalKey:ExternalKey"]

@@ -3,7 +3,7 @@
 import pytest
 
 from kmsguard.policies.rule import UNKNOWN, Outcome
-from kmsguard.policies.rules.r16_imported_material_expiry import RULE
+from kmsguard.policies.rules.r16_key_requires_material_expiry import RULE
 from tests.policies.golden import evaluate, fired, golden, with_props
 
 TYPES = ["aws:kms/externalKey:ExternalKey", "aws:kms/replicaExternalKey:ReplicaExternalKey"]

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from kmsguard.policies.rule import UNKNOWN, Context, Outcome
-from kmsguard.policies.rules.r17_external_accounts import RULE
+from kmsguard.policies.rules.r17_policy_limits_external_accounts import RULE
 from tests.policies.golden import (
     OTHER_ACCOUNT,
     evaluate,

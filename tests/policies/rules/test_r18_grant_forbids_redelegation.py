@@ -6,7 +6,7 @@ import pytest
 
 from kmsguard.policies.facts import GRANT_OPERATIONS
 from kmsguard.policies.rule import UNKNOWN, Outcome
-from kmsguard.policies.rules.r18_grant_constraints import RULE
+from kmsguard.policies.rules.r18_grant_forbids_redelegation import RULE
 from tests.policies.golden import USER_ROLE, evaluate, fired, golden, with_props
 
 GRANT = "aws:kms/grant:Grant"

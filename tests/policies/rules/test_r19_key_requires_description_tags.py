@@ -6,7 +6,7 @@ import pytest
 
 from kmsguard.policies.facts import ALL_KEY_TYPES
 from kmsguard.policies.rule import UNKNOWN, Outcome, Resource
-from kmsguard.policies.rules.r19_description_tags import RULE
+from kmsguard.policies.rules.r19_key_requires_description_tags import RULE
 from tests.policies.golden import TAGS, evaluate, fired, golden, with_props
 
 KEY = "aws:kms/key:Key"

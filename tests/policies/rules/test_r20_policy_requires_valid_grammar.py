@@ -8,7 +8,7 @@ import pytest
 
 from kmsguard.policies.facts import ALL_POLICY_CARRIER_TYPES
 from kmsguard.policies.rule import UNKNOWN, UNKNOWN_STRING_SENTINEL, Outcome
-from kmsguard.policies.rules.r20_policy_grammar import RULE
+from kmsguard.policies.rules.r20_policy_requires_valid_grammar import RULE
 from tests.policies.golden import (
     evaluate,
     fired,

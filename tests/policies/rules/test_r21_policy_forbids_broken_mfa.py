@@ -7,7 +7,7 @@ import pytest
 
 from kmsguard.policies.facts import ALL_POLICY_CARRIER_TYPES
 from kmsguard.policies.rule import UNKNOWN, Outcome
-from kmsguard.policies.rules.r21_mfa_conditions import RULE
+from kmsguard.policies.rules.r21_policy_forbids_broken_mfa import RULE
 from tests.policies.golden import (
     evaluate,
     fired,

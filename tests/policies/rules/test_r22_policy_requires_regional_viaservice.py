@@ -7,7 +7,7 @@ import pytest
 
 from kmsguard.policies.facts import ALL_POLICY_CARRIER_TYPES
 from kmsguard.policies.rule import UNKNOWN, Outcome
-from kmsguard.policies.rules.r22_via_service_format import RULE
+from kmsguard.policies.rules.r22_policy_requires_regional_viaservice import RULE
 from tests.policies.golden import (
     evaluate,
     fired,

@@ -1,7 +1,7 @@
 """KG-S01 kms-stack-requires-key-alias: every key has a conventional alias, matched by outputs or graph."""
 
 from kmsguard.policies.rule import UNKNOWN, Outcome, Resource
-from kmsguard.policies.rules.s01_key_has_alias import RULE
+from kmsguard.policies.rules.s01_stack_requires_key_alias import RULE
 from tests.policies.golden import (
     GOLDEN,
     MRK_ARN,

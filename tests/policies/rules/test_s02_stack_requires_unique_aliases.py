@@ -1,7 +1,7 @@
 """KG-S02 kms-stack-requires-unique-aliases: alias names unique per region."""
 
 from kmsguard.policies.rule import UNKNOWN, Context, Outcome
-from kmsguard.policies.rules.s02_unique_aliases import RULE
+from kmsguard.policies.rules.s02_stack_requires_unique_aliases import RULE
 from tests.policies.golden import golden_stack, stack_fired, stack_replace
 
 PREFIX = "urn:pulumi:prod::kmsguard::kmsguard:index:Key$aws:kms/alias:Alias::"

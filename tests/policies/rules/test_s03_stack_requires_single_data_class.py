@@ -1,7 +1,7 @@
 """KG-S03 kms-stack-requires-single-data-class: alias names and replicas never span data classes."""
 
 from kmsguard.policies.rule import UNKNOWN, Context, Outcome, Resource
-from kmsguard.policies.rules.s03_data_class_separation import RULE
+from kmsguard.policies.rules.s03_stack_requires_single_data_class import RULE
 from tests.policies.golden import (
     ACCOUNT,
     GOLDEN,

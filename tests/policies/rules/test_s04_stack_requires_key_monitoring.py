@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from kmsguard.policies.rule import UNKNOWN, Outcome, Resource, Result
-from kmsguard.policies.rules.s04_keys_monitored import RULE
+from kmsguard.policies.rules.s04_stack_requires_key_monitoring import RULE
 from tests.policies.golden import (
     ACCOUNT,
     BY_KEY_ACTIONS,

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from kmsguard.policies.rule import UNKNOWN, Outcome, Resource
-from kmsguard.policies.rules.s05_consumer_key_resolves import RULE
+from kmsguard.policies.rules.s05_stack_requires_known_consumer_key import RULE
 from tests.policies.consumer_fixtures import consumer_stack, context, sse, urn_of
 from tests.policies.golden import TAGS, stack_replace, stack_resource
 

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from kmsguard.policies.rule import UNKNOWN, Outcome, Resource
-from kmsguard.policies.rules.s06_consumer_key_access import RULE
+from kmsguard.policies.rules.s06_stack_requires_consumer_key_access import RULE
 from tests.policies.consumer_fixtures import (
     LOGS,
     SERVICE_STATEMENTS,

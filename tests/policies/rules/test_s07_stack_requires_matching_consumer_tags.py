@@ -3,7 +3,7 @@
 import pytest
 
 from kmsguard.policies.rule import UNKNOWN, Outcome
-from kmsguard.policies.rules.s07_consumer_key_tags import RULE
+from kmsguard.policies.rules.s07_stack_requires_matching_consumer_tags import RULE
 from tests.policies.consumer_fixtures import consumer_stack, context, urn_of
 from tests.policies.golden import KEY_ARN, TAGS, stack_fired, stack_replace
 
