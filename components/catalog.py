@@ -89,11 +89,10 @@ class KeyCatalog(pulumi.ComponentResource):
         provider passes), validated here. `region` defaults to the stack's `aws:region`."""
         from_spec = isinstance(args, CatalogSpec)
         spec = args if isinstance(args, CatalogSpec) else catalog_spec_from_args(args)
-        opts = opts if from_spec else provider_options(opts)
         region = stack_region(region, "the catalog's keys need one")
         specs = plan_catalog(spec, region=region, account_id=account_id, partition=partition, today=today)
         super().__init__(CATALOG_TYPE_TOKEN if from_spec else PROVIDER_CATALOG_TYPE_TOKEN, name, None, opts)
-        caller = opts or pulumi.ResourceOptions()
+        caller = (opts if from_spec else provider_options(opts)) or pulumi.ResourceOptions()
         # protect / retain_on_delete are not inherited through a parent (retain_on_delete never is),
         # so an explicit choice on the catalog is handed to every key.
         child = pulumi.ResourceOptions(

@@ -92,7 +92,6 @@ class KmsKey(pulumi.ComponentResource):
         quarantines are over."""
         from_spec = isinstance(args, KmsKeySpec)
         spec = args if isinstance(args, KmsKeySpec) else key_spec_from_args(args)
-        opts = opts if from_spec else provider_options(opts)
         today = today or datetime.now(UTC).date()
         spec = _with_region(spec, region)
         _check_lifecycle(spec, today)
@@ -108,7 +107,7 @@ class KmsKey(pulumi.ComponentResource):
         )
         super().__init__(KEY_TYPE_TOKEN if from_spec else PROVIDER_KEY_TYPE_TOKEN, name, None, opts)
 
-        caller = opts or pulumi.ResourceOptions()
+        caller = (opts if from_spec else provider_options(opts)) or pulumi.ResourceOptions()
         lasting = _lasting_options(spec, caller, parent=self, production=production)
 
         # One pair of invokes per key, however many regions and generations need a policy.
