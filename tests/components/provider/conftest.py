@@ -1,29 +1,5 @@
-"""One provider process and one engine server for the provider tests; both always stop."""
+"""Fixtures of the provider tests (shared with tests/examples)."""
 
-from __future__ import annotations
+from tests.components.provider.fixtures import engine, provider, served_schema
 
-from collections.abc import Iterator
-from typing import Any
-
-import pytest
-
-from tests.components.provider.harness import Engine, ServedProvider
-
-
-@pytest.fixture(scope="session")
-def engine() -> Iterator[Engine]:
-    served = Engine()
-    yield served
-    served.stop()
-
-
-@pytest.fixture(scope="session")
-def provider(engine: Engine) -> Iterator[ServedProvider]:
-    served = ServedProvider(engine)
-    yield served
-    served.close()
-
-
-@pytest.fixture(scope="session")
-def served_schema(provider: ServedProvider) -> dict[str, Any]:
-    return provider.schema()
+__all__ = ["engine", "provider", "served_schema"]
