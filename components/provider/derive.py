@@ -190,12 +190,12 @@ class _Deriver:
                 return "list[str]"
             if all(isinstance(m, type) and issubclass(m, BaseModel) for m in members):
                 tag = discriminator or _discriminator_of(annotation)
-                alias = _alias_name(annotation)
-                if tag is None or alias is None:
+                declared = _alias_name(annotation)
+                if tag is None or declared is None:
                     raise DeriveError(
                         f"{where}: a union of models needs a declared alias and a discriminator"
                     )
-                return self.union(alias, members, tag)
+                return self.union(declared, members, tag)
         raise DeriveError(
             f"{where}: {annotation!r} has no provider input type; extend kmsguard.provider.derive"
         )
