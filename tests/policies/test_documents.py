@@ -50,8 +50,11 @@ def test_role_carries_each_inline_policy_but_not_its_trust_policy() -> None:
         ],
     )
     document = parse_policy_document(golden_identity_policy())
+    # A block without a policy only asks the provider to drop the others; an entry that is not an
+    # object cannot be judged and says so (KG-R20 reports it).
     assert carried_policies(role) == (
         CarriedPolicy(PolicyKind.IDENTITY, "inlinePolicies[0].policy", document=document),
+        CarriedPolicy(PolicyKind.IDENTITY, "inlinePolicies[2]", error="inlinePolicies[2] must be an object"),
         CarriedPolicy(PolicyKind.IDENTITY, "inlinePolicies[3].policy", document=document),
     )
 
