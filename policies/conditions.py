@@ -168,11 +168,12 @@ def caller_scope(conditions: tuple[Condition, ...]) -> Scope:
 
 
 def _key_limit_kind(key_lower: str) -> KeyLimitValue | None:
-    exact = KEY_LIMITING_CONDITION_KEYS.get(key_lower)
-    if exact is not None:
-        return exact
-    for prefix, kind in KEY_LIMITING_CONDITION_KEYS.items():
-        if prefix[-1] in "/:" and key_lower.startswith(prefix) and len(key_lower) > len(prefix):
+    for key, kind in KEY_LIMITING_CONDITION_KEYS.items():
+        if key[-1] in "/:":
+            # A prefix names a family (`aws:ResourceTag/<tag>`); the bare prefix names no tag.
+            if key_lower.startswith(key) and len(key_lower) > len(key):
+                return kind
+        elif key_lower == key:
             return kind
     return None
 
