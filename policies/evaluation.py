@@ -105,7 +105,9 @@ def _covers_resources(deny: Statement, allow: Statement) -> bool:
         return not allow.resources and not allow.not_resource
     if not allow.resources and not allow.not_resource:
         return not deny.not_resource and _covers_all(deny.resources, ignore_case=False)
-    return _covers_list(deny.resources, deny.not_resource, allow.resources, allow.not_resource, ignore_case=False)
+    return _covers_list(
+        deny.resources, deny.not_resource, allow.resources, allow.not_resource, ignore_case=False
+    )
 
 
 def _cancels(deny: Statement, allow: Statement, action: str | None) -> bool:

@@ -386,6 +386,7 @@ PRINCIPAL_ORG_ID_KEY: Final = "aws:PrincipalOrgID"
 ENCRYPTION_CONTEXT_KEY_PREFIX: Final = "kms:EncryptionContext:"
 ENCRYPTION_CONTEXT_KEYS_KEY: Final = "kms:EncryptionContextKeys"
 
+
 class CallerValue(StrEnum):
     """What a condition key that identifies the caller (or the resource it acts for) holds; each value
     says, for messages, what a value must be to name a party."""

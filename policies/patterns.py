@@ -62,7 +62,7 @@ def covers(general: str, specific: str, *, ignore_case: bool = False) -> bool:
                 nxt[j] = running
         else:
             for j in range(s_len):
-                if reach[j] and (token == "?" and specific[j] != "*" or token == specific[j] != "*"):
+                if reach[j] and ((token == "?" and specific[j] != "*") or token == specific[j] != "*"):
                     nxt[j + 1] = True
         reach = nxt
     return reach[s_len]
@@ -116,12 +116,12 @@ class _Glob:
     def closure(self, states: Iterable[int]) -> frozenset[int]:
         out: set[int] = set()
         for state in states:
-            while True:
-                out.add(state)
-                if state < len(self.tokens) and self.tokens[state] == "*":
-                    state += 1
-                    continue
-                break
+            out.add(state)
+            # A `*` may match nothing: whoever stands before it also stands after it.
+            position = state
+            while position < len(self.tokens) and self.tokens[position] == "*":
+                position += 1
+                out.add(position)
         return frozenset(out)
 
     def step(self, states: frozenset[int], char: str) -> frozenset[int]:
@@ -132,7 +132,7 @@ class _Glob:
             token = self.tokens[state]
             if token == "*":
                 moved.add(state)
-            elif token == "?" or token == char:
+            elif token in ("?", char):
                 moved.add(state + 1)
         return self.closure(moved)
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from ..consumer_links import StackKeys, partition_of, region_of, stack_region
 from ..consumers import Verdict, consumer_types
 from ..documents import UNKNOWN_DOCUMENT, UNPARSEABLE
-from ..facts import CONSUMER_SERVICE_PRINCIPALS, CONSUMERS, SERVICE_PRINCIPAL_ACTIONS, service_principal
 from ..evaluation import deny_applies_to, unconditional_denies
+from ..facts import CONSUMER_SERVICE_PRINCIPALS, CONSUMERS, SERVICE_PRINCIPAL_ACTIONS, service_principal
 from ..policydoc import PolicyDocument, Principal, Statement
 from ..rule import Context, Finding, Resource, Result, RuleMeta, Severity, StackRule, violations
 from .r23_consumer_customer_key import META as R23

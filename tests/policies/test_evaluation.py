@@ -143,7 +143,11 @@ def test_public_allow_cancelled_by_deny_to_everyone_on_its_actions_is_no_finding
 def test_a_conditional_deny_cancels_nothing() -> None:
     key = _key_with(
         allow(Sid="Everything", Principal={"AWS": OTHER_ROLE}),
-        deny(Sid="OnlyOverTls", Principal={"AWS": OTHER_ROLE}, Condition={"Bool": {"aws:SecureTransport": "false"}}),
+        deny(
+            Sid="OnlyOverTls",
+            Principal={"AWS": OTHER_ROLE},
+            Condition={"Bool": {"aws:SecureTransport": "false"}},
+        ),
     )
     assert fired(key) == {"KG-R05", "KG-R08", "KG-R09", "KG-R17"}
 

@@ -18,7 +18,9 @@ from kmsguard.policies.patterns import compile_glob, covers, matches_every_key
         pytest.param("kms:Decrypt", "kms:Encrypt", False, id="different_literals"),
         pytest.param("kms:*crypt", "kms:Re*crypt", True, id="inner_star"),
         pytest.param("kms:*crypt", "kms:*cryptX", False, id="suffix_differs"),
-        pytest.param("arn:aws:kms:*:*:key/*", "arn:aws:kms:eu-west-1:111122223333:key/*", True, id="resource_arn"),
+        pytest.param(
+            "arn:aws:kms:*:*:key/*", "arn:aws:kms:eu-west-1:111122223333:key/*", True, id="resource_arn"
+        ),
         pytest.param("a*b*c", "a?b?c", True, id="stars_cover_question_marks"),
         pytest.param("a?c", "a*c", False, id="question_mark_is_one_character"),
     ],

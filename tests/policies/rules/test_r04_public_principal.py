@@ -58,18 +58,35 @@ MITIGATIONS = [
     pytest.param("StringEquals", "aws:PrincipalAccount", ACCOUNT, id="pass_principal_account"),
     pytest.param("StringLike", "aws:PrincipalAccount", ACCOUNT, id="pass_principal_account_like_no_wildcard"),
     pytest.param("ArnEquals", "aws:PrincipalArn", USER_ROLE, id="pass_principal_arn"),
-    pytest.param("ArnLike", "aws:PrincipalArn", f"arn:aws:iam::{ACCOUNT}:role/Orders*", id="pass_arn_like_role_prefix"),
+    pytest.param(
+        "ArnLike", "aws:PrincipalArn", f"arn:aws:iam::{ACCOUNT}:role/Orders*", id="pass_arn_like_role_prefix"
+    ),
     # ArnLike matches field by field: a wildcard partition cannot reach into the account field.
-    pytest.param("ArnLike", "aws:PrincipalArn", f"arn:*:iam::{ACCOUNT}:role/*", id="pass_arn_like_any_partition"),
-    pytest.param("StringLike", "aws:PrincipalArn", f"arn:aws:iam::{ACCOUNT}:*", id="pass_string_like_own_account_arns"),
+    pytest.param(
+        "ArnLike", "aws:PrincipalArn", f"arn:*:iam::{ACCOUNT}:role/*", id="pass_arn_like_any_partition"
+    ),
+    pytest.param(
+        "StringLike", "aws:PrincipalArn", f"arn:aws:iam::{ACCOUNT}:*", id="pass_string_like_own_account_arns"
+    ),
     pytest.param("StringEquals", "aws:PrincipalOrgID", "o-a1b2c3d4e5", id="pass_org_id"),
     # ForAnyValue is false when the key is absent, so it still restricts.
-    pytest.param("ForAnyValue:StringEquals", "aws:PrincipalOrgID", "o-a1b2c3d4e5", id="pass_for_any_value_org_id"),
-    pytest.param("StringLike", "aws:PrincipalOrgPaths", "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*", id="pass_org_path"),
-    pytest.param("ForAnyValue:StringLike", "aws:PrincipalOrgPaths", "o-a1b2c3d4e5/*", id="pass_for_any_value_org_path"),
+    pytest.param(
+        "ForAnyValue:StringEquals", "aws:PrincipalOrgID", "o-a1b2c3d4e5", id="pass_for_any_value_org_id"
+    ),
+    pytest.param(
+        "StringLike", "aws:PrincipalOrgPaths", "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*", id="pass_org_path"
+    ),
+    pytest.param(
+        "ForAnyValue:StringLike", "aws:PrincipalOrgPaths", "o-a1b2c3d4e5/*", id="pass_for_any_value_org_path"
+    ),
     pytest.param("StringEquals", "aws:SourceAccount", ACCOUNT, id="pass_source_account"),
     pytest.param("ArnLike", "aws:SourceArn", f"arn:aws:s3:::orders-{ACCOUNT}", id="pass_source_bucket_arn"),
-    pytest.param("ArnLike", "aws:SourceArn", f"arn:aws:logs:eu-west-1:{ACCOUNT}:log-group:*", id="pass_source_arn_own_account"),
+    pytest.param(
+        "ArnLike",
+        "aws:SourceArn",
+        f"arn:aws:logs:eu-west-1:{ACCOUNT}:log-group:*",
+        id="pass_source_arn_own_account",
+    ),
     pytest.param("StringEquals", "aws:SourceOwner", ACCOUNT, id="pass_source_owner"),
     pytest.param("StringEquals", "aws:SourceOrgID", "o-a1b2c3d4e5", id="pass_source_org_id"),
     pytest.param("StringEquals", "aws:SourceVpc", "vpc-1a2b3c4d", id="pass_source_vpc"),
@@ -187,10 +204,15 @@ def public_message(reasons: str) -> str:
 
 
 @pytest.mark.parametrize(("operator", "key", "value", "reason"), NON_MITIGATIONS)
-def test_conditions_that_restrict_nothing_do_not_exempt(operator: str, key: str, value: Any, reason: str) -> None:
+def test_conditions_that_restrict_nothing_do_not_exempt(
+    operator: str, key: str, value: Any, reason: str
+) -> None:
     resource = key_with_public("*", {operator: {key: value}})
     result = evaluate(RULE, resource)
-    assert (result.outcome, result.messages) == (Outcome.VIOLATION, (public_message(f"{operator} {key}: {reason}"),))
+    assert (result.outcome, result.messages) == (
+        Outcome.VIOLATION,
+        (public_message(f"{operator} {key}: {reason}"),),
+    )
     assert fired(resource) == {"KG-R04"}
 
 

@@ -170,7 +170,9 @@ def test_conditions_that_limit_the_keys_exempt_decryption_on_all_keys(condition:
                      id="fail_context_keys_only"),
     ],
 )  # fmt: skip
-def test_conditions_that_do_not_limit_the_keys_do_not_exempt(operator: str, key: str, value: str, reason: str) -> None:
+def test_conditions_that_do_not_limit_the_keys_do_not_exempt(
+    operator: str, key: str, value: str, reason: str
+) -> None:
     resource = identity({"Action": "kms:Decrypt", "Resource": "*", "Condition": {operator: {key: value}}})
     assert evaluate(RULE, resource).messages == (all_keys("kms:Decrypt", f" ({operator} {key}: {reason})"),)
     assert fired(resource) == {"KG-R06"}
@@ -188,7 +190,9 @@ def test_conditions_that_do_not_limit_the_keys_do_not_exempt(operator: str, key:
 )  # fmt: skip
 def test_every_kms_action_is_judged_on_the_expanded_set(actions: Any, shown: str) -> None:
     resource = identity({"Action": actions, "Resource": [KEY_ARN]})
-    assert evaluate(RULE, resource).messages == (f"statement 'UseOrdersKey' {shown}; list the KMS actions needed",)
+    assert evaluate(RULE, resource).messages == (
+        f"statement 'UseOrdersKey' {shown}; list the KMS actions needed",
+    )
 
 
 @pytest.mark.parametrize("actions", ["kms:Describe*", "kms:*crypt*", ["kms:Decrypt", "kms:Encrypt"]])

@@ -258,7 +258,9 @@ def test_restrictions_to_no_foreign_account_are_not_findings_here(condition: dic
 
 def test_unknown_own_account_fails_closed_for_a_confined_public_principal() -> None:
     key = _key_with("*", "kms:Decrypt", {"StringEquals": {"aws:PrincipalAccount": OTHER_ACCOUNT}})
-    no_account = Context(stack="prod", config={**RULE.meta.config_defaults(), "accountId": ""}, stack_config={})
+    no_account = Context(
+        stack="prod", config={**RULE.meta.config_defaults(), "accountId": ""}, stack_config={}
+    )
     assert RULE.check(key, no_account).messages[-1] == (
         f"{WHERE} names account {OTHER_ACCOUNT} (Principal * limited by aws:PrincipalAccount) and the stack's "
         "own account is unknown; set this rule's accountId or the stack's aws:allowedAccountIds, or add "
@@ -269,8 +271,20 @@ def test_unknown_own_account_fails_closed_for_a_confined_public_principal() -> N
 def test_an_allow_cancelled_by_an_unconditional_deny_reaches_nobody() -> None:
     policy = golden_key_policy()
     policy["Statement"] += [
-        {"Sid": "Other", "Effect": "Allow", "Principal": {"AWS": OTHER_ROLE}, "Action": "kms:*", "Resource": "*"},
-        {"Sid": "NoOther", "Effect": "Deny", "Principal": {"AWS": OTHER_ROLE}, "Action": "kms:*", "Resource": "*"},
+        {
+            "Sid": "Other",
+            "Effect": "Allow",
+            "Principal": {"AWS": OTHER_ROLE},
+            "Action": "kms:*",
+            "Resource": "*",
+        },
+        {
+            "Sid": "NoOther",
+            "Effect": "Deny",
+            "Principal": {"AWS": OTHER_ROLE},
+            "Action": "kms:*",
+            "Resource": "*",
+        },
     ]
     key = with_policy(golden(KEY), policy)
     assert evaluate(RULE, key).outcome is Outcome.COMPLIANT
