@@ -35,7 +35,7 @@ META = RuleMeta(
         "its conditions to named accounts (aws:PrincipalAccount, kms:CallerAccount, aws:SourceAccount, "
         "aws:SourceOwner, or the account of an aws:PrincipalArn or aws:SourceArn, decided as KG-R04 "
         'decides a restricting condition) is the principal of those accounts: `Principal: "*"` with '
-        "aws:PrincipalAccount = 444455556666 is judged as account 444455556666. The stack's own account "
+        "aws:PrincipalAccount naming another account is judged as that account. The stack's own account "
         "comes from this rule's `accountId`, else from the stack's `aws:allowedAccountIds`. A public "
         "principal that no condition confines is KG-R04's business; one confined to an organization or "
         "a VPC endpoint names no account and is not judged here; a service principal without such a "
