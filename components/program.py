@@ -2,18 +2,28 @@
 
 Everything is validated (config, every data class, every key policy when the account is known)
 before the first resource is registered; a problem stops the program with one `pulumi.RunError`
-whose message lists each problem by config key path, which the CLI prints without a traceback.
+whose message lists each problem by config key path, after its `file:line:column` in the stack file
+when that file is found, which the CLI prints without a traceback.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
+from pathlib import Path
 
 import pulumi
 
 from kmsguard.builders.monitoring import responder_role_arn, responder_statements
 from kmsguard.catalog import KeyCatalog, plan_catalog
-from kmsguard.config import CATALOG_KEY, CONFIG_KEYS, MONITORING_KEY, StackConfig, parse_stack_config
+from kmsguard.config import (
+    CATALOG_KEY,
+    CONFIG_KEYS,
+    MONITORING_KEY,
+    StackConfig,
+    located,
+    parse_stack_config,
+)
 from kmsguard.errors import KmsGuardError
 from kmsguard.monitoring import KeyMonitoring, plan_monitoring, register_responder_role
 
@@ -50,11 +60,20 @@ def load(values: Mapping[str, str | None]) -> StackConfig:
     return config
 
 
+def _root() -> Path:
+    """The project's root (where Pulumi.yaml is). The language host runs the program there; the
+    SDK's own setting is not always set (under the mock runtime it reads as a bare placeholder)."""
+    given = pulumi.get_root_directory()
+    return Path(given) if given and Path(given).is_absolute() else Path(os.getcwd())
+
+
 def main() -> KeyCatalog:
+    values = read_config()
     try:
-        config = load(read_config())
+        config = load(values)
     except KmsGuardError as exc:
-        raise pulumi.RunError(f"invalid stack configuration:\n{exc}") from None
+        where = located(str(exc), values, root=_root(), stack=pulumi.get_stack(), project=pulumi.get_project())
+        raise pulumi.RunError(f"invalid stack configuration:\n{where}") from None
     responder_role = None
     extra_statements = None
     if config.monitoring is not None and config.monitoring.responder is not None:

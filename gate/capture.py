@@ -207,19 +207,20 @@ def _as_language_host(project: Project) -> Iterator[None]:
 
 
 def _program_error(project: Project, exc: BaseException) -> ProgramError:
+    fix = "fix the program or its stack config; the gate ran no policies"
+    if isinstance(exc, pulumi.RunError):
+        # A message the program wrote for its user, as the CLI prints it: whole, and without the
+        # place it was raised (library code, whose line says nothing about what to fix).
+        lines = [line.rstrip() for line in str(exc).splitlines() if line.strip()]
+        return ProgramError("the Pulumi program failed: " + "\n".join(lines), fix)
     if isinstance(exc, SystemExit):
         message = f"the program called exit({exc.code})"
-    elif isinstance(exc, pulumi.RunError):
-        message = str(exc)
     else:
         message = f"{type(exc).__name__}: {exc}"
     where = _program_frame(project, exc)
     # One line: the first of the program's own message (the rest is its traceback, or noise).
     first = next((line.strip() for line in message.splitlines() if line.strip()), message)
-    return ProgramError(
-        f"the Pulumi program failed{where}: {first}",
-        "fix the program or its stack config; the gate ran no policies",
-    )
+    return ProgramError(f"the Pulumi program failed{where}: {first}", fix)
 
 
 def _program_frame(project: Project, exc: BaseException) -> str:
