@@ -26,6 +26,7 @@ from kmsguard.config import (
 )
 from kmsguard.errors import KmsGuardError
 from kmsguard.monitoring import KeyMonitoring, plan_monitoring, register_responder_role
+from kmsguard.origin import config_origin
 
 
 def read_config() -> dict[str, str | None]:
@@ -72,7 +73,9 @@ def main() -> KeyCatalog:
     try:
         config = load(values)
     except KmsGuardError as exc:
-        where = located(str(exc), values, root=_root(), stack=pulumi.get_stack(), project=pulumi.get_project())
+        where = located(
+            str(exc), values, root=_root(), stack=pulumi.get_stack(), project=pulumi.get_project()
+        )
         raise pulumi.RunError(f"invalid stack configuration:\n{where}") from None
     responder_role = None
     extra_statements = None
@@ -80,33 +83,37 @@ def main() -> KeyCatalog:
         assert config.account_id is not None
         assert config.partition is not None
         environment = config.catalog.environment
-        responder_role = register_responder_role(f"{environment}-monitoring-responder-role", environment)
+        with config_origin(f"{MONITORING_KEY}.responder"):
+            responder_role = register_responder_role(f"{environment}-monitoring-responder-role", environment)
         role_arn = responder_role_arn(environment, account_id=config.account_id, partition=config.partition)
         extra_statements = lambda _region: responder_statements(role_arn)  # noqa: E731
-    catalog = KeyCatalog(
-        config.catalog.environment,
-        config.catalog,
-        region=config.region,
-        account_id=config.account_id,
-        partition=config.partition,
-        extra_statements=extra_statements,
-        production_environments=config.production_environments,
-        # KMS refuses a key policy naming a role that does not exist yet.
-        opts=pulumi.ResourceOptions(depends_on=[responder_role]) if responder_role is not None else None,
-    )
-    if config.monitoring is not None:
-        assert config.account_id is not None
-        assert config.partition is not None
-        monitoring = KeyMonitoring(
-            f"{config.catalog.environment}-monitoring",
-            config.monitoring,
-            catalog,
+    # Every resource is registered inside the config entry it comes from, for reports to point at.
+    with config_origin(CATALOG_KEY):
+        catalog = KeyCatalog(
+            config.catalog.environment,
             config.catalog,
             region=config.region,
             account_id=config.account_id,
             partition=config.partition,
-            responder_role=responder_role,
+            extra_statements=extra_statements,
+            production_environments=config.production_environments,
+            # KMS refuses a key policy naming a role that does not exist yet.
+            opts=pulumi.ResourceOptions(depends_on=[responder_role]) if responder_role is not None else None,
         )
+    if config.monitoring is not None:
+        assert config.account_id is not None
+        assert config.partition is not None
+        with config_origin(MONITORING_KEY):
+            monitoring = KeyMonitoring(
+                f"{config.catalog.environment}-monitoring",
+                config.monitoring,
+                catalog,
+                config.catalog,
+                region=config.region,
+                account_id=config.account_id,
+                partition=config.partition,
+                responder_role=responder_role,
+            )
         pulumi.export("alertTopicArns", monitoring.topic_arns)
     pulumi.export("keyArns", catalog.key_arns)
     pulumi.export("aliasNames", catalog.alias_names)
