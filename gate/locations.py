@@ -57,6 +57,7 @@ class Locator:
         self._outside = tuple(p.rstrip(os.sep) + os.sep for p in outside)
         self._own: dict[str, str | None] = {}  # file → its URI when it is the program's, else None
         self._origins: dict[str, source_pb2.StackTrace] = {}
+        self._traces: dict[tuple[str, int], source_pb2.StackTrace] = {}
         #: (uri, line, column) → the config key path placed there.
         self.config_keys: dict[tuple[str, int, int], str] = {}
         self._locations: dict[tuple[str, int, int], Location] = {}
@@ -81,8 +82,14 @@ class Locator:
             filename = frame.f_code.co_filename
             uri = own[filename] if filename in own else self._classify(filename)
             if uri is not None and not _constructs_itself(frame, inner):
-                position = source_pb2.SourcePosition(uri=uri, line=frame.f_lineno)
-                return source_pb2.StackTrace(frames=[source_pb2.StackFrame(pc=position)])
+                line = frame.f_lineno
+                trace = self._traces.get((uri, line))
+                if trace is None:  # a loop registers from the same line over and over
+                    position = source_pb2.SourcePosition(uri=uri, line=line)
+                    trace = self._traces[(uri, line)] = source_pb2.StackTrace(
+                        frames=[source_pb2.StackFrame(pc=position)]
+                    )
+                return trace
             inner, frame = frame, frame.f_back
         return self._empty
 
