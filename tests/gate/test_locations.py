@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from kmsguard.gate import capture, project
+from kmsguard.gate.errors import GateError
 from kmsguard.gate.locations import Location
 from kmsguard.gate.report import jsonreport, junit, sarif
 from kmsguard.gate.run import run
-from tests.gate.helpers import PACK, PROGRAMS, ROOT
+from tests.gate.helpers import PACK, PROGRAMS, ROOT, kmsguard
 
 DEV = ROOT / "stacks" / "Pulumi.dev.yaml"
 EXAMPLE = ROOT / "examples" / "consumers"
@@ -177,3 +178,37 @@ def test_the_dev_stacks_findings_point_at_their_data_classes(tmp_path: Path) -> 
     junit_text = junit.render(result)
     assert f'file="{stack_file}" line="{app}"' in junit_text
     assert json.loads(json.dumps(document))  # plain JSON all the way down
+
+
+def test_a_yaml_error_in_the_stack_file_names_its_line_and_column(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: shop\nruntime: python\nstackConfigDir: stacks\n")
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stacks" / "Pulumi.test.yaml").write_text("config:\n  keys: [orders\n  other: 1\n")
+    (tmp_path / "__main__.py").write_text("")
+    with pytest.raises(GateError) as raised:
+        project.load(tmp_path, "test")
+    assert raised.value.problem == (
+        f"the stack config file is not valid YAML: {tmp_path / 'stacks' / 'Pulumi.test.yaml'}:3:8: expected ',' "
+        "or ']', but got ':' (while parsing a flow sequence that starts on line 2)"
+    )
+
+
+@pytest.mark.slow
+def test_the_cli_shows_every_config_problem_at_its_stack_file_line(tmp_path: Path) -> None:
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    (tmp_path / "components").mkdir()
+    shutil.copy(ROOT / "components" / "__main__.py", tmp_path / "components" / "__main__.py")
+    (tmp_path / "stacks").mkdir()
+    text = DEV.read_text().replace("deletion_window_days: 7", "deletion_window_days: 3")
+    (tmp_path / "stacks" / "Pulumi.dev.yaml").write_text(text)
+
+    done = kmsguard("--stack", "dev", "--policy-pack", str(PACK), cwd=tmp_path)
+
+    window = _line(tmp_path / "stacks" / "Pulumi.dev.yaml", "deletion_window_days: 3")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "kmsguard: error: the Pulumi program failed: invalid stack configuration:\n"
+        f"    stacks/Pulumi.dev.yaml:{window}:7: kmsguard:catalog.defaults.deletion_window_days: input should be "
+        "greater than or equal to 7; change the value\n"
+        "  fix the program or its stack config; the gate ran no policies\n"
+    )
