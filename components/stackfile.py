@@ -124,7 +124,7 @@ class StackFile:
         value = self._values[key]
         if isinstance(value, dict) and set(value) == {"secure"}:
             return True  # the program sees the decrypted value, which the file cannot show
-        return _normal(given) == _normal(_as_config_string(value))
+        return bool(_normal(given) == _normal(_as_config_string(value)))
 
     def position(self, key_path: str) -> Position:
         """The deepest node of `key_path` the file has: the value itself, else the entry that

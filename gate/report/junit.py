@@ -154,9 +154,8 @@ def document(result: GateResult) -> ET.Element:
             totals[attribute] += counts[attribute]
         element = ET.SubElement(root, "testsuite", name=printable(suite.name))
         for case in suite.cases:
-            testcase = ET.SubElement(
-                element, "testcase", classname=printable(suite.name), name=case.name, **_where(suite.location)
-            )
+            attributes = {"classname": printable(suite.name), "name": case.name, **_where(suite.location)}
+            testcase = ET.SubElement(element, "testcase", attributes)
             for v in case.failures:
                 message = printable(short_message(result, v))
                 failure = ET.SubElement(

@@ -60,6 +60,10 @@ def test_terminal_report_is_plain_without_a_tty(
     )
     assert "    rotation: off\n    roles:    Everything\n" in done.stdout
     assert "    fix: Set `enable_key_rotation=True` on the key" in done.stdout
+    assert (
+        f"  [mandatory] KG-R01 kms-key-requires-rotation\n    resource: {KEY}\n    at:       {BAD_MAIN}:17\n"
+        in done.stdout
+    )
 
 
 def test_json_shape(bad_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:

@@ -4,6 +4,7 @@ Markdown summary read back by a CommonMark parser (markdown-it-py, as GitHub ren
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,29 @@ def test_the_schema_is_a_valid_draft_2020_12_schema_naming_every_capability() ->
 def test_json_report_validates_against_the_schema(make: Any) -> None:
     document = json.loads(jsonreport.render(make()))
     jsonschema.Draft202012Validator(report_schema()).validate(document)
+
+
+def test_the_schema_names_exactly_what_a_violation_carries_located_or_not() -> None:
+    schema = report_schema()
+    found = result(ADMIN)
+    found.violations.append(replace(found.violations[0], location=None))
+    document = json.loads(jsonreport.render(found))
+    jsonschema.Draft202012Validator(schema).validate(document)
+    entry = schema["properties"]["violations"]["items"]
+    assert [set(v) for v in document["violations"]] == [set(entry["required"]), set(entry["properties"])]
+    assert [v["location"] for v in document["violations"]] == [
+        {
+            "file": "/p/Pulumi.dev.yaml",
+            "line": 12,
+            "column": 5,
+            "config_key": "kmsguard:catalog.data_classes[0]",
+        },
+        None,
+    ]
+    location = schema["$defs"]["location"]
+    assert (
+        set(location["required"]) == set(location["properties"]) == set(document["violations"][0]["location"])
+    )
 
 
 def test_the_schema_rejects_an_access_entry_with_a_capability_outside_the_vocabulary() -> None:
