@@ -32,7 +32,7 @@ from pulumi.runtime.stack import run_in_stack
 
 from kmsguard.gate import urns, wire
 from kmsguard.gate.errors import GateAbort, GateError
-from kmsguard.gate.locations import Location, Locator
+from kmsguard.gate.locations import Location, Locator, programs_own
 from kmsguard.gate.mocks import RealisticMocks
 from kmsguard.gate.project import Project
 
@@ -236,11 +236,9 @@ def _program_error(project: Project, exc: BaseException) -> ProgramError:
 
 
 def _program_frame(project: Project, exc: BaseException) -> str:
-    """The innermost traceback frame inside the project (not the SDK, not the gate), if any."""
+    """The innermost traceback frame of the program's own code (not the SDK, not kmsguard), if any."""
     root = str(project.directory)
-    venv = os.sep + ".venv" + os.sep
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(root)]
-    frames = [f for f in frames if venv not in f.filename and "site-packages" not in f.filename]
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if programs_own(f.filename, root + os.sep)]
     if not frames:
         return ""
     last = frames[-1]

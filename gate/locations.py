@@ -14,6 +14,7 @@ import sys
 import sysconfig
 from contextlib import suppress
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from types import FrameType
 from urllib.parse import unquote, urlparse
@@ -48,13 +49,6 @@ class Locator:
 
     def __init__(self, project_dir: Path, project_name: str, stack_file: Path) -> None:
         self._root = str(project_dir) + os.sep
-        # Installed code and kmsguard itself (in this repository, a folder of the project) are
-        # never the line a user changes.
-        paths = sysconfig.get_paths()
-        outside = {paths[k] for k in ("stdlib", "platstdlib", "purelib", "platlib") if k in paths}
-        for package in (kmsguard, kmsguard.gate, kmsguard.policies):
-            outside |= {str(Path(p).resolve()) for p in package.__path__}
-        self._outside = tuple(p.rstrip(os.sep) + os.sep for p in outside)
         self._own: dict[str, str | None] = {}  # file → its URI when it is the program's, else None
         self._origins: dict[str, source_pb2.StackTrace] = {}
         self._traces: dict[tuple[str, int], source_pb2.StackTrace] = {}
@@ -94,8 +88,7 @@ class Locator:
         return self._empty
 
     def _classify(self, filename: str) -> str | None:
-        own = filename.startswith(self._root) and not filename.startswith(self._outside)
-        uri = Path(filename).as_uri() if own else None
+        uri = Path(filename).as_uri() if programs_own(filename, self._root) else None
         self._own[filename] = uri
         return uri
 
@@ -118,6 +111,29 @@ class Locator:
             found = Location(path, position.line, position.column, self.config_keys.get(key, ""))
             self._locations[key] = found
         return found
+
+
+def programs_own(filename: str, root: str) -> bool:
+    """Whether `filename` is the program's own code: inside the project directory `root` (ending
+    with a separator), outside any installed package (a virtualenv inside the project included)
+    and outside kmsguard (in this repository, folders of the project)."""
+    return (
+        filename.startswith(root)
+        and not filename.startswith(_library_dirs())
+        and not any(part in filename for part in _INSTALLED)
+    )
+
+
+_INSTALLED = (f"{os.sep}site-packages{os.sep}", f"{os.sep}dist-packages{os.sep}", f"{os.sep}.venv{os.sep}")
+
+
+@cache
+def _library_dirs() -> tuple[str, ...]:
+    paths = sysconfig.get_paths()
+    found = {paths[k] for k in ("stdlib", "platstdlib", "purelib", "platlib") if k in paths}
+    for package in (kmsguard, kmsguard.gate, kmsguard.policies):
+        found |= {str(Path(p).resolve()) for p in package.__path__}
+    return tuple(p.rstrip(os.sep) + os.sep for p in found)
 
 
 def _constructs_itself(frame: FrameType, inner: FrameType | None) -> bool:

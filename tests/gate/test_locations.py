@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from kmsguard.gate import capture, project
 from kmsguard.gate.errors import GateError
-from kmsguard.gate.locations import Location
+from kmsguard.gate.locations import Location, programs_own
 from kmsguard.gate.report import jsonreport, junit, sarif
 from kmsguard.gate.run import run
 from tests.gate.helpers import PACK, PROGRAMS, ROOT, kmsguard
@@ -212,3 +213,13 @@ def test_the_cli_shows_every_config_problem_at_its_stack_file_line(tmp_path: Pat
         "greater than or equal to 7; change the value\n"
         "  fix the program or its stack config; the gate ran no policies\n"
     )
+
+
+def test_only_the_programs_own_files_are_its_lines() -> None:
+    import kmsguard.key  # noqa: PLC0415 - in this repository, a folder of the project
+
+    root = str(ROOT) + os.sep
+    assert programs_own(str(EXAMPLE / "__main__.py"), root)
+    assert not programs_own(str(Path(kmsguard.key.__file__).resolve()), root)
+    assert not programs_own(str(ROOT / ".venv" / "lib" / "python3.11" / "site-packages" / "x.py"), root)
+    assert not programs_own("/elsewhere/__main__.py", root)
