@@ -150,11 +150,13 @@ def read_stack_file(path: Path) -> dict[str, str]:
     return {k: v if isinstance(v, str) else json.dumps(v) for k, v in raw.items()}
 
 
-def located(message: str, values: Mapping[str, str | None], *, root: Path, stack: str, project: str) -> str:
+def located(
+    message: str, values: Mapping[str, str | None], *, root: Path | None, stack: str, project: str
+) -> str:
     """`message` with `file:line:column` before each line that names a config key path, when the
     stack file is found (as the CLI finds it, from `root`) and holds the values the program was
     given; otherwise the key paths alone, which still say what to fix."""
-    path = find(root, stack)
+    path = None if root is None else find(root, stack)
     if path is None:
         return message
     try:

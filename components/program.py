@@ -27,6 +27,7 @@ from kmsguard.config import (
 from kmsguard.errors import KmsGuardError
 from kmsguard.monitoring import KeyMonitoring, plan_monitoring, register_responder_role
 from kmsguard.origin import config_origin
+from kmsguard.stackfile import find_project_file
 
 
 def read_config() -> dict[str, str | None]:
@@ -61,11 +62,12 @@ def load(values: Mapping[str, str | None]) -> StackConfig:
     return config
 
 
-def _root() -> Path:
-    """The project's root (where Pulumi.yaml is). The language host runs the program there; the
-    SDK's own setting is not always set (under the mock runtime it reads as a bare placeholder)."""
-    given = pulumi.get_root_directory()
-    return Path(given) if given and Path(given).is_absolute() else Path(os.getcwd())
+def _root() -> Path | None:
+    """The project's root as the CLI finds it: the nearest folder holding Pulumi.yaml, from the working
+    directory up (the language host runs the program in the root or in `main`'s folder; the SDK's
+    own root-directory setting is not set by every host)."""
+    here = Path(os.getcwd())
+    return next((d for d in (here, *here.parents) if find_project_file(d) is not None), None)
 
 
 def main() -> KeyCatalog:

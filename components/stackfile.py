@@ -66,10 +66,14 @@ def yaml_problem(exc: yaml.YAMLError, path: Path, root: Path | None = None) -> s
     return f"{where}: {problem}; fix the YAML syntax"
 
 
+def find_project_file(directory: Path) -> Path | None:
+    return next((directory / n for n in ("Pulumi.yaml", "Pulumi.yml") if (directory / n).is_file()), None)
+
+
 def find(root: Path, stack: str) -> Path | None:
     """`Pulumi.<stack>.yaml` as the CLI finds it: in `stackConfigDir` of the project file in
     `root`, with that file's extension. None when there is no such file."""
-    project_file = next((root / n for n in ("Pulumi.yaml", "Pulumi.yml") if (root / n).is_file()), None)
+    project_file = find_project_file(root)
     if project_file is None:
         return None
     try:

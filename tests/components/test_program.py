@@ -144,3 +144,19 @@ def test_without_a_stack_file_errors_name_the_key_path_alone(
     with pytest.raises(pulumi.RunError) as raised:
         run(main, stack="dev", config=config)
     assert str(raised.value) == "invalid stack configuration:\nkmsguard:catalog: is required; add it"
+
+
+def test_run_from_mains_folder_the_stack_file_is_still_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = DEV.read_text().replace("owner: payments-team", "owner: 5")
+    stack_file = _project(tmp_path, text)
+    (tmp_path / "components").mkdir()
+    monkeypatch.chdir(tmp_path / "components")  # the CLI runs a program whose `main` is a folder there
+    with pytest.raises(pulumi.RunError) as raised:
+        run(main, stack="dev", config=read_stack_file(stack_file))
+    assert str(raised.value) == (
+        "invalid stack configuration:\n"
+        f"stacks/Pulumi.dev.yaml:{_at(text, 'owner: 5')}: kmsguard:catalog.data_classes[0].owner: input should "
+        "be a valid string; give a value of that type"
+    )
