@@ -173,10 +173,12 @@ def _live(args: argparse.Namespace) -> int:
 
 
 def _fail(args: argparse.Namespace, problem: str, fix: str = "") -> int:
-    reason = printable(problem)
-    _write_failure(args, reason)
+    _write_failure(args, printable(problem))
     sys.stdout.flush()
-    print(f"kmsguard: error: {reason}" + (f"\n  {printable(fix)}" if fix else ""), file=sys.stderr)
+    # A program's message may span lines (one per config problem): each is escaped on its own and
+    # indented, so none can pass for a line of the gate's.
+    shown = "\n    ".join(printable(line) for line in problem.splitlines() or [""])
+    print(f"kmsguard: error: {shown}" + (f"\n  {printable(fix)}" if fix else ""), file=sys.stderr)
     return EXIT_ERROR
 
 

@@ -270,6 +270,8 @@ def _result(  # noqa: PLR0917 - the parts of one run, assembled once
     violations = [_violation(urn, d, by_name.get(d.policy)) for urn, d in found]
     unknown = {r.urn: paths for r in resources if r.custom and (paths := unknowns.unknown_paths(r))}
     violations = _fail_on_unknowns(violations, unknown, allow_unknowns)
+    located = {r.urn: r.location for r in resources if r.location is not None}
+    violations = [replace(v, location=located.get(v.urn)) if v.urn in located else v for v in violations]
     if violations:
         masker = secrets.Masker.of(resources)
         if masker:

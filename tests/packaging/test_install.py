@@ -207,3 +207,23 @@ def test_the_wheel_installed_in_a_fresh_virtualenv_gates_a_users_program(tmp_pat
     assert gated.returncode == 0, gated.stdout + gated.stderr
     sarif = json.loads((tmp_path / "r.sarif").read_text(encoding="utf-8"))
     assert sarif["runs"][0]["tool"]["driver"]["version"] == VERSION
+    _assert_one_installed_version(venv, Path(pack), env, gated.stdout)
+
+
+def _assert_one_installed_version(venv: Path, pack: Path, env: dict[str, str], report: str) -> None:
+    """The wheel's metadata, `kmsguard --version`, the pack's version as the CLI and the gate report
+    it (PulumiPolicy.yaml: the Python policy SDK's GetAnalyzerInfo always says 0.0.1, and the CLI
+    reads the file instead) and the SARIF driver (checked above) all say VERSION."""
+    metadata = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import importlib.metadata as m; print(m.version('kmsguard'))"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    shown = subprocess.run(
+        [str(venv / "bin" / "kmsguard"), "--version"], env=env, check=True, capture_output=True, text=True
+    ).stdout
+    manifest = yaml.safe_load((pack / "PulumiPolicy.yaml").read_text(encoding="utf-8"))
+    assert (metadata, shown, str(manifest["version"])) == (f"{VERSION}\n", f"kmsguard {VERSION}\n", VERSION)
+    assert f"Policies: kmsguard {VERSION}, " in report
