@@ -608,9 +608,12 @@ class KeySlot:
     absent_key: Meaning
     switches: tuple[Switch, ...] = ()
     #: Dotted wire path of a list (or one object) whose every element holds the slot; "" for the resource.
+    #: Each part may itself be a list, walked element by element (the legacy bucket's nested blocks).
     each: str = ""
     #: Meaning when that list is absent or empty.
     each_absent: Meaning = Meaning(Protection.NOT_STORED)
+    #: Meaning when a list below the first part of `each` is absent or empty; None: `each_absent`.
+    inner_absent: Meaning | None = None
     #: Consulted only when no key is named (SQS: `sqsManagedSseEnabled`); overrides `absent_key`.
     fallback: Switch | None = None
 
@@ -668,6 +671,10 @@ def _simple(type_: str, service: str, key: str, absent_key: Meaning, what: str =
 
 
 S3_BUCKET_TYPE: Final = "aws:s3/bucket:Bucket"
+#: The deprecated name pulumi-aws 7 still registers, whose inline form nests three lists.
+S3_BUCKET_V2_TYPE: Final = "aws:s3/bucketV2:BucketV2"
+#: Buckets whose default encryption may instead come from a separate configuration resource.
+S3_BUCKET_TYPES: Final = (S3_BUCKET_TYPE, S3_BUCKET_V2_TYPE)
 S3_BUCKET_SSE_TYPE: Final = (
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
 )
@@ -679,6 +686,7 @@ TRAIL_TYPE: Final = "aws:cloudtrail/trail:Trail"
 SNS_TOPIC_TYPE: Final = "aws:sns/topic:Topic"
 SQS_QUEUE_TYPE: Final = "aws:sqs/queue:Queue"
 EBS_DEFAULT_KEY_TYPE: Final = "aws:ebs/defaultKmsKey:DefaultKmsKey"
+EBS_ENCRYPTION_BY_DEFAULT_TYPE: Final = "aws:ebs/encryptionByDefault:EncryptionByDefault"
 
 _S3_RULES = KeySlot(
     "default encryption",
@@ -716,11 +724,27 @@ CONSUMERS: Final[Mapping[str, Consumer]] = {
                 ),
             ),
         ),
+        Consumer(
+            S3_BUCKET_V2_TYPE,
+            "s3",
+            (
+                KeySlot(
+                    "default encryption",
+                    "kmsMasterKeyId",
+                    _managed("s3"),
+                    (Switch("sseAlgorithm", _SSE_S3_ALGORITHMS, _SSE_S3),),
+                    each="serverSideEncryptionConfigurations.rules.applyServerSideEncryptionByDefaults",
+                    # No configuration: the separate resource decides (KG-S05); a configuration whose
+                    # rule sets no default algorithm leaves S3's own, SSE-S3.
+                    inner_absent=_SSE_S3,
+                ),
+            ),
+        ),
         # EBS: encrypted absent follows the account's encryption-by-default setting, which the
         # volume cannot show: judged as not encrypted.
         Consumer("aws:ebs/volume:Volume", "ebs", (_storage("ebs", "kmsKeyId", "encrypted"),)),
         Consumer(
-            "aws:ebs/encryptionByDefault:EncryptionByDefault",
+            EBS_ENCRYPTION_BY_DEFAULT_TYPE,
             "ebs",
             (
                 KeySlot(
@@ -1026,6 +1050,9 @@ PUBLISHERS: Final = (
     Publisher(TOPIC_SUBSCRIPTION_TYPE, SNS_PRINCIPAL, ("endpoint",), only_when=("protocol", "sqs")),
     Publisher(BUCKET_NOTIFICATION_TYPE, S3_PRINCIPAL, ("topics.topicArn", "queues.queueArn")),
 )
+#: Consumers whose key is set by another resource type of the table, per region: with EBS encryption
+#: by default on and no `DefaultKmsKey`, new volumes get the AWS managed key `alias/aws/ebs`.
+DELEGATED_KEYS: Final[Mapping[str, str]] = {EBS_ENCRYPTION_BY_DEFAULT_TYPE: EBS_DEFAULT_KEY_TYPE}
 #: Tags a consumer shares with the key that protects it (the seeds: the same cost centre, one
 #: key per class of data).
 CONSUMER_MATCHING_TAGS: Final = ("DataClass", "CostCenter")
