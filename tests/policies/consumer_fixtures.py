@@ -21,6 +21,14 @@ def sse(algorithm: str, key: str | None = KEY_ARN) -> dict[str, Any]:
     return {"applyServerSideEncryptionByDefault": by_default, "bucketKeyEnabled": True}
 
 
+def sse_v2(algorithm: str, key: str | None = KEY_ARN) -> dict[str, Any]:
+    """A rule of the deprecated BucketV2's inline form, whose blocks are all lists."""
+    by_default: dict[str, Any] = {"sseAlgorithm": algorithm}
+    if key is not None:
+        by_default["kmsMasterKeyId"] = key
+    return {"applyServerSideEncryptionByDefaults": [by_default], "bucketKeyEnabled": True}
+
+
 #: type → (compliant props, failing props, exact message of the failure)
 CASES: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": (
@@ -44,6 +52,15 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {
         "alias/aws/s3 (serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault.kmsMasterKeyId "
         "is 'alias/aws/s3'); name a customer managed key in "
         "serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault.kmsMasterKeyId",
+    ),
+    "aws:s3/bucketV2:BucketV2": (
+        {"bucket": "orders", "serverSideEncryptionConfigurations": [{"rules": [sse_v2("aws:kms", KEY_ID)]}]},
+        {"bucket": "orders", "serverSideEncryptionConfigurations": [
+            {"rules": [sse_v2("aws:kms", KEY_ARN), sse_v2("AES256", None)]}]},
+        "default encryption (serverSideEncryptionConfigurations[0].rules[1].applyServerSideEncryptionByDefaults[0]): "
+        "encrypted with the provider's default, SSE-S3 (AES256) (serverSideEncryptionConfigurations[0].rules[1]."
+        "applyServerSideEncryptionByDefaults[0].sseAlgorithm is 'AES256'); name a customer managed key in "
+        "serverSideEncryptionConfigurations[0].rules[1].applyServerSideEncryptionByDefaults[0].kmsMasterKeyId",
     ),
     "aws:ebs/volume:Volume": (
         {"availabilityZone": "eu-west-1a", "size": 8.0, "encrypted": True, "kmsKeyId": KEY_ARN},
