@@ -242,7 +242,7 @@ def _elements(slot: KeySlot, props: Mapping[str, Any]) -> list[tuple[Any, str, s
             path = _prefixed(prefix, part)
             value = container.get(part, _MISSING)
 
-            def settled(verdict: Verdict, message: str, path: str = path) -> SlotUse:
+            def settled(verdict: Verdict, message: str, path: str = path, where: str = where) -> SlotUse:
                 return SlotUse(where, path, top, verdict, message=message)
 
             if is_unknown(value):
@@ -261,7 +261,9 @@ def _elements(slot: KeySlot, props: Mapping[str, Any]) -> list[tuple[Any, str, s
                     (v, f"{slot.what} ({path}[{i}])", f"{path}[{i}]") for i, v in enumerate(value)
                 )
             else:
-                message = f"{where}: cannot judge: {path} must be a list or an object, got {value!r}; {remedy}"
+                message = (
+                    f"{where}: cannot judge: {path} must be a list or an object, got {value!r}; {remedy}"
+                )
                 following.append(settled(Verdict.FINDING, message))
         level = following
     return level
@@ -270,7 +272,13 @@ def _elements(slot: KeySlot, props: Mapping[str, Any]) -> list[tuple[Any, str, s
 def _not_an_object(where: str, prefix: str, element: Any) -> SlotUse:
     shown = "unknown during preview" if is_unknown(element) else f"{element!r}, not an object"
     message = f"{where}: cannot judge: {prefix or 'the resource'} is {shown}"
-    return SlotUse(where, prefix, prefix.split("[")[0].split(".")[0], Verdict.FINDING, message=message)
+    return SlotUse(
+        where,
+        prefix,
+        prefix.split("[", maxsplit=1)[0].split(".", maxsplit=1)[0],
+        Verdict.FINDING,
+        message=message,
+    )
 
 
 def slot_uses(resource: Resource) -> tuple[SlotUse, ...]:

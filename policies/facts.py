@@ -1030,6 +1030,21 @@ TOPIC_SUBSCRIPTION_TYPE: Final = "aws:sns/topicSubscription:TopicSubscription"
 BUCKET_NOTIFICATION_TYPE: Final = "aws:s3/bucketNotification:BucketNotification"
 
 
+EVENT_RULE_TYPE: Final = "aws:cloudwatch/eventRule:EventRule"
+#: The ARN each service gives the resources the consumer rules reason about (the services' ARN
+#: formats, "Actions, resources, and condition keys"), from wire properties; `{partition}`,
+#: `{region}` and `{account}` are the stack's. KG-S06 rebuilds a consumer's ARN from it when the ARN
+#: is unknown, and the gate's mock runtime gives these resources the ARN AWS would.
+RESOURCE_ARNS: Final[Mapping[str, str]] = {
+    LOG_GROUP_TYPE: "arn:{partition}:logs:{region}:{account}:log-group:{name}",
+    TRAIL_TYPE: "arn:{partition}:cloudtrail:{region}:{account}:trail/{name}",
+    SNS_TOPIC_TYPE: "arn:{partition}:sns:{region}:{account}:{name}",
+    SQS_QUEUE_TYPE: "arn:{partition}:sqs:{region}:{account}:{name}",
+    METRIC_ALARM_TYPE: "arn:{partition}:cloudwatch:{region}:{account}:alarm:{name}",
+    EVENT_RULE_TYPE: "arn:{partition}:events:{region}:{account}:rule/{name}",
+}
+
+
 @dataclass(frozen=True)
 class Publisher:
     """A resource that makes a service write into a topic or queue, so that service needs its key."""
@@ -1040,16 +1055,83 @@ class Publisher:
     targets: tuple[str, ...]
     #: Required (path, value) for the link to count (a subscription delivers to SQS only with protocol sqs).
     only_when: tuple[str, str] | None = None
+    #: The `aws:SourceArn` the service sends (SNS guide, step 3: the resource that publishes), as
+    #: templates tried in order: the first whose every `{property}` is set; `{partition}`, `{region}`
+    #: and `{account}` are the stack's.
+    source_arn: tuple[str, ...] = ()
 
 
 PUBLISHERS: Final = (
-    Publisher(EVENT_TARGET_TYPE, EVENTS_PRINCIPAL, ("arn",)),
     Publisher(
-        METRIC_ALARM_TYPE, CLOUDWATCH_PRINCIPAL, ("alarmActions", "okActions", "insufficientDataActions")
+        EVENT_TARGET_TYPE,
+        EVENTS_PRINCIPAL,
+        ("arn",),
+        # A rule on a custom bus has the bus in its ARN; `default` is the account's own bus.
+        source_arn=(
+            "arn:{partition}:events:{region}:{account}:rule/{eventBusName}/{rule}",
+            "arn:{partition}:events:{region}:{account}:rule/{rule}",
+        ),
     ),
-    Publisher(TOPIC_SUBSCRIPTION_TYPE, SNS_PRINCIPAL, ("endpoint",), only_when=("protocol", "sqs")),
-    Publisher(BUCKET_NOTIFICATION_TYPE, S3_PRINCIPAL, ("topics.topicArn", "queues.queueArn")),
+    Publisher(
+        METRIC_ALARM_TYPE,
+        CLOUDWATCH_PRINCIPAL,
+        ("alarmActions", "okActions", "insufficientDataActions"),
+        source_arn=("{arn}", RESOURCE_ARNS[METRIC_ALARM_TYPE]),
+    ),
+    Publisher(
+        TOPIC_SUBSCRIPTION_TYPE,
+        SNS_PRINCIPAL,
+        ("endpoint",),
+        only_when=("protocol", "sqs"),
+        source_arn=("{topic}",),
+    ),
+    Publisher(
+        BUCKET_NOTIFICATION_TYPE,
+        S3_PRINCIPAL,
+        ("topics.topicArn", "queues.queueArn"),
+        source_arn=("arn:{partition}:s3:::{bucket}",),
+    ),
 )
+
+#: Actions whose requests carry an encryption context (the cryptographic operations of a symmetric
+#: key), so only they can meet a `kms:EncryptionContext:` condition: DescribeKey carries none.
+ENCRYPTION_CONTEXT_ACTIONS: Final = frozenset(
+    {
+        "Decrypt",
+        "Encrypt",
+        "GenerateDataKey",
+        "GenerateDataKeyPair",
+        "GenerateDataKeyPairWithoutPlaintext",
+        "GenerateDataKeyWithoutPlaintext",
+        "ReEncryptFrom",
+        "ReEncryptTo",
+    }
+)
+
+
+@dataclass(frozen=True)
+class ServiceRequest:
+    """The condition keys a service principal's request carries when it uses a consumer's key
+    (service-facts §1a-1d). A condition on any other key cannot be judged from the stack."""
+
+    #: The encryption-context key whose value is the consumer's own ARN (on ENCRYPTION_CONTEXT_ACTIONS).
+    context_key: str | None
+    #: Whether `aws:SourceArn` (the consumer itself, or the publisher's resource) and
+    #: `aws:SourceAccount` are sent.
+    source_keys: bool
+
+
+#: Per principal of SERVICE_PRINCIPAL_ACTIONS. CloudTrail documents `aws:SourceArn` (the trail) and
+#: `aws:SourceAccount`; CloudWatch Logs documents only its encryption context; publishers follow the
+#: SNS guide's step 3.
+SERVICE_REQUESTS: Final[Mapping[str, ServiceRequest]] = {
+    CLOUDTRAIL_PRINCIPAL: ServiceRequest(CLOUDTRAIL_CONTEXT_KEY, True),
+    LOGS_REGIONAL_PRINCIPAL: ServiceRequest(LOGS_CONTEXT_KEY, False),
+    EVENTS_PRINCIPAL: ServiceRequest(None, True),
+    CLOUDWATCH_PRINCIPAL: ServiceRequest(None, True),
+    S3_PRINCIPAL: ServiceRequest(None, True),
+    SNS_PRINCIPAL: ServiceRequest(None, True),
+}
 #: Consumers whose key is set by another resource type of the table, per region: with EBS encryption
 #: by default on and no `DefaultKmsKey`, new volumes get the AWS managed key `alias/aws/ebs`.
 DELEGATED_KEYS: Final[Mapping[str, str]] = {EBS_ENCRYPTION_BY_DEFAULT_TYPE: EBS_DEFAULT_KEY_TYPE}
