@@ -15,14 +15,14 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import pulumi_aws
+
 _TOKEN = re.compile(r"super\((\w+), __self__\)\.__init__\(\s*'(aws:[^']+)'")
 _OUTPUT_TYPE = re.compile(r"outputs\.(\w+)")
 
 
 def provider_classes() -> dict[str, type]:
     """Type token → resource class, for every resource of the installed provider."""
-    import pulumi_aws
-
     root = Path(pulumi_aws.__file__).parent
     found: dict[str, type] = {}
     for path in sorted(root.rglob("*.py")):

@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pulumi_aws.sqs import Queue
 
 from kmsguard.policies import facts
 from kmsguard.policies.facts import CONSUMERS, PUBLISHERS, Consumer
+from tests.policies import provider_sweep
 
 ROOT = Path(__file__).parents[2]
 #: Top-level wire names that carry a KMS key on a resource.
@@ -72,12 +74,6 @@ def test_every_publisher_path_is_a_wire_name_of_the_provider(publisher: facts.Pu
 
 
 def test_the_sweep_reports_a_path_that_does_not_exist() -> None:
-    from tests.policies import provider_sweep
-
-    # In this process only the one module is imported, which registers nothing beyond what the
-    # consumer fixtures already use.
-    from pulumi_aws.sqs import Queue
-
     assert provider_sweep.walk(Queue, "kmsMasterKeyId") is None
     assert provider_sweep.walk(Queue, "kmsMasterKeyIdd") == "Queue: kmsMasterKeyIdd is not a wire name"
     assert provider_sweep.walk(Queue, "kmsMasterKeyId.x") == (

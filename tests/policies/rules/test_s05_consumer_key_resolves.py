@@ -191,7 +191,10 @@ def _ebs_stack(by_default: dict[str, Any] | None, default_key: dict[str, Any] | 
     ],
 )  # fmt: skip
 def test_ebs_encryption_by_default_needs_a_default_key_of_its_region(
-    by_default: dict[str, Any] | None, default_key: dict[str, Any] | None, stack_name: str, expected: tuple[str, ...]
+    by_default: dict[str, Any] | None,
+    default_key: dict[str, Any] | None,
+    stack_name: str,
+    expected: tuple[str, ...],
 ) -> None:
     stack = _ebs_stack(by_default, default_key)
     if default_key is not None and default_key.get("keyArn") is UNKNOWN:
