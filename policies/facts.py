@@ -969,6 +969,115 @@ CONSUMERS: Final[Mapping[str, Consumer]] = {
             "model volumes",
         ),
         _simple("aws:timestreamwrite/database:Database", "timestream", "kmsKeyId", _managed("timestream")),
+        # Further stores of the provider with a key property of their own (the provider sweep in
+        # tests/policies/test_consumer_facts.py lists the types left out, each with its reason).
+        _simple("aws:amp/workspace:Workspace", "aps", "kmsKeyArn", _AWS_OWNED, "metrics"),
+        _simple(
+            "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault",
+            "backup",
+            "encryptionKeyArn",
+            _AWS_OWNED,
+            "recovery points",
+        ),
+        _simple(
+            "aws:cloudtrail/eventDataStore:EventDataStore", "cloudtrail", "kmsKeyId", _AWS_OWNED, "events"
+        ),
+        _simple(
+            "aws:cloudwatch/eventArchive:EventArchive",
+            "events",
+            "kmsKeyIdentifier",
+            _AWS_OWNED,
+            "archived events",
+        ),
+        _simple(
+            "aws:codeartifact/domain:Domain",
+            "codeartifact",
+            "encryptionKey",
+            _managed("codeartifact"),
+            "packages",
+        ),
+        _simple(
+            "aws:codecommit/repository:Repository",
+            "codecommit",
+            "kmsKeyId",
+            _managed("codecommit"),
+            "repository",
+        ),
+        _simple("aws:docdb/elasticCluster:ElasticCluster", "docdb-elastic", "kmsKeyId", _AWS_OWNED),
+        Consumer(
+            "aws:docdb/clusterInstance:ClusterInstance",
+            "rds",
+            (
+                KeySlot(
+                    "Performance Insights",
+                    "performanceInsightsKmsKeyId",
+                    _managed("rds"),
+                    (Switch("enablePerformanceInsights", _flag(_KEY, _NONE), _NONE),),
+                ),
+            ),
+        ),
+        _simple("aws:dms/replicationInstance:ReplicationInstance", "dms", "kmsKeyArn", _managed("dms")),
+        _simple("aws:fsx/fileCache:FileCache", "fsx", "kmsKeyId", _managed("fsx")),
+        _simple("aws:grafana/workspace:Workspace", "grafana", "kmsKeyId", _AWS_OWNED, "workspace data"),
+        _simple(
+            "aws:location/geofenceCollection:GeofenceCollection", "geo", "kmsKeyId", _AWS_OWNED, "geofences"
+        ),
+        _simple("aws:location/tracker:Tracker", "geo", "kmsKeyId", _AWS_OWNED, "positions"),
+        _simple("aws:m2/environment:Environment", "m2", "kmsKeyId", _AWS_OWNED),
+        _simple("aws:m2/application:Application", "m2", "kmsKeyId", _AWS_OWNED, "application data"),
+        _simple("aws:mailmanager/archive:Archive", "ses", "kmsKeyArn", _AWS_OWNED, "archived mail"),
+        _simple("aws:mwaa/environment:Environment", "airflow", "kmsKey", _AWS_OWNED, "environment data"),
+        _simple("aws:neptunegraph/graph:Graph", "neptune-graph", "kmsKeyIdentifier", _AWS_OWNED),
+        _simple("aws:redshiftserverless/namespace:Namespace", "redshift-serverless", "kmsKeyId", _AWS_OWNED),
+        _simple(
+            "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+            "rds",
+            "kmsKeyId",
+            _managed("rds"),
+            "replicated backups",
+        ),
+        _simple(
+            "aws:workmail/organization:Organization",
+            "workmail",
+            "kmsKeyArn",
+            _managed("workmail"),
+            "mailboxes",
+        ),
+        # Storage Gateway: without `kmsEncrypted` the data in S3 is encrypted with SSE-S3.
+        *(
+            Consumer(
+                type_,
+                "storagegateway",
+                (KeySlot("storage", key, _SSE_S3, (Switch("kmsEncrypted", _flag(_KEY, _SSE_S3), _SSE_S3),)),),
+            )
+            for type_, key in (
+                ("aws:storagegateway/cachesIscsiVolume:CachesIscsiVolume", "kmsKey"),
+                ("aws:storagegateway/storedIscsiVolume:StoredIscsiVolume", "kmsKey"),
+                ("aws:storagegateway/nfsFileShare:NfsFileShare", "kmsKeyArn"),
+                ("aws:storagegateway/smbFileShare:SmbFileShare", "kmsKeyArn"),
+            )
+        ),
+        # S3 objects written by the program: without `serverSideEncryption` the bucket's default
+        # encryption applies, which the bucket (or its separate configuration) is judged for.
+        *(
+            Consumer(
+                type_,
+                "s3",
+                (
+                    KeySlot(
+                        "object",
+                        "kmsKeyId",
+                        _managed("s3"),
+                        (Switch("serverSideEncryption", _SSE_S3_ALGORITHMS, Meaning(Protection.DELEGATED)),),
+                    ),
+                ),
+            )
+            for type_ in (
+                "aws:s3/bucketObject:BucketObject",
+                "aws:s3/bucketObjectv2:BucketObjectv2",
+                "aws:s3/objectCopy:ObjectCopy",
+            )
+        ),
         Consumer(
             "aws:eks/cluster:Cluster",
             "eks",
