@@ -19,9 +19,9 @@ from kmsguard.policies.facts import (
     service_principal,
 )
 from kmsguard.policies.rule import UNKNOWN, Outcome, Resource
-from kmsguard.policies.rules.s05_consumer_key_resolves import RULE as S05
-from kmsguard.policies.rules.s06_consumer_key_access import RULE as S06
-from kmsguard.policies.rules.s07_consumer_key_tags import RULE as S07
+from kmsguard.policies.rules.s05_stack_requires_known_consumer_key import RULE as S05
+from kmsguard.policies.rules.s06_stack_requires_consumer_key_access import RULE as S06
+from kmsguard.policies.rules.s07_stack_requires_matching_consumer_tags import RULE as S07
 from tests.policies.consumer_fixtures import CASES, consumer, context, key_policy, urn_of
 from tests.policies.golden import MRK_ARN, REGION, TAGS, golden_stack, stack_replace
 
