@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from typing import Any, Final
 
 from .facts import (
@@ -132,6 +133,7 @@ def show(value: Value) -> str:
 # -- matching -------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def _glob_regex(pattern: str, wildcards: bool, ignore_case: bool) -> re.Pattern[str]:
     if not wildcards:
         return re.compile(re.escape(pattern), re.IGNORECASE if ignore_case else 0)
