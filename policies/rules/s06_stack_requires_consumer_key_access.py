@@ -68,6 +68,10 @@ META = RuleMeta(
 )
 
 
+#: Why the account is a hole in every request: the rule reads it from the stack's configuration.
+_NO_ACCOUNT = "; the account is the stack's aws:allowedAccountIds, which is not set"
+
+
 @dataclass(frozen=True)
 class _Need:
     principal: str
@@ -203,7 +207,8 @@ def _judge(consumer: Resource, stack: StackKeys, key: Resource, where: str, acco
                 messages.append(
                     f"{lead}: cannot judge whether its key policy lets it "
                     f"{', '.join(f'kms:{a}' for a in unjudged)}: {reasons}; write conditions the stack can "
-                    f"decide (the consumer's ARN, region and account), or allow {need.principal} {wanted}"
+                    f"decide (the consumer's ARN, region and account{_NO_ACCOUNT if account is None else ''}), "
+                    f"or allow {need.principal} {wanted}"
                 )
             if refused:
                 excluded = _reasons(notes, refused, Match.NO)
