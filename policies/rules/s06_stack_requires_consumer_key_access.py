@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..consumer_links import StackKeys, partition_of, region_of, stack_region
 from ..consumers import Verdict, consumer_types
 from ..documents import UNKNOWN_DOCUMENT, UNPARSEABLE
+from ..evaluation import deny_applies_to, unconditional_denies
 from ..facts import (
     CONSUMER_SERVICE_PRINCIPALS,
     CONSUMERS,
@@ -15,7 +16,7 @@ from ..facts import (
     SERVICE_REQUESTS,
     service_principal,
 )
-from ..policydoc import PolicyDocument, Statement
+from ..policydoc import PolicyDocument, Principal, Statement
 from ..rule import Context, Finding, Resource, Result, RuleMeta, Severity, StackRule, violations
 from ..service_requests import Match, Request, fill, request_for, statement_admits
 from .r23_consumer_requires_customer_key import META as R23
@@ -146,16 +147,17 @@ def missing_actions(
     notes: dict[str, list[tuple[Match, str]]] | None = None,
 ) -> list[str]:
     """The actions `principal` may not take under the document: no Allow names it and admits the
-    request, or an unconditional Deny takes them back."""
+    request, or an unconditional Deny takes them back (evaluation.py decides when a Deny provably
+    applies to it)."""
+    service = Principal("Service", principal)
     allowed: set[str] = set()
     denied: set[str] = set()
     notes = {} if notes is None else notes
-    for statement in document.statements:
-        if not _names(statement, principal):
-            continue
-        if statement.is_allow:
+    for statement in document.allows():
+        if _names(statement, principal):
             allowed |= admitted(statement, request, notes)
-        elif not statement.conditions:
+    for statement in unconditional_denies(document.statements):
+        if deny_applies_to(statement, service):
             denied |= statement.kms_actions
     return [a for a in actions if a not in allowed or a in denied]
 
