@@ -67,7 +67,7 @@ def walk(cls: type, path: str) -> str | None:
 
 
 def sweep(paths: dict[str, list[str]]) -> dict[str, Any]:
-    """Every type's top-level wire names, and for each (type, path) asked, why it does not walk."""
+    """Every type's top-level wire names (and which of them are flags), and for each (type, path) asked, why it does not walk."""
     classes = provider_classes()
     problems: dict[str, list[str]] = {}
     for token, wanted in paths.items():
@@ -78,6 +78,14 @@ def sweep(paths: dict[str, list[str]]) -> dict[str, Any]:
         problems[token] = [p for p in (walk(cls, path) for path in wanted) if p is not None]
     return {
         "wire_names": {token: sorted(wire_names(cls)) for token, cls in classes.items()},
+        "flags": {
+            token: sorted(
+                name
+                for name, getter in wire_names(cls).items()
+                if "bool" in repr(getter.__annotations__.get("return"))
+            )
+            for token, cls in classes.items()
+        },
         "problems": problems,
     }
 

@@ -14,7 +14,7 @@ import pytest
 from pulumi_aws.sqs import Queue
 
 from kmsguard.policies import facts
-from kmsguard.policies.facts import CONSUMERS, PUBLISHERS, Consumer
+from kmsguard.policies.facts import CONSUMERS, IDENTITY_POLICY_DOCUMENTS, PUBLISHERS, Consumer
 from tests.policies import provider_sweep
 
 ROOT = Path(__file__).parents[2]
@@ -37,6 +37,8 @@ def provider() -> dict[str, Any]:
     for publisher in PUBLISHERS:
         extra = [publisher.only_when[0]] if publisher.only_when is not None else []
         paths.setdefault(publisher.type, []).extend([*publisher.targets, *extra])
+    for token, path in IDENTITY_POLICY_DOCUMENTS.items():
+        paths.setdefault(token, []).append(path.replace("[*]", ""))
     done = subprocess.run(
         [sys.executable, "-m", "tests.policies.provider_sweep"],
         input=json.dumps(paths),
