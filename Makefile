@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 preview: $(STAMP)
-	$(BIN)/kmsguard preview --stack $(STACK) $(if $(wildcard stacks/policy-config.$(STACK).json),--policy-config stacks/policy-config.$(STACK).json)
+	$(BIN)/kmsguard preview --stack $(STACK)
 
 test: lint typecheck unit
 

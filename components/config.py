@@ -18,17 +18,18 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from kmsguard.catalog_spec import CatalogSpec
 from kmsguard.errors import KmsGuardError, SpecError
 from kmsguard.monitoring_spec import MonitoringSpec
-from kmsguard.policies.facts import PRODUCTION_ENVIRONMENTS
+from kmsguard.policies.facts import ALLOWED_ACCOUNTS_CONFIG_KEY, CATALOG_CONFIG_KEY, PRODUCTION_ENVIRONMENTS
 from kmsguard.regions import partition_regions, unknown_region_message
 from kmsguard.spec.types import AccountId, NamePart, Region, spec_error
 
-CATALOG_KEY = "kmsguard:catalog"
+# The pack reads these two as well, so it owns their names (it publishes alone).
+CATALOG_KEY = CATALOG_CONFIG_KEY
 ACCOUNT_ID_KEY = "kmsguard:accountId"
 PARTITION_KEY = "kmsguard:partition"
 MONITORING_KEY = "kmsguard:monitoring"
 PRODUCTION_KEY = "kmsguard:productionEnvironments"
 REGION_KEY = "aws:region"
-ALLOWED_ACCOUNTS_KEY = "aws:allowedAccountIds"
+ALLOWED_ACCOUNTS_KEY = ALLOWED_ACCOUNTS_CONFIG_KEY
 #: Every config key the program reads; values of the structured ones arrive JSON-encoded.
 CONFIG_KEYS = (
     REGION_KEY,
@@ -56,7 +57,7 @@ class StackConfig(BaseModel):
         alias="aws:region", description="The stack's AWS region: where primary keys and their aliases live."
     )
     allowed_account_ids: tuple[AccountId, ...] = Field(
-        alias="aws:allowedAccountIds",
+        alias=ALLOWED_ACCOUNTS_KEY,
         min_length=1,
         description=(
             "The AWS provider refuses any other account (a deploy with the wrong credentials stops); "
@@ -73,9 +74,7 @@ class StackConfig(BaseModel):
         alias="kmsguard:partition",
         description="The AWS partition: aws, aws-cn or aws-us-gov (default: get_partition).",
     )
-    catalog: CatalogSpec = Field(
-        alias="kmsguard:catalog", description="The key catalog: one key per data class."
-    )
+    catalog: CatalogSpec = Field(alias=CATALOG_KEY, description="The key catalog: one key per data class.")
     production_environments: tuple[NamePart, ...] = Field(
         default=tuple(sorted(PRODUCTION_ENVIRONMENTS)),
         alias="kmsguard:productionEnvironments",

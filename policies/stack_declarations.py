@@ -1,0 +1,53 @@
+"""What the stack's own configuration declares, as defaults for the rules that need it.
+
+A stack built from the key catalog names its deployer and the accounts it shares keys with once, in
+`kmsguard:catalog`; the pack reads them from the stack config the CLI passes it (`PULUMI_CONFIG`),
+so no policy-config file repeats them. A rule's explicit configuration still wins. Anything that
+cannot be read (no catalog, not JSON, a wrong type) declares nothing, which fails closed: no
+principal is exempt and no account is trusted.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from .facts import (
+    CATALOG_ACCOUNT_ID,
+    CATALOG_CONFIG_KEY,
+    CATALOG_CROSS_ACCOUNT,
+    CATALOG_DATA_CLASSES,
+    CATALOG_DEPLOYER_PATH,
+)
+
+
+def _catalog(stack_config: Mapping[str, Any]) -> Mapping[str, Any]:
+    raw = stack_config.get(CATALOG_CONFIG_KEY)
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError:
+            return {}
+    return raw if isinstance(raw, Mapping) else {}
+
+
+def declared_deployers(stack_config: Mapping[str, Any]) -> frozenset[str]:
+    """The role the catalog's key policies name as their deployer (the role that runs `pulumi up`)."""
+    value: Any = _catalog(stack_config)
+    for part in CATALOG_DEPLOYER_PATH:
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return frozenset({value}) if isinstance(value, str) and value else frozenset()
+
+
+def declared_partner_accounts(stack_config: Mapping[str, Any]) -> frozenset[str]:
+    """Every account a data class of the catalog shares its key with (`cross_account[].account_id`)."""
+    classes = _catalog(stack_config).get(CATALOG_DATA_CLASSES)
+    accounts: set[str] = set()
+    for data_class in classes if isinstance(classes, list) else ():
+        shares = data_class.get(CATALOG_CROSS_ACCOUNT) if isinstance(data_class, Mapping) else None
+        for share in shares if isinstance(shares, list) else ():
+            account = share.get(CATALOG_ACCOUNT_ID) if isinstance(share, Mapping) else None
+            if isinstance(account, str) and account:
+                accounts.add(account)
+    return frozenset(accounts)
