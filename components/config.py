@@ -57,7 +57,7 @@ class StackConfig(BaseModel):
         alias="aws:region", description="The stack's AWS region: where primary keys and their aliases live."
     )
     allowed_account_ids: tuple[AccountId, ...] = Field(
-        alias=ALLOWED_ACCOUNTS_KEY,
+        alias="aws:allowedAccountIds",
         min_length=1,
         description=(
             "The AWS provider refuses any other account (a deploy with the wrong credentials stops); "
@@ -74,7 +74,9 @@ class StackConfig(BaseModel):
         alias="kmsguard:partition",
         description="The AWS partition: aws, aws-cn or aws-us-gov (default: get_partition).",
     )
-    catalog: CatalogSpec = Field(alias=CATALOG_KEY, description="The key catalog: one key per data class.")
+    catalog: CatalogSpec = Field(
+        alias="kmsguard:catalog", description="The key catalog: one key per data class."
+    )
     production_environments: tuple[NamePart, ...] = Field(
         default=tuple(sorted(PRODUCTION_ENVIRONMENTS)),
         alias="kmsguard:productionEnvironments",

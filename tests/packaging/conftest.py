@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -37,6 +38,18 @@ class Installed:
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     base = tmp_path_factory.mktemp("wheel")
     wheels = base / "wheels"
+    source = base / "source"
+    # Built from a copy of the files git would ship (tracked or new, not ignored): an in-tree build
+    # reuses build/lib, where modules renamed or removed since the last build would linger.
+    listed = subprocess.run(
+        ["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        check=True,
+        capture_output=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        if (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
     subprocess.run(
         [
             sys.executable,
@@ -48,7 +61,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
             "-q",
             "-w",
             str(wheels),
-            str(ROOT),
+            str(source),
         ],
         check=True,
         timeout=300,
