@@ -53,7 +53,8 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True)
     commands.add_parser(
         "policy-pack-path",
-        help='print the bundled pack\'s folder, for `pulumi preview --policy-pack "$(kmsguard policy-pack-path)"`',
+        help="print the bundled pack's folder (for the Pulumi CLI, copy it and run `pulumi install` in the "
+        "copy, which creates the virtualenv its PulumiPolicy.yaml names)",
     )
     preview = commands.add_parser(
         "preview",
@@ -196,11 +197,19 @@ def _in_program_environment(argv: Sequence[str] | None) -> int | None:
     env[PROGRAM_ENVIRONMENT] = str(python.virtualenv)
     command = [str(python.python), "-m", "kmsguard.gate.cli", *(sys.argv[1:] if argv is None else argv)]
     child = subprocess.Popen(command, env=env)
-    while True:
-        try:
-            return child.wait()
-        except KeyboardInterrupt:  # the child got the same SIGINT and reports it itself
-            continue
+    # The run is the child's: a SIGTERM meant for this process is passed on (the child then stops
+    # its packs and writes its failure reports), and a Ctrl-C reaches the child's group by itself.
+    forward = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, lambda signum, _: child.send_signal(signum)) if forward else None
+    try:
+        while True:
+            try:
+                return child.wait()
+            except KeyboardInterrupt:
+                continue
+    finally:
+        if forward:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _live(args: argparse.Namespace) -> int:
