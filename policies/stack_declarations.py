@@ -4,7 +4,9 @@ A stack built from the key catalog names its deployer and the accounts it shares
 `kmsguard:catalog`; the pack reads them from the stack config the CLI passes it (`PULUMI_CONFIG`),
 so no policy-config file repeats them. A rule's explicit configuration still wins. Anything that
 cannot be read (no catalog, not JSON, a wrong type) declares nothing, which fails closed: no
-principal is exempt and no account is trusted.
+principal is exempt and no account is trusted. The stack config may come from the change under
+review, so only what the components themselves accept counts: a deployer is an IAM role ARN (never
+`*`, an account root or a user), a partner account twelve digits.
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from .facts import (
+    ACCOUNT_ID_RE,
     CATALOG_ACCOUNT_ID,
     CATALOG_CONFIG_KEY,
     CATALOG_CROSS_ACCOUNT,
     CATALOG_DATA_CLASSES,
     CATALOG_DEPLOYER_PATH,
+    PRINCIPAL_ARN_RE,
 )
 
 
@@ -37,7 +41,12 @@ def declared_deployers(stack_config: Mapping[str, Any]) -> frozenset[str]:
     value: Any = _catalog(stack_config)
     for part in CATALOG_DEPLOYER_PATH:
         value = value.get(part) if isinstance(value, Mapping) else None
-    return frozenset({value}) if isinstance(value, str) and value else frozenset()
+    if not isinstance(value, str):
+        return frozenset()
+    match = PRINCIPAL_ARN_RE.match(value)
+    return (
+        frozenset({value}) if match is not None and match.group("kind").startswith("role/") else frozenset()
+    )
 
 
 def declared_partner_accounts(stack_config: Mapping[str, Any]) -> frozenset[str]:
@@ -48,6 +57,6 @@ def declared_partner_accounts(stack_config: Mapping[str, Any]) -> frozenset[str]
         shares = data_class.get(CATALOG_CROSS_ACCOUNT) if isinstance(data_class, Mapping) else None
         for share in shares if isinstance(shares, list) else ():
             account = share.get(CATALOG_ACCOUNT_ID) if isinstance(share, Mapping) else None
-            if isinstance(account, str) and account:
+            if isinstance(account, str) and ACCOUNT_ID_RE.match(account):
                 accounts.add(account)
     return frozenset(accounts)

@@ -56,6 +56,19 @@ def test_reads_an_already_decoded_catalog() -> None:
         pytest.param(catalog({"deployer": DEPLOYER}), id="deployer_at_top_level"),
         pytest.param(catalog({"data_classes": [{"deployer": DEPLOYER}]}), id="deployer_in_a_data_class"),
         pytest.param({"kmsguard:deployer": DEPLOYER}, id="other_config_key"),
+        # What the components would refuse is no exemption: the stack config may come from the change under review.
+        pytest.param(catalog({"defaults": {"deployer": "*"}}), id="deployer_wildcard"),
+        pytest.param(
+            catalog({"defaults": {"deployer": "arn:aws:iam::111122223333:root"}}), id="deployer_account_root"
+        ),
+        pytest.param(
+            catalog({"defaults": {"deployer": "arn:aws:iam::111122223333:user/alice"}}), id="deployer_a_user"
+        ),
+        pytest.param(
+            catalog({"defaults": {"deployer": "arn:aws:iam::111122223333:role/*"}}),
+            id="deployer_role_wildcard",
+        ),
+        pytest.param(catalog({"defaults": {"deployer": f"{DEPLOYER}\n"}}), id="deployer_trailing_newline"),
     ],
 )
 def test_unreadable_deployer_declares_nobody(config: dict[str, Any]) -> None:
@@ -71,6 +84,9 @@ def test_unreadable_deployer_declares_nobody(config: dict[str, Any]) -> None:
         pytest.param([{"cross_account": [{"account_id": 444455556666}]}], id="account_a_number"),
         pytest.param([{"cross_account": [{"account": "444455556666"}]}], id="misspelt_field"),
         pytest.param(["444455556666"], id="data_class_a_string"),
+        pytest.param([{"cross_account": [{"account_id": "*"}]}], id="account_wildcard"),
+        pytest.param([{"cross_account": [{"account_id": "44445555666"}]}], id="account_eleven_digits"),
+        pytest.param([{"cross_account": [{"account_id": "444455556666\n"}]}], id="account_trailing_newline"),
     ],
 )
 def test_unreadable_shares_trust_no_account(data_classes: Any) -> None:

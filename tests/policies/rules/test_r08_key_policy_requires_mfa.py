@@ -277,6 +277,6 @@ def test_a_non_role_keeping_put_key_policy_is_not_offered_the_deployer_fix() -> 
 
 def test_principals_match_the_stated_deployer_exactly() -> None:
     """ARNs are case-sensitive: another spelling is another role, and a deployer is stated, so MFA is the fix."""
-    assert in_stack(deployer_statement([DEPLOYER_ROLE]), declaring(DEPLOYER_ROLE.upper())).messages == (
+    assert in_stack(deployer_statement([DEPLOYER_ROLE]), declaring(DEPLOYER_ROLE.lower())).messages == (
         message("statement 'Deployer'", DEPLOYER_ROLE, own("kms:PutKeyPolicy"), "kms:PutKeyPolicy"),
     )
