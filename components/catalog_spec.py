@@ -53,7 +53,7 @@ class CatalogDefaults(BaseModel):
         description=(
             "The role that runs `pulumi up` (a role ARN with its path, from configuration: an assumed-role "
             "session ARN carries no path). Keeps administration without MFA so KMS's lockout check passes; "
-            "the policy pack reads it from here (KG-R08), so no policy config repeats it."
+            "stated in a stack's kmsguard:catalog, the policy pack reads it too (KG-R08)."
         )
     )
     administrators: tuple[PrincipalArn, ...] = Field(
@@ -106,8 +106,8 @@ class DataClass(BaseModel):
     cross_account: tuple[CrossAccountAccess, ...] = Field(
         default=(),
         description=(
-            "Other accounts' usage access (through their root and IAM delegation, or named principals); the "
-            "policy pack allows exactly the accounts shared here (KG-R17)."
+            "Other accounts' usage access (through their root and IAM delegation, or named principals); stated "
+            "in a stack's kmsguard:catalog, the policy pack allows these accounts (KG-R17)."
         ),
     )
     grants: tuple[GrantSpec, ...] = Field(default=(), description="KMS grants on the key.")
