@@ -18,18 +18,19 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from kmsguard.catalog_spec import CatalogSpec
 from kmsguard.errors import KmsGuardError, SpecError
 from kmsguard.monitoring_spec import MonitoringSpec
-from kmsguard.policies.facts import PRODUCTION_ENVIRONMENTS
+from kmsguard.policies.facts import ALLOWED_ACCOUNTS_CONFIG_KEY, CATALOG_CONFIG_KEY, PRODUCTION_ENVIRONMENTS
 from kmsguard.regions import partition_regions, unknown_region_message
 from kmsguard.spec.types import AccountId, NamePart, Region, spec_error
 from kmsguard.stackfile import StackFile, StackFileError, find, yaml_problem
 
-CATALOG_KEY = "kmsguard:catalog"
+# The pack reads these two as well, so it owns their names (it publishes alone).
+CATALOG_KEY = CATALOG_CONFIG_KEY
 ACCOUNT_ID_KEY = "kmsguard:accountId"
 PARTITION_KEY = "kmsguard:partition"
 MONITORING_KEY = "kmsguard:monitoring"
 PRODUCTION_KEY = "kmsguard:productionEnvironments"
 REGION_KEY = "aws:region"
-ALLOWED_ACCOUNTS_KEY = "aws:allowedAccountIds"
+ALLOWED_ACCOUNTS_KEY = ALLOWED_ACCOUNTS_CONFIG_KEY
 #: Every config key the program reads; values of the structured ones arrive JSON-encoded.
 CONFIG_KEYS = (
     REGION_KEY,

@@ -36,6 +36,8 @@ class Project:
     config: dict[str, str] = field(default_factory=dict)
     secret_keys: tuple[str, ...] = ()
     organization: str = "organization"
+    #: Pulumi.yaml's `runtime` as written (`python` or `{name, options}`): it picks the interpreter.
+    runtime: Any = "python"
 
     def get(self, key: str) -> str | None:
         return self.config.get(key)
@@ -103,6 +105,7 @@ def load(program_dir: Path, stack: str) -> Project:
         stack_file=stack_file,
         config=config,
         secret_keys=tuple(sorted(secrets | stack_secrets)),
+        runtime=runtime,
     )
 
 

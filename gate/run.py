@@ -28,7 +28,6 @@ from kmsguard.gate import secrets, unknowns
 from kmsguard.gate.access.captured import access_of
 from kmsguard.gate.capture import Captured, run_program
 from kmsguard.gate.deadline import Deadline, interrupting
-from kmsguard.gate.errors import GateError
 from kmsguard.gate.model import GateResult, PolicyMeta, Violation
 from kmsguard.gate.policyconfig import reconcile
 from kmsguard.gate.project import Project
@@ -201,6 +200,8 @@ def run(
 ) -> GateResult:
     """Raises GateError when the program or the pack fails, GateAbort when `deadline` passes."""
     deadline = deadline if deadline is not None else Deadline()
+    # Before the program runs: a pack that cannot start is reported as such, not as a failed program.
+    packs.pack_interpreter(pack_dir)
     # Resolved now: the program runs in its project directory, and instances start during it.
     worker = _Worker(project, pack_dir.resolve(), user_config, config_source, progress, deadline)
 
@@ -340,8 +341,3 @@ def _violation(urn: str, diagnostic: packs.Diagnostic, meta: PolicyMeta | None) 
         urn=urn,
         message=diagnostic.message,
     )
-
-
-def check_pack_dir(pack_dir: Path) -> None:
-    if not (pack_dir / "PulumiPolicy.yaml").is_file():
-        raise GateError(f"no PulumiPolicy.yaml in {pack_dir}", "pass --policy-pack with a policy pack folder")
