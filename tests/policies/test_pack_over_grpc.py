@@ -67,6 +67,9 @@ def test_analyzer_info_lists_every_rule(client: Any) -> None:
         }
         assert (policy.policy_type == 2) == isinstance(rule, StackRule)
         assert rule.meta.id in policy.tags
+    # What the gate reads back from the wire: each policy judges exactly its rule's resource types.
+    read = {p.name: p.resource_types for p in pack.policies_of(info)}
+    assert read == {r.meta.name: frozenset(r.meta.resource_types) for r in all_rules()}
 
 
 def test_analyze_and_analyze_stack_report_the_violations(client: Any) -> None:
