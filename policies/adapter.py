@@ -26,7 +26,6 @@ from pulumi_policy import Severity as SdkSeverity
 
 from .rule import (
     UNKNOWN,
-    UNKNOWN_SENTINELS,
     Context,
     Enforcement,
     Outcome,
@@ -37,6 +36,7 @@ from .rule import (
     Severity,
     StackRule,
 )
+from .sentinels import UNKNOWN_SENTINELS
 
 _SEVERITY = {
     Severity.LOW: SdkSeverity.LOW,

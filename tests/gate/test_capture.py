@@ -10,7 +10,7 @@ from pulumi.runtime.proto import source_pb2
 
 from kmsguard.gate import capture, project, wire
 from kmsguard.gate.capture import Captured
-from kmsguard.policies.rule import UNKNOWN_STRING_SENTINEL
+from kmsguard.policies.sentinels import UNKNOWN_STRING_SENTINEL
 from tests.gate.helpers import PROGRAMS
 
 SECRETIVE = """

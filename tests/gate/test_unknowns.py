@@ -6,7 +6,7 @@ from google.protobuf import struct_pb2  # type: ignore[import-untyped]
 
 from kmsguard.gate import unknowns, wire
 from kmsguard.gate.capture import Captured
-from kmsguard.policies.rule import UNKNOWN_SENTINELS, UNKNOWN_STRING_SENTINEL
+from kmsguard.policies.sentinels import UNKNOWN_SENTINELS, UNKNOWN_STRING_SENTINEL
 
 OTHER_SENTINEL = sorted(UNKNOWN_SENTINELS - {UNKNOWN_STRING_SENTINEL})[0]
 

@@ -7,7 +7,8 @@ import pytest
 
 from kmsguard.policies.documents import CarriedPolicy, PolicyKind, carried_policies, parsed_documents
 from kmsguard.policies.policydoc import parse_policy_document
-from kmsguard.policies.rule import UNKNOWN, UNKNOWN_STRING_SENTINEL, Resource, decode_unknowns
+from kmsguard.policies.rule import UNKNOWN, Resource
+from kmsguard.policies.sentinels import UNKNOWN_STRING_SENTINEL, decode_unknowns
 from tests.policies.golden import GOLDEN, golden, golden_identity_policy, golden_key_policy, with_props
 
 KEY_CARRIERS = [

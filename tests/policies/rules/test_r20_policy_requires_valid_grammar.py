@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 from kmsguard.policies.facts import ALL_POLICY_CARRIER_TYPES
-from kmsguard.policies.rule import UNKNOWN, UNKNOWN_STRING_SENTINEL, Outcome
+from kmsguard.policies.rule import UNKNOWN, Outcome
 from kmsguard.policies.rules.r20_policy_requires_valid_grammar import RULE
+from kmsguard.policies.sentinels import UNKNOWN_STRING_SENTINEL
 from tests.policies.golden import (
     evaluate,
     fired,

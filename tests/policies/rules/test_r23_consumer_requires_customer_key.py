@@ -6,8 +6,9 @@ from typing import Any
 import pytest
 
 from kmsguard.policies.facts import CONSUMERS
-from kmsguard.policies.rule import UNKNOWN, UNKNOWN_STRING_SENTINEL, Outcome, Resource
+from kmsguard.policies.rule import UNKNOWN, Outcome, Resource
 from kmsguard.policies.rules.r23_consumer_requires_customer_key import RULE
+from kmsguard.policies.sentinels import UNKNOWN_STRING_SENTINEL
 from tests.policies.consumer_fixtures import ALIAS, CASES, KEY_ARN, consumer, sse
 from tests.policies.golden import TAGS, evaluate, fired
 
