@@ -427,9 +427,21 @@ IAM_ROLE_POLICY_TYPE: Final = "aws:iam/rolePolicy:RolePolicy"
 IAM_USER_POLICY_TYPE: Final = "aws:iam/userPolicy:UserPolicy"
 IAM_GROUP_POLICY_TYPE: Final = "aws:iam/groupPolicy:GroupPolicy"
 IAM_ROLE_TYPE: Final = "aws:iam/role:Role"
+IAM_USER_TYPE: Final = "aws:iam/user:User"
+IAM_GROUP_TYPE: Final = "aws:iam/group:Group"
+IAM_POLICY_ATTACHMENT_TYPE: Final = "aws:iam/policyAttachment:PolicyAttachment"
+IAM_ROLE_POLICY_ATTACHMENT_TYPE: Final = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+IAM_USER_POLICY_ATTACHMENT_TYPE: Final = "aws:iam/userPolicyAttachment:UserPolicyAttachment"
+IAM_GROUP_POLICY_ATTACHMENT_TYPE: Final = "aws:iam/groupPolicyAttachment:GroupPolicyAttachment"
+#: Monitoring: EventBridge rules and targets, CloudWatch Logs metric filters and alarms.
+EVENT_RULE_TYPE: Final = "aws:cloudwatch/eventRule:EventRule"
+EVENT_TARGET_TYPE: Final = "aws:cloudwatch/eventTarget:EventTarget"
+LOG_METRIC_FILTER_TYPE: Final = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
+METRIC_ALARM_TYPE: Final = "aws:cloudwatch/metricAlarm:MetricAlarm"
 
 ALL_KEY_TYPES: Final = (KEY_TYPE, EXTERNAL_KEY_TYPE, REPLICA_KEY_TYPE, REPLICA_EXTERNAL_KEY_TYPE)
 PRIMARY_KEY_TYPES: Final = (KEY_TYPE, EXTERNAL_KEY_TYPE)
+REPLICA_KEY_TYPES: Final = (REPLICA_KEY_TYPE, REPLICA_EXTERNAL_KEY_TYPE)
 #: Resources that carry a key policy in their `policy` property.
 KEY_POLICY_CARRIER_TYPES: Final = (*ALL_KEY_TYPES, KEY_POLICY_TYPE)
 #: Resources that carry an identity (IAM) policy document.
@@ -1000,8 +1012,6 @@ def service_principal(principal: str, region: str, partition: str = "aws") -> st
     return principal.removesuffix(PARTITION_DNS_SUFFIX["aws"]) + PARTITION_DNS_SUFFIX[partition]
 
 
-EVENT_TARGET_TYPE: Final = "aws:cloudwatch/eventTarget:EventTarget"
-METRIC_ALARM_TYPE: Final = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC_SUBSCRIPTION_TYPE: Final = "aws:sns/topicSubscription:TopicSubscription"
 BUCKET_NOTIFICATION_TYPE: Final = "aws:s3/bucketNotification:BucketNotification"
 

@@ -4,7 +4,8 @@ for the pack's monitoring rule (KG-S04); the pack must publish alone, so this li
 
 Sources: EventBridge events reference "AWS Key Management Service events"; KMS developer guide
 "Monitor KMS keys with Amazon EventBridge" and "Create an alarm that detects use of a KMS key pending
-deletion"; CloudTrail's KMS record examples.
+deletion"; CloudTrail's KMS record examples. The resource types that carry them are type tokens of
+`facts`, with every other.
 """
 
 from __future__ import annotations
@@ -65,17 +66,6 @@ PENDING_DELETION_ERROR_CODE: Final = "KMSInvalidStateException"
 PENDING_DELETION_METRIC_NAMESPACE: Final = "CloudTrailLogMetrics"
 PENDING_DELETION_METRIC_NAME: Final = "KMSKeyPendingDeletionErrorCount"
 PENDING_DELETION_ALARM_NAME: Final = "KMSKeyPendingDeletionErrorAlarm"
-
-# ---------------------------------------------------------------------------------------------
-# Resource types (Pulumi type tokens, pulumi-aws 7)
-# ---------------------------------------------------------------------------------------------
-
-EVENT_RULE_TYPE: Final = "aws:cloudwatch/eventRule:EventRule"
-EVENT_TARGET_TYPE: Final = "aws:cloudwatch/eventTarget:EventTarget"
-LOG_METRIC_FILTER_TYPE: Final = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
-METRIC_ALARM_TYPE: Final = "aws:cloudwatch/metricAlarm:MetricAlarm"
-SNS_TOPIC_TYPE: Final = "aws:sns/topic:Topic"
-TRAIL_TYPE: Final = "aws:cloudtrail/trail:Trail"
 
 #: Tag a key carries when its deletion was approved; the responder leaves such keys alone.
 DELETION_APPROVED_TAG: Final = "DeletionApproved"

@@ -12,6 +12,7 @@ from kmsguard.gate.access.diff import diff
 from kmsguard.gate.access.document import entries_json
 from kmsguard.gate.access.model import compute
 from kmsguard.gate.access.text import change_line
+from kmsguard.policies.facts import ALIAS_TYPE, PRINCIPAL_ORG_ID_KEY
 from tests.components.spec.baseline import ACCOUNT
 from tests.gate.access.matrix import KEY_ARN, KEY_URN, key, policy, resource
 
@@ -30,9 +31,7 @@ BASE = [
 def access(statements: list[dict[str, Any]], tags: dict[str, str] | None = None) -> list[dict[str, Any]]:
     k = key(policy(*statements))
     k = type(k)(type=k.type, name=k.name, urn=k.urn, props={**k.props, "tags": tags or {}})
-    alias = resource(
-        "aws:kms/alias:Alias", "a", name="alias/prod-analytics", targetKeyId=KEY_ARN.rsplit("/", 1)[-1]
-    )
+    alias = resource(ALIAS_TYPE, "a", name="alias/prod-analytics", targetKeyId=KEY_ARN.rsplit("/", 1)[-1])
     return entries_json(compute([k, alias], ACCOUNT))
 
 
@@ -107,7 +106,7 @@ def test_widening_is_the_reverse_of_narrowing() -> None:
 
 def test_a_deny_added_narrows_only_what_it_denies() -> None:
     deny = {"Effect": "Deny", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*",
-            "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}  # fmt: skip
+            "Condition": {"StringNotEquals": {PRINCIPAL_ORG_ID_KEY: "o-a1b2c3d4e5"}}}  # fmt: skip
     changes = changed([*BASE, deny])
     assert [(c["change"], c["principal"], c["capabilities"]) for c in changes["removed"]] == [
         ("narrowed", ORDERS, ["decrypt"])

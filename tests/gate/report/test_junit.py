@@ -9,6 +9,7 @@ from kmsguard.gate.capture import Captured
 from kmsguard.gate.model import GateResult, PolicyMeta, Violation
 from kmsguard.gate.project import Project
 from kmsguard.gate.report import junit
+from kmsguard.policies.facts import KEY_TYPE, REPLICA_KEY_TYPE
 
 PREFIX = "urn:pulumi:dev::p::"
 STACK = PREFIX + "pulumi:pulumi:Stack::p-dev"
@@ -94,7 +95,7 @@ def test_a_stack_policy_fails_with_every_violation_it_reported_grouped_by_resour
 
 def test_a_policy_tagged_with_type_tokens_is_evaluated_on_those_types_only() -> None:
     # The rotation policy names the key type in its tags: the alias gets no rotation case.
-    found = result(rotation_types=("aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey"))
+    found = result(rotation_types=(KEY_TYPE, REPLICA_KEY_TYPE))
     text = junit.render(found)
     assert text == element_tree_text(found)
     root = ET.fromstring(text)
@@ -107,7 +108,7 @@ def test_a_policy_tagged_with_type_tokens_is_evaluated_on_those_types_only() -> 
 
 
 def test_a_policy_that_flags_a_type_it_did_not_name_is_still_a_failed_case() -> None:
-    found = result(rotation_types=("aws:kms/replicaKey:ReplicaKey",))
+    found = result(rotation_types=(REPLICA_KEY_TYPE,))
     text = junit.render(found)
     assert text == element_tree_text(found)
     root = ET.fromstring(text)
@@ -119,7 +120,7 @@ def test_a_policy_that_flags_a_type_it_did_not_name_is_still_a_failed_case() -> 
 
 
 def test_render_matches_element_tree_without_any_suite() -> None:
-    found = result(rotation_types=("aws:kms/key:Key",))
+    found = result(rotation_types=(KEY_TYPE,))
     found.policies = [replace(p, enforcement="disabled") for p in found.policies]
     text = junit.render(found)
     assert text == element_tree_text(found)

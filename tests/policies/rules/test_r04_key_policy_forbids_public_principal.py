@@ -4,6 +4,16 @@ from typing import Any
 
 import pytest
 
+from kmsguard.policies.facts import (
+    IAM_POLICY_TYPE,
+    IAM_ROLE_TYPE,
+    KEY_POLICY_TYPE,
+    KEY_TYPE,
+    PRINCIPAL_ORG_ID_KEY,
+    REPLICA_KEY_TYPE,
+    SOURCE_ACCOUNT_KEY,
+    SOURCE_ARN_KEY,
+)
 from kmsguard.policies.rule import UNKNOWN, Outcome
 from kmsguard.policies.rules.r04_key_policy_forbids_public_principal import RULE
 from tests.policies.golden import (
@@ -17,7 +27,7 @@ from tests.policies.golden import (
     with_props,
 )
 
-KEY = "aws:kms/key:Key"
+KEY = KEY_TYPE
 PUBLIC = (
     "statement 'Public' allows the public principal \"*\" without a restricting condition; name the "
     "principals, or add a StringEquals condition on kms:CallerAccount or aws:PrincipalOrgID"
@@ -44,7 +54,7 @@ def test_golden_key_is_compliant() -> None:
 
 
 @pytest.mark.parametrize("principal", ["*", {"AWS": "*"}, {"AWS": [USER_ROLE, "*"]}, {"Service": "*"}])
-@pytest.mark.parametrize("type_", [KEY, "aws:kms/keyPolicy:KeyPolicy", "aws:kms/replicaKey:ReplicaKey"])
+@pytest.mark.parametrize("type_", [KEY, KEY_POLICY_TYPE, REPLICA_KEY_TYPE])
 def test_every_spelling_of_the_public_principal_fires_exactly_r04(principal: Any, type_: str) -> None:
     resource = key_with_public(principal, type_=type_)
     result = evaluate(RULE, resource)
@@ -58,10 +68,10 @@ MITIGATIONS = [
     ("StringEquals", "aws:PrincipalAccount", ACCOUNT),
     ("ArnEquals", "aws:PrincipalArn", USER_ROLE),
     ("ArnLike", "aws:PrincipalArn", f"arn:aws:iam::{ACCOUNT}:role/Orders*"),
-    ("StringEquals", "aws:PrincipalOrgID", "o-a1b2c3d4e5"),
+    ("StringEquals", PRINCIPAL_ORG_ID_KEY, "o-a1b2c3d4e5"),
     ("StringLike", "aws:PrincipalOrgPaths", "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"),
-    ("StringEquals", "aws:SourceAccount", ACCOUNT),
-    ("ArnLike", "aws:SourceArn", f"arn:aws:s3:::orders-{ACCOUNT}"),
+    ("StringEquals", SOURCE_ACCOUNT_KEY, ACCOUNT),
+    ("ArnLike", SOURCE_ARN_KEY, f"arn:aws:s3:::orders-{ACCOUNT}"),
     ("StringEquals", "aws:SourceOwner", ACCOUNT),
     ("StringEquals", "aws:SourceVpc", "vpc-1a2b3c4d"),
     ("StringEquals", "aws:SourceVpce", "vpce-1a2b3c4d"),
@@ -85,7 +95,7 @@ NON_MITIGATIONS = [
     ("StringEqualsIfExists", "kms:CallerAccount", ACCOUNT),
     ("StringNotEquals", "kms:CallerAccount", ACCOUNT),
     ("ArnNotEquals", "aws:PrincipalArn", USER_ROLE),
-    ("ForAnyValue:StringEquals", "aws:PrincipalOrgID", "o-a1b2c3d4e5"),
+    ("ForAnyValue:StringEquals", PRINCIPAL_ORG_ID_KEY, "o-a1b2c3d4e5"),
     ("StringLike", "kms:CallerAccount", "*"),
     ("Bool", "aws:SecureTransport", "true"),
     ("StringEquals", "kms:EncryptionContext:tenant", "acme"),
@@ -137,5 +147,5 @@ def test_absent_unknown_and_unparseable_policies_are_not_applicable(policy: obje
 
 
 def test_identity_policies_are_out_of_scope() -> None:
-    assert not RULE.applies_to("aws:iam/policy:Policy")
-    assert not RULE.applies_to("aws:iam/role:Role")
+    assert not RULE.applies_to(IAM_POLICY_TYPE)
+    assert not RULE.applies_to(IAM_ROLE_TYPE)

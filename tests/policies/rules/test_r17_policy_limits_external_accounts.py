@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from kmsguard.policies.facts import IAM_POLICY_TYPE, KEY_POLICY_TYPE, KEY_TYPE, REPLICA_EXTERNAL_KEY_TYPE
 from kmsguard.policies.rule import UNKNOWN, Context, Outcome
 from kmsguard.policies.rules.r17_policy_limits_external_accounts import RULE
 from tests.policies.golden import (
@@ -17,8 +18,8 @@ from tests.policies.golden import (
     with_props,
 )
 
-KEY = "aws:kms/key:Key"
-KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"
+KEY = KEY_TYPE
+KEY_POLICY = KEY_POLICY_TYPE
 OTHER_ROLE = f"arn:aws:iam::{OTHER_ACCOUNT}:role/Analytics"
 ALLOW_OTHER = {"KG-R17": {"allowedExternalAccounts": [OTHER_ACCOUNT]}}
 
@@ -152,5 +153,5 @@ def test_unknown_or_unparseable_policy_is_not_applicable_here() -> None:
 
 
 def test_applies_to_key_policy_carriers_only() -> None:
-    assert RULE.applies_to("aws:kms/replicaExternalKey:ReplicaExternalKey")
-    assert not RULE.applies_to("aws:iam/policy:Policy")
+    assert RULE.applies_to(REPLICA_EXTERNAL_KEY_TYPE)
+    assert not RULE.applies_to(IAM_POLICY_TYPE)
