@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
-from kmsguard.builders import sids
 from kmsguard.policies.facts import (
     AUTOSCALING_SERVICE_ROLE_NAME,
     AUTOSCALING_SERVICE_ROLE_PATH,
@@ -42,7 +41,7 @@ from kmsguard.policies.facts import (
     SOURCE_ARN_KEY,
     logs_principal,
 )
-from kmsguard.spec import KmsKeySpec, ServiceIntegrations
+from kmsguard.spec import KmsKeySpec, ServiceIntegrations, sids
 
 Statement = dict[str, Any]
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from kmsguard.builders import sids
 from kmsguard.builders.integrations import build_integration_statements
 from kmsguard.builders.render import policy_size
 from kmsguard.builders.roles import administration_actions, critical_actions, usage_actions
@@ -38,7 +37,7 @@ from kmsguard.policies.facts import (
 )
 from kmsguard.policies.policydoc import parse_policy_document
 from kmsguard.regions import partition_regions, unknown_region_message
-from kmsguard.spec import CrossAccountAccess, KmsKeySpec, UsageRole
+from kmsguard.spec import CrossAccountAccess, KmsKeySpec, UsageRole, sids
 
 Statement = dict[str, Any]
 _ENCRYPTION_ROLES = (

@@ -27,6 +27,7 @@ from kmsguard.policies.facts import (
 )
 from kmsguard.spec.access import UsageRole
 from kmsguard.spec.kind import CloudHsmKeyStore, ExternalKeyStore, Hmac, KeyAgreement, Signing, _Kind
+from kmsguard.spec.sids import RESERVED_SID_PREFIXES, RESERVED_SIDS
 from kmsguard.spec.types import region_problem
 
 if TYPE_CHECKING:
@@ -35,41 +36,6 @@ if TYPE_CHECKING:
 Problem = tuple[str, str]
 
 _ENCRYPTION_ROLES = frozenset({UsageRole.USERS, UsageRole.ENCRYPT_ONLY, UsageRole.DECRYPT_ONLY})
-#: Sids the builder uses; an extra statement must not take one (see kmsguard.builders.sids).
-RESERVED_SIDS = frozenset(
-    {
-        "DeployerAdministration",
-        "KeyAdministration",
-        "KeyAdministrationCriticalWithMfa",
-        "AccountRootFull",
-        "KeyUsage",
-        "KeyUsageEncryptOnly",
-        "KeyUsageDecryptOnly",
-        "KeyUsageDescribe",
-        "KeySigning",
-        "KeyVerification",
-        "KeyMac",
-        "KeyAgreement",
-        # Service integrations (kmsguard.builders.integrations)
-        "CloudTrailEncryptLogs",
-        "CloudTrailDescribeKey",
-        "CloudTrailLogDecrypt",
-        "SnsPublishFromEventBridge",
-        "SnsPublishFromCloudWatchAlarms",
-        "SnsPublishFromS3",
-        "SqsDeliveryFromSns",
-        "SqsSendFromEventBridge",
-        "SqsSendFromS3",
-        "EventBridgeBusEncryption",
-        "EventBridgeBusDescribeKey",
-        "Route53DnssecSigning",
-        "Route53DnssecGrants",
-        "AutoScalingEbsUsage",
-        "AutoScalingEbsGrants",
-    }
-)
-#: Builder Sid families: one statement per service, account or region.
-RESERVED_SID_PREFIXES = ("KeyUsageThrough", "ServiceGrantsThrough", "CrossAccount", "CloudWatchLogs")
 
 
 def reserved_sid(sid: str) -> bool:

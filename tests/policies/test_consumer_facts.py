@@ -136,6 +136,6 @@ def test_every_type_token_of_the_facts_is_a_resource_of_the_provider() -> None:
         for name, value in vars(facts).items()
         if name.endswith("_TYPE") and isinstance(value, str) and value.startswith("aws:")
     }
-    assert len(tokens) >= 35
+    assert len(tokens) == 32
     assert sorted(n for n, t in tokens.items() if t not in provider_classes()) == []
     assert len(set(tokens.values())) == len(tokens), "a token is defined twice"
