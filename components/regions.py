@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from functools import cache
 
-from kmsguard.policies.facts import PARTITIONS
+from kmsguard.facts import PARTITIONS
 
 
 @cache

@@ -25,11 +25,6 @@ KMS_API_EVENT_SOURCE: Final = "kms.amazonaws.com"
 #: The only event bus CloudTrail and KMS deliver to.
 DEFAULT_EVENT_BUS: Final = "default"
 
-#: KMS's own events (events-ref-kms lists exactly these three).
-KMS_CMK_DELETION: Final = "KMS CMK Deletion"
-KMS_MATERIAL_EXPIRATION: Final = "KMS Imported Key Material Expiration"
-KMS_CMK_ROTATION: Final = "KMS CMK Rotation"
-KMS_SERVICE_DETAIL_TYPES: Final = (KMS_CMK_DELETION, KMS_MATERIAL_EXPIRATION, KMS_CMK_ROTATION)
 
 #: API calls that destroy a key, lock its owners out, or hand it elsewhere: watched by default.
 #: CreateGrant is watched only where the grantee is outside the account; DeleteAlias names an alias,
@@ -63,9 +58,3 @@ PENDING_DELETION_FILTER_PATTERN: Final = (
 #: The error CloudTrail records when a key pending deletion is used: `<key ARN> is pending deletion.`
 PENDING_DELETION_ERROR_SUFFIX: Final = " is pending deletion."
 PENDING_DELETION_ERROR_CODE: Final = "KMSInvalidStateException"
-PENDING_DELETION_METRIC_NAMESPACE: Final = "CloudTrailLogMetrics"
-PENDING_DELETION_METRIC_NAME: Final = "KMSKeyPendingDeletionErrorCount"
-PENDING_DELETION_ALARM_NAME: Final = "KMSKeyPendingDeletionErrorAlarm"
-
-#: Tag a key carries when its deletion was approved; the responder leaves such keys alone.
-DELETION_APPROVED_TAG: Final = "DeletionApproved"

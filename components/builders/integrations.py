@@ -22,19 +22,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
-from kmsguard.policies.facts import (
+from kmsguard.facts import (
     AUTOSCALING_SERVICE_ROLE_NAME,
     AUTOSCALING_SERVICE_ROLE_PATH,
-    CALLER_ACCOUNT_KEY,
     CLOUDTRAIL_CONTEXT_KEY,
-    CLOUDTRAIL_PRINCIPAL,
-    CLOUDWATCH_PRINCIPAL,
     DNSSEC_PRINCIPAL,
     EVENT_BUS_CONTEXT_KEY,
-    EVENTS_PRINCIPAL,
-    GRANT_IS_FOR_AWS_RESOURCE_KEY,
     LOGS_CONTEXT_KEY,
     RETIRED_KEY_ACTIONS,
+)
+from kmsguard.policies.facts import (
+    CALLER_ACCOUNT_KEY,
+    CLOUDTRAIL_PRINCIPAL,
+    CLOUDWATCH_PRINCIPAL,
+    EVENTS_PRINCIPAL,
+    GRANT_IS_FOR_AWS_RESOURCE_KEY,
     S3_PRINCIPAL,
     SNS_PRINCIPAL,
     SOURCE_ACCOUNT_KEY,

@@ -15,19 +15,17 @@ from kmsguard.builders.render import policy_size
 from kmsguard.builders.roles import administration_actions, critical_actions, usage_actions
 from kmsguard.builders.service_statements import check_service_statements
 from kmsguard.errors import PolicyBuildError
+from kmsguard.facts import DNSSEC_REGION, PARTITIONS, PRINCIPAL_ARN_RE
 from kmsguard.policies.facts import (
     ACCOUNT_ID_RE,
     CALLER_ACCOUNT_KEY,
-    DNSSEC_REGION,
     ENCRYPTION_CONTEXT_KEY_PREFIX,
     GRANT_IS_FOR_AWS_RESOURCE_KEY,
     KEY_POLICY_MAX_BYTES,
     KEY_RESOURCE_ACTIONS,
     MFA_AGE_KEY,
     MFA_PRESENT_KEY,
-    PARTITIONS,
     POLICY_VERSION,
-    PRINCIPAL_ARN_RE,
     PRINCIPAL_ORG_ID_KEY,
     REGION_RE,
     SERVICE_GRANT_ACTIONS,

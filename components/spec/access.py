@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field, StrictBool, StrictInt, field_validator, model_validator
 
+from kmsguard.facts import CONFUSED_DEPUTY_KEYS, RESTRICTING_OPERATORS
 from kmsguard.policies.facts import (
     ADMINISTRATION_ACTIONS,
-    CONFUSED_DEPUTY_KEYS,
     CRITICAL_ACTION_CHOICES,
     DEFAULT_CRITICAL_ACTIONS,
     ENCRYPTION_CONTEXT_KEY_PREFIX,
@@ -18,7 +18,6 @@ from kmsguard.policies.facts import (
     GRANT_REDELEGATION_OPERATIONS,
     MFA_DEFAULT_MAX_AGE_SECONDS,
     POLICY_VERSION,
-    RESTRICTING_OPERATORS,
     AwsService,
     canonical_action,
 )

@@ -4,26 +4,28 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kmsguard.policies.facts import (
-    ALIAS_MAX_CHARS,
-    DECRYPT_ACTIONS,
+from kmsguard.facts import (
     DNSSEC_KEY_SPEC,
     DNSSEC_REGION,
-    ENCRYPT_ACTIONS,
-    GRANT_OPERATIONS,
-    GRANT_REDELEGATION_OPERATIONS,
     KEY_AGREEMENT_ACTIONS,
     MAC_ACTIONS,
-    MULTI_REGION_REASON_TAG,
     PUBLIC_KEY_ENCRYPTION_ACTIONS,
-    REQUIRED_TAGS,
-    RESERVED_TAG_PREFIX,
     SIGN_VERIFY_ACTIONS,
     TAG_KEY_MAX_CHARS,
     TAG_VALUE_MAX_CHARS,
     TAGS_MAX,
-    KeyUsage,
     conventional_alias,
+)
+from kmsguard.policies.facts import (
+    ALIAS_MAX_CHARS,
+    DECRYPT_ACTIONS,
+    ENCRYPT_ACTIONS,
+    GRANT_OPERATIONS,
+    GRANT_REDELEGATION_OPERATIONS,
+    MULTI_REGION_REASON_TAG,
+    REQUIRED_TAGS,
+    RESERVED_TAG_PREFIX,
+    KeyUsage,
 )
 from kmsguard.spec.access import UsageRole
 from kmsguard.spec.kind import CloudHsmKeyStore, ExternalKeyStore, Hmac, KeyAgreement, Signing, _Kind

@@ -8,13 +8,12 @@ from pydantic import AfterValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from kmsguard.errors import SPEC_ERROR_TYPE
+from kmsguard.facts import ORGANIZATION_ID_RE, PRINCIPAL_ARN_RE
 from kmsguard.policies.facts import (
     ACCOUNT_ID_RE,
     ALIAS_MAX_CHARS,
     ALIAS_PART_RE,
     ALIAS_SYNTAX_RE,
-    ORGANIZATION_ID_RE,
-    PRINCIPAL_ARN_RE,
     REGION_RE,
     RESERVED_ALIAS_PREFIX,
     SERVICE_PRINCIPAL_RE,

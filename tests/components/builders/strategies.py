@@ -6,10 +6,10 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from kmsguard.facts import KEY_SPEC_USAGES
 from kmsguard.policies.facts import (
     CRITICAL_ACTION_CHOICES,
     DEFAULT_ENVIRONMENTS,
-    KEY_SPEC_USAGES,
     PRINCIPAL_ORG_ID_KEY,
     AwsService,
 )
