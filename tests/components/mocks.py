@@ -23,7 +23,6 @@ from pulumi.runtime import settings as runtime_settings
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
 from pulumi.runtime.sync_await import _ensure_event_loop
 
-from kmsguard.gate.mocks import CALLER_IDENTITY_TOKEN, PARTITION_TOKEN
 from kmsguard.policies.facts import ALIAS_TYPE, GRANT_TYPE
 
 MOCK_ACCOUNT = "123456789012"
@@ -89,7 +88,7 @@ class KmsMocks(Mocks):
 
     def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         self.capture.invokes.append(args.token)
-        if args.token == CALLER_IDENTITY_TOKEN:
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
             arn = f"arn:{self.partition}:sts::{self.account}:assumed-role/PulumiDeployer/session"
             return {
                 "accountId": self.account,
@@ -97,7 +96,7 @@ class KmsMocks(Mocks):
                 "userId": "AROAEXAMPLE:session",
                 "id": self.account,
             }, []
-        if args.token == PARTITION_TOKEN:
+        if args.token == "aws:index/getPartition:getPartition":
             return {"partition": self.partition, "dnsSuffix": "amazonaws.com", "id": self.partition}, []
         return {}, []
 

@@ -25,8 +25,6 @@ from kmsguard.policies.facts import (
     METRIC_ALARM_TYPE,
     REPLICA_KEY_TYPE,
     SNS_TOPIC_TYPE,
-    SOURCE_ACCOUNT_KEY,
-    SOURCE_ARN_KEY,
     TOPIC_SUBSCRIPTION_TYPE,
 )
 from tests.components.factories import ACCOUNT, ADMIN, DEPLOYER, REGION, USER
@@ -248,11 +246,11 @@ def test_topics_are_encrypted_and_only_this_accounts_rules_and_alarms_publish(re
     policy = json.loads(captured.named(f"prod-monitoring-topic-policy-{region}").inputs["policy"])
     assert policy["Statement"] == [
         {"Sid": "EventBridgePublishes", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
-         "Action": "sns:Publish", "Resource": topic_arn, "Condition": {"StringEquals": {SOURCE_ACCOUNT_KEY: ACCOUNT}}},
+         "Action": "sns:Publish", "Resource": topic_arn, "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}},
         {"Sid": "CloudWatchAlarmsPublish", "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
          "Action": "sns:Publish", "Resource": topic_arn,
-         "Condition": {"ArnLike": {SOURCE_ARN_KEY: f"arn:aws:cloudwatch:{region}:{ACCOUNT}:alarm:*"},
-                       "StringEquals": {SOURCE_ACCOUNT_KEY: ACCOUNT}}},
+         "Condition": {"ArnLike": {"aws:SourceArn": f"arn:aws:cloudwatch:{region}:{ACCOUNT}:alarm:*"},
+                       "StringEquals": {"aws:SourceAccount": ACCOUNT}}},
     ]  # fmt: skip
     subscription = captured.named(f"prod-monitoring-subscription-0-{region}")
     assert (subscription.inputs["protocol"], subscription.inputs["endpoint"]) == (
@@ -271,11 +269,11 @@ def test_alert_key_lets_eventbridge_and_cloudwatch_publish() -> None:
         assert statements[-2:] == [
             {"Sid": "SnsPublishFromEventBridge", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
              "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": "*",
-             "Condition": {"ArnLike": {SOURCE_ARN_KEY: rules}, "StringEquals": {SOURCE_ACCOUNT_KEY: ACCOUNT}}},
+             "Condition": {"ArnLike": {"aws:SourceArn": rules}, "StringEquals": {"aws:SourceAccount": ACCOUNT}}},
             {"Sid": "SnsPublishFromCloudWatchAlarms", "Effect": "Allow",
              "Principal": {"Service": "cloudwatch.amazonaws.com"}, "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
              "Resource": "*",
-             "Condition": {"ArnLike": {SOURCE_ARN_KEY: alarms}, "StringEquals": {SOURCE_ACCOUNT_KEY: ACCOUNT}}},
+             "Condition": {"ArnLike": {"aws:SourceArn": alarms}, "StringEquals": {"aws:SourceAccount": ACCOUNT}}},
         ]  # fmt: skip
     key = captured.named("prod-monitoring-alerts-key")
     assert key.inputs["multiRegion"] is True

@@ -27,8 +27,6 @@ from kmsguard.policies.facts import (
     KEY_TYPE,
     LOG_METRIC_FILTER_TYPE,
     METRIC_ALARM_TYPE,
-    MFA_AGE_KEY,
-    MFA_PRESENT_KEY,
     REPLICA_EXTERNAL_KEY_TYPE,
     REPLICA_KEY_TYPE,
 )
@@ -45,8 +43,8 @@ USER_ROLE = f"arn:aws:iam::{ACCOUNT}:role/OrdersService"
 SERVICE_ROLE = f"arn:aws:iam::{ACCOUNT}:role/OrdersBucketWriter"
 
 MFA_CONDITION = {
-    "Bool": {MFA_PRESENT_KEY: "true"},
-    "NumericLessThan": {MFA_AGE_KEY: "300"},
+    "Bool": {"aws:MultiFactorAuthPresent": "true"},
+    "NumericLessThan": {"aws:MultiFactorAuthAge": "300"},
 }
 ADMIN_NON_CRITICAL = [
     "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:DescribeKey", "kms:DisableKey",

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from kmsguard.policies.facts import KMS_ACTIONS, MFA_AGE_KEY, MFA_PRESENT_KEY
+from kmsguard.policies.facts import KMS_ACTIONS
 from kmsguard.policies.policydoc import (
     Condition,
     PolicyDocument,
@@ -104,17 +104,17 @@ def test_expand_kms_actions(patterns: list[str], expected: set[str]) -> None:
 def test_condition_values_are_normalised_to_strings() -> None:
     (parsed,) = parse_policy_document(
         {"Statement": {"Effect": "Allow", "Action": "kms:Decrypt", "Condition": {
-            "Bool": {MFA_PRESENT_KEY: True, "kms:GrantIsForAWSResource": False},
-            "NumericLessThan": {MFA_AGE_KEY: 300.0},
-            "NumericLessThanEquals": {MFA_AGE_KEY: [1.5, 7]},
+            "Bool": {"aws:MultiFactorAuthPresent": True, "kms:GrantIsForAWSResource": False},
+            "NumericLessThan": {"aws:MultiFactorAuthAge": 300.0},
+            "NumericLessThanEquals": {"aws:MultiFactorAuthAge": [1.5, 7]},
             "ForAnyValue:StringEqualsIfExists": {"kms:EncryptionContextKeys": ["tenant"]},
         }}}
     ).statements  # fmt: skip
     assert parsed.conditions == (
-        Condition("Bool", MFA_PRESENT_KEY, ("true",)),
+        Condition("Bool", "aws:MultiFactorAuthPresent", ("true",)),
         Condition("Bool", "kms:GrantIsForAWSResource", ("false",)),
-        Condition("NumericLessThan", MFA_AGE_KEY, ("300",)),
-        Condition("NumericLessThanEquals", MFA_AGE_KEY, ("1.5", "7")),
+        Condition("NumericLessThan", "aws:MultiFactorAuthAge", ("300",)),
+        Condition("NumericLessThanEquals", "aws:MultiFactorAuthAge", ("1.5", "7")),
         Condition("ForAnyValue:StringEqualsIfExists", "kms:EncryptionContextKeys", ("tenant",)),
     )
     qualified = parsed.conditions[4]

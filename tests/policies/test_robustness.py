@@ -27,7 +27,6 @@ from pulumi_policy.proxy import unknown_checking_proxy
 
 from kmsguard.policies import facts
 from kmsguard.policies.adapter import to_policies
-from kmsguard.policies.facts import MFA_PRESENT_KEY, PRINCIPAL_ORG_ID_KEY
 from kmsguard.policies.registry import all_rules
 from kmsguard.policies.sentinels import UNKNOWN_SENTINELS
 from tests.policies.golden import GOLDEN, golden_identity_policy, golden_key_policy
@@ -79,8 +78,8 @@ principals = (
     | json_values
 )  # fmt: skip
 condition_keys = st.sampled_from(
-    [MFA_PRESENT_KEY, "aws: MultiFactorAuthAge", "AWS:multifactorauthage", "kms:ViaService",
-     "kms:CallerAccount", PRINCIPAL_ORG_ID_KEY, "kms:GrantIsForAWSResource", "kms:EncryptionContext:k"]
+    ["aws:MultiFactorAuthPresent", "aws: MultiFactorAuthAge", "AWS:multifactorauthage", "kms:ViaService",
+     "kms:CallerAccount", "aws:PrincipalOrgID", "kms:GrantIsForAWSResource", "kms:EncryptionContext:k"]
 ) | words  # fmt: skip
 operators = st.sampled_from(
     ["Bool", "BoolIfExists", "StringEquals", "StringLike", "NumericLessThan", "NumericGreaterThan",

@@ -39,7 +39,7 @@ CLOUDTRAIL_ENCRYPT = AwsExample(
 {"Sid": "Allow CloudTrail to encrypt logs", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
  "Action": "kms:GenerateDataKey*", "Resource": "arn:aws:kms:Region:account_ID:key/key_ID",
  "Condition": {"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": ["arn:aws:cloudtrail:*:account-id:trail/*"]},
- "StringEquals": {SOURCE_ARN_KEY: "arn:aws:cloudtrail:region:account-id:trail/trailName"}}}
+ "StringEquals": {"aws:SourceArn": "arn:aws:cloudtrail:region:account-id:trail/trailName"}}}
 """,
 )
 CLOUDTRAIL_ACCESS = AwsExample(
@@ -47,7 +47,7 @@ CLOUDTRAIL_ACCESS = AwsExample(
     """
 {"Sid": "Allow CloudTrail access", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
  "Action": "kms:DescribeKey", "Resource": "arn:aws:kms:Region:account_ID:key/key_ID",
- "Condition": {"StringEquals": {SOURCE_ARN_KEY: "arn:aws:cloudtrail:region:account-id:trail/trailName"}}}
+ "Condition": {"StringEquals": {"aws:SourceArn": "arn:aws:cloudtrail:region:account-id:trail/trailName"}}}
 """,
 )
 CLOUDTRAIL_DECRYPT = AwsExample(
@@ -79,8 +79,8 @@ SNS_CONFUSED_DEPUTY = AwsExample(
     SNS,
     """
 {"Effect": "Allow", "Principal": {"Service": "service.amazonaws.com"}, "Action": ["kms:GenerateDataKey*",
- "kms:Decrypt"], "Resource": "*", "Condition": {"StringEquals": {SOURCE_ACCOUNT_KEY: "customer-account-id"},
- "ArnLike": {SOURCE_ARN_KEY: "arn:aws:service:region:customer-account-id:resource-type:customer-resource-id"}}}
+ "kms:Decrypt"], "Resource": "*", "Condition": {"StringEquals": {"aws:SourceAccount": "customer-account-id"},
+ "ArnLike": {"aws:SourceArn": "arn:aws:service:region:customer-account-id:resource-type:customer-resource-id"}}}
 """,
 )
 EVENTBRIDGE_TARGET = AwsExample(
@@ -109,8 +109,8 @@ EVENT_BUS_KEY = AwsExample(
     """
 {"Sid": "Allow the use of key", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
  "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": "*",
- "Condition": {"StringEquals": {SOURCE_ACCOUNT_KEY: "arn:aws:events:region:account-id",
- SOURCE_ARN_KEY: "arn:aws:events:region:account-id:event-bus/event-bus-name",
+ "Condition": {"StringEquals": {"aws:SourceAccount": "arn:aws:events:region:account-id",
+ "aws:SourceArn": "arn:aws:events:region:account-id:event-bus/event-bus-name",
  "kms:EncryptionContext:aws:events:event-bus:arn": "arn:aws:events:region:account-id:event-bus/event-bus-arn"}}}
 """,
 )
@@ -119,8 +119,8 @@ DNSSEC_SERVICE = AwsExample(
     """
 {"Sid": "Allow Route 53 DNSSEC Service", "Effect": "Allow", "Principal": {"Service": "dnssec-route53.amazonaws.com"},
  "Action": ["kms:DescribeKey", "kms:GetPublicKey", "kms:Sign"], "Resource": "*",
- "Condition": {"StringEquals": {SOURCE_ACCOUNT_KEY: "111122223333"},
- "ArnEquals": {SOURCE_ARN_KEY: "arn:aws:route53:::hostedzone/HOSTED_ZONE_ID"}}}
+ "Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"},
+ "ArnEquals": {"aws:SourceArn": "arn:aws:route53:::hostedzone/HOSTED_ZONE_ID"}}}
 """,
 )
 DNSSEC_GRANT = AwsExample(

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kmsguard.policies.facts import PRINCIPAL_ORG_ID_KEY, SOURCE_ACCOUNT_KEY, SOURCE_ARN_KEY
 from tests.components.spec.baseline import ACCOUNT, ADMIN, BASELINE, OTHER_ACCOUNT, SERVICE_USER, USER, mutate
 
 SIGNER = f"arn:aws:iam::{ACCOUNT}:role/ReleaseSigner"
@@ -77,8 +76,8 @@ VENDED_LOGS = {
     "service_principals": ["delivery.logs.amazonaws.com"],
     "actions": ["kms:GenerateDataKey"],
     "conditions": {
-        "StringEquals": {SOURCE_ACCOUNT_KEY: ACCOUNT},
-        "ArnLike": {SOURCE_ARN_KEY: f"arn:aws:logs:eu-west-1:{ACCOUNT}:*"},
+        "StringEquals": {"aws:SourceAccount": ACCOUNT},
+        "ArnLike": {"aws:SourceArn": f"arn:aws:logs:eu-west-1:{ACCOUNT}:*"},
     },
 }
 
@@ -133,7 +132,7 @@ CASES: dict[str, Case] = {
             BASELINE,
             extra_statements=[
                 {"sid": "DenyDecryptOutsideOrg", "effect": "Deny", "all_principals": True, "actions": ["kms:Decrypt"],
-                 "conditions": {"StringNotEquals": {PRINCIPAL_ORG_ID_KEY: "o-a1b2c3d4e5"}}}
+                 "conditions": {"StringNotEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}
             ],
         )
     ),

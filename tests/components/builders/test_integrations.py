@@ -19,7 +19,6 @@ import pytest
 from kmsguard.builders import build_key_policy
 from kmsguard.builders.integrations import source_of
 from kmsguard.errors import PolicyBuildError
-from kmsguard.policies.facts import SOURCE_ACCOUNT_KEY, SOURCE_ARN_KEY
 from kmsguard.policies.policydoc import expand_kms_actions
 from kmsguard.spec import parse_key_spec
 from tests.components.builders import aws_examples as aws
@@ -308,12 +307,12 @@ def test_regional_statements_cover_every_key_region_replicas_included() -> None:
         "CloudWatchLogsUsEast1": "logs.us-east-1.amazonaws.com",
         "CloudWatchLogsApSoutheast2": "logs.ap-southeast-2.amazonaws.com",
     }
-    assert policy["SqsDeliveryFromSns"]["Condition"]["ArnLike"][SOURCE_ARN_KEY] == [
+    assert policy["SqsDeliveryFromSns"]["Condition"]["ArnLike"]["aws:SourceArn"] == [
         f"arn:aws:sns:ap-southeast-2:{ACCOUNT}:*",
         f"arn:aws:sns:eu-west-1:{ACCOUNT}:*",
         f"arn:aws:sns:us-east-1:{ACCOUNT}:*",
     ]
-    assert policy["CloudTrailEncryptLogs"]["Condition"]["StringEquals"][SOURCE_ARN_KEY] == [
+    assert policy["CloudTrailEncryptLogs"]["Condition"]["StringEquals"]["aws:SourceArn"] == [
         f"arn:aws:cloudtrail:ap-southeast-2:{ACCOUNT}:trail/audit",
         f"arn:aws:cloudtrail:eu-west-1:{ACCOUNT}:trail/audit",
         f"arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/audit",
@@ -387,27 +386,27 @@ def _extra(conditions: dict[str, Any]) -> dict[str, Any]:
 
 REFUSED = [
     pytest.param(
-        _extra({"StringEquals": {SOURCE_ACCOUNT_KEY: OTHER_ACCOUNT}}), REGION,
+        _extra({"StringEquals": {"aws:SourceAccount": OTHER_ACCOUNT}}), REGION,
         "extra_statements[0].conditions: aws:SourceAccount names 444455556666, not this stack's account 111122223333; name this account only",
         id="extra-other-source-account",
     ),
     pytest.param(
-        _extra({"ArnLike": {SOURCE_ARN_KEY: f"arn:aws:logs:us-west-2:{ACCOUNT}:*"}}), REGION,
+        _extra({"ArnLike": {"aws:SourceArn": f"arn:aws:logs:us-west-2:{ACCOUNT}:*"}}), REGION,
         f"extra_statements[0].conditions: aws:SourceArn value 'arn:aws:logs:us-west-2:{ACCOUNT}:*' is outside the key's regions (eu-west-1); name a region the key lives in",
         id="extra-source-arn-other-region",
     ),
     pytest.param(
-        _extra({"ArnLike": {SOURCE_ARN_KEY: f"arn:aws:logs:*:{ACCOUNT}:*"}}), REGION,
+        _extra({"ArnLike": {"aws:SourceArn": f"arn:aws:logs:*:{ACCOUNT}:*"}}), REGION,
         f"extra_statements[0].conditions: aws:SourceArn value 'arn:aws:logs:*:{ACCOUNT}:*' is outside the key's regions (eu-west-1); name a region the key lives in",
         id="extra-source-arn-any-region",
     ),
     pytest.param(
-        _extra({"ArnLike": {SOURCE_ARN_KEY: "arn:aws:logs:eu-west-1:*:*"}}), REGION,
+        _extra({"ArnLike": {"aws:SourceArn": "arn:aws:logs:eu-west-1:*:*"}}), REGION,
         "extra_statements[0].conditions: aws:SourceArn value 'arn:aws:logs:eu-west-1:*:*' is not in this stack's account 111122223333; name this account's resources",
         id="extra-source-arn-any-account",
     ),
     pytest.param(
-        _extra({"ArnLike": {SOURCE_ARN_KEY: "arn:aws:s3:::orders-uploads"}}), REGION,
+        _extra({"ArnLike": {"aws:SourceArn": "arn:aws:s3:::orders-uploads"}}), REGION,
         "extra_statements[0].conditions: no condition names this stack's account 111122223333; add aws:SourceAccount = 111122223333 or an aws:SourceArn of this account",
         id="extra-source-arn-without-account",
     ),
@@ -439,7 +438,7 @@ def test_builder_refuses_what_reaches_beyond_the_stack(
 
 
 def test_extra_service_statement_with_source_account_renders_a_service_principal() -> None:
-    spec = parse_key_spec(_extra({"StringEquals": {SOURCE_ACCOUNT_KEY: ACCOUNT}}))
+    spec = parse_key_spec(_extra({"StringEquals": {"aws:SourceAccount": ACCOUNT}}))
     document = build_key_policy(spec, account_id=ACCOUNT, partition="aws", region=REGION)
     assert document["Statement"][-1] == {
         "Sid": "VendedLogsDelivery",
@@ -447,5 +446,5 @@ def test_extra_service_statement_with_source_account_renders_a_service_principal
         "Principal": {"Service": ["delivery.logs.amazonaws.com"]},
         "Action": ["kms:GenerateDataKey"],
         "Resource": "*",
-        "Condition": {"StringEquals": {SOURCE_ACCOUNT_KEY: ACCOUNT}},
+        "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
     }

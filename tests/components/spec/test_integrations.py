@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 
 from kmsguard.errors import SpecError
-from kmsguard.policies.facts import SOURCE_ACCOUNT_KEY, SOURCE_ARN_KEY
 from kmsguard.spec import parse_key_spec
 from tests.components.spec.baseline import ACCOUNT, ADMIN, BASELINE, mutate
 
@@ -20,7 +19,7 @@ SERVICE_ALLOW = {
     "effect": "Allow",
     "service_principals": ["delivery.logs.amazonaws.com"],
     "actions": ["kms:GenerateDataKey"],
-    "conditions": {"StringEquals": {SOURCE_ACCOUNT_KEY: ACCOUNT}},
+    "conditions": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
 }
 
 
@@ -42,7 +41,7 @@ VALID = [
     pytest.param(mutate("region", ..., DNSSEC_OK), id="dnssec-region-from-stack"),
     pytest.param(mutate("extra_statements", [SERVICE_ALLOW]), id="extra-service-principal"),
     pytest.param(
-        mutate("extra_statements", [{**SERVICE_ALLOW, "conditions": {"ArnLike": {SOURCE_ARN_KEY: f"arn:aws:logs:eu-west-1:{ACCOUNT}:*"}}}]),
+        mutate("extra_statements", [{**SERVICE_ALLOW, "conditions": {"ArnLike": {"aws:SourceArn": f"arn:aws:logs:eu-west-1:{ACCOUNT}:*"}}}]),
         id="extra-service-principal-source-arn",
     ),
     pytest.param(
@@ -192,12 +191,12 @@ INVALID = [
         id="extra-service-allow-without-condition",
     ),
     pytest.param(
-        mutate("extra_statements", [{**SERVICE_ALLOW, "conditions": {"StringEqualsIfExists": {SOURCE_ACCOUNT_KEY: ACCOUNT}}}]),
+        mutate("extra_statements", [{**SERVICE_ALLOW, "conditions": {"StringEqualsIfExists": {"aws:SourceAccount": ACCOUNT}}}]),
         ("extra_statements[0].conditions: an Allow for a service principal needs aws:SourceAccount, aws:SourceArn or a kms:EncryptionContext: key under StringEquals, StringLike, ArnEquals or ArnLike; add one naming this account's resources",),
         id="extra-service-allow-if-exists-condition",
     ),
     pytest.param(
-        mutate("extra_statements", [{**SERVICE_ALLOW, "conditions": {"StringNotEquals": {SOURCE_ACCOUNT_KEY: "444455556666"}}}]),
+        mutate("extra_statements", [{**SERVICE_ALLOW, "conditions": {"StringNotEquals": {"aws:SourceAccount": "444455556666"}}}]),
         ("extra_statements[0].conditions: an Allow for a service principal needs aws:SourceAccount, aws:SourceArn or a kms:EncryptionContext: key under StringEquals, StringLike, ArnEquals or ArnLike; add one naming this account's resources",),
         id="extra-service-allow-negated-condition",
     ),

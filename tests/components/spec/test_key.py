@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from kmsguard.errors import SpecError
-from kmsguard.policies.facts import PRINCIPAL_ORG_ID_KEY
 from kmsguard.spec import KmsKeySpec, parse_key_spec
 from tests.components.spec.baseline import (
     ACCOUNT,
@@ -31,7 +30,7 @@ EXTRA = {
     "effect": "Deny",
     "all_principals": True,
     "actions": ["kms:Decrypt"],
-    "conditions": {"StringNotEquals": {PRINCIPAL_ORG_ID_KEY: "o-abcdefghij"}},
+    "conditions": {"StringNotEquals": {"aws:PrincipalOrgID": "o-abcdefghij"}},
 }
 GRANT = {
     "name": "batch",

@@ -12,7 +12,7 @@ from kmsguard.gate.access.diff import diff
 from kmsguard.gate.access.document import entries_json
 from kmsguard.gate.access.model import compute
 from kmsguard.gate.access.text import change_line
-from kmsguard.policies.facts import ALIAS_TYPE, PRINCIPAL_ORG_ID_KEY
+from kmsguard.policies.facts import ALIAS_TYPE
 from tests.components.spec.baseline import ACCOUNT
 from tests.gate.access.matrix import KEY_ARN, KEY_URN, key, policy, resource
 
@@ -106,7 +106,7 @@ def test_widening_is_the_reverse_of_narrowing() -> None:
 
 def test_a_deny_added_narrows_only_what_it_denies() -> None:
     deny = {"Effect": "Deny", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*",
-            "Condition": {"StringNotEquals": {PRINCIPAL_ORG_ID_KEY: "o-a1b2c3d4e5"}}}  # fmt: skip
+            "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}  # fmt: skip
     changes = changed([*BASE, deny])
     assert [(c["change"], c["principal"], c["capabilities"]) for c in changes["removed"]] == [
         ("narrowed", ORDERS, ["decrypt"])

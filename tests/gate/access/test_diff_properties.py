@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from kmsguard.gate.access.diff import diff
 from kmsguard.gate.access.document import entries_json
 from kmsguard.gate.access.model import compute
-from kmsguard.policies.facts import MFA_PRESENT_KEY, PRINCIPAL_ORG_ID_KEY
 from tests.components.spec.baseline import ACCOUNT
 from tests.gate.access.matrix import key, policy
 
@@ -19,9 +18,9 @@ PRINCIPALS = [f"arn:aws:iam::{ACCOUNT}:role/{n}" for n in ("A", "B")] + [f"arn:a
 ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:PutKeyPolicy", "kms:Sign", "kms:GenerateDataKey*"]
 CONDITIONS = [
     None,
-    {"Bool": {MFA_PRESENT_KEY: "true"}},
+    {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
     {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}},
-    {"StringNotEquals": {PRINCIPAL_ORG_ID_KEY: "o-a1b2c3d4e5"}},
+    {"StringNotEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}},
 ]
 statements = st.builds(
     lambda effect, who, actions, condition: {

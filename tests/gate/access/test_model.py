@@ -16,7 +16,6 @@ from kmsguard.policies.facts import (
     IAM_ROLE_POLICY_ATTACHMENT_TYPE,
     IAM_ROLE_POLICY_TYPE,
     KEY_POLICY_TYPE,
-    MFA_PRESENT_KEY,
     REPLICA_KEY_TYPE,
 )
 from kmsguard.policies.rule import UNKNOWN
@@ -82,7 +81,7 @@ def test_identity_policy_without_root_delegation_gives_nothing() -> None:
 
 
 def test_root_delegation_is_bounded_by_what_the_root_statement_allows_and_its_conditions() -> None:
-    mfa = {"Bool": {MFA_PRESENT_KEY: "true"}}
+    mfa = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
     stack = [
         key(policy(allow({"AWS": ROOT}, ["kms:Decrypt", "kms:DescribeKey"], Condition=mfa))),
         role_policy({"Effect": "Allow", "Action": "kms:*", "Resource": "*"}),
@@ -137,7 +136,7 @@ def test_managed_policy_follows_its_attachments_and_stands_for_its_holders_when_
     ("deny", "expected"),
     [
         pytest.param({}, {"encrypt": ""}, id="unconditional_deny_removes"),
-        pytest.param({"Condition": {"Bool": {MFA_PRESENT_KEY: "false"}}}, {"encrypt": "", "decrypt": "with MFA"}, id="bool_false_deny_means_mfa"),
+        pytest.param({"Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}, {"encrypt": "", "decrypt": "with MFA"}, id="bool_false_deny_means_mfa"),
         pytest.param({"Condition": {"StringNotEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}}, {"encrypt": "", "decrypt": "via S3 only"}, id="not_via_s3_deny_means_via_s3"),
         pytest.param({"Condition": {"StringNotEqualsIfExists": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}}, {"encrypt": "", "decrypt": "unless kms:ViaService StringNotEqualsIfExists s3.eu-west-1.amazonaws.com"}, id="if_exists_deny_cannot_be_negated_so_it_is_named"),
         pytest.param({"Condition": {"Null": {"kms:EncryptionContext:tenant": "true"}, "Bool": {"aws:SecureTransport": "false"}}}, {"encrypt": "", "decrypt": "encryption context has tenant | aws:SecureTransport Bool true"}, id="two_deny_conditions_give_two_ways_out"),

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from kmsguard.policies.facts import ALIAS_TYPE, KEY_TYPE
 from tests.gate.helpers import PROGRAMS, ROOT, kmsguard
 from tests.gate.test_cli import _multitool_errors
 
@@ -92,8 +91,8 @@ def test_sarif_rules_and_results_come_from_the_protocol(
     assert [
         (r["id"], r["name"], r["defaultConfiguration"]["level"], r["properties"]["tags"]) for r in rules
     ] == [
-        ("ACME-1", "acme-key-rotation", "error", ["security", "ACME-1", KEY_TYPE]),
-        ("ACME-2", "acme-alias-prefix", "note", ["security", "ACME-2", ALIAS_TYPE]),
+        ("ACME-1", "acme-key-rotation", "error", ["security", "ACME-1", "aws:kms/key:Key"]),
+        ("ACME-2", "acme-alias-prefix", "note", ["security", "ACME-2", "aws:kms/alias:Alias"]),
         ("acme-anything", "acme-anything", "note", ["security"]),
         ("ACME-S1", "acme-stack", "warning", ["security", "ACME-S1"]),
     ]
