@@ -23,6 +23,7 @@ from pulumi.runtime import settings as runtime_settings
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
 from pulumi.runtime.sync_await import _ensure_event_loop
 
+from kmsguard.gate.mocks import CALLER_IDENTITY_TOKEN, PARTITION_TOKEN
 from kmsguard.policies.facts import ALIAS_TYPE, GRANT_TYPE
 
 MOCK_ACCOUNT = "123456789012"
@@ -88,7 +89,7 @@ class KmsMocks(Mocks):
 
     def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         self.capture.invokes.append(args.token)
-        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+        if args.token == CALLER_IDENTITY_TOKEN:
             arn = f"arn:{self.partition}:sts::{self.account}:assumed-role/PulumiDeployer/session"
             return {
                 "accountId": self.account,
@@ -96,7 +97,7 @@ class KmsMocks(Mocks):
                 "userId": "AROAEXAMPLE:session",
                 "id": self.account,
             }, []
-        if args.token == "aws:index/getPartition:getPartition":
+        if args.token == PARTITION_TOKEN:
             return {"partition": self.partition, "dnsSuffix": "amazonaws.com", "id": self.partition}, []
         return {}, []
 
