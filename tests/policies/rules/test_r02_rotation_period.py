@@ -38,9 +38,9 @@ def test_absent_period_is_awss_365_days_and_passes_the_default_maximum() -> None
         pytest.param(2.5, "cannot judge: rotationPeriodInDays is 2.5, expected a whole number of days; "
                      "set rotationPeriodInDays to 365 or less", id="fail_fraction"),
         pytest.param(float("nan"), "cannot judge: rotationPeriodInDays is nan, expected a whole number of days; "
-                     " set rotationPeriodInDays to 365 or less", id="fail_nan"),
+                     "set rotationPeriodInDays to 365 or less", id="fail_nan"),
         pytest.param(float("inf"), "cannot judge: rotationPeriodInDays is inf, expected a whole number of days; "
-                     " set rotationPeriodInDays to 365 or less", id="fail_infinity"),
+                     "set rotationPeriodInDays to 365 or less", id="fail_infinity"),
         pytest.param(-5.0, "rotationPeriodInDays is -5, outside the 90-2560 days KMS accepts; "
                      "set rotationPeriodInDays to 365 or less", id="fail_negative"),
         pytest.param(0.0, "rotationPeriodInDays is 0, outside the 90-2560 days KMS accepts; "
