@@ -39,6 +39,10 @@ class Absent:
     def __repr__(self) -> str:
         return "ABSENT"
 
+    def __bool__(self) -> bool:
+        # Falsy like the None and "" it stands for, so `if not value` reads as "not set".
+        return False
+
 
 ABSENT: Final = Absent()
 

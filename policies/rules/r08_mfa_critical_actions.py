@@ -16,6 +16,8 @@ from ..facts import (
     canonical_action,
 )
 from ..policydoc import Condition, PolicyDocument, Statement
+from .. import props
+from ..props import CannotJudge
 from ..rule import (
     PCI_DSS,
     Context,
@@ -28,6 +30,7 @@ from ..rule import (
     not_applicable,
     per_environment,
     per_environment_schema,
+    violations,
 )
 
 #: Operators that bound the MFA age from above; compared exactly (IAM operators are case-sensitive,
@@ -123,7 +126,9 @@ def _canonical(names: Iterable[Any]) -> frozenset[str]:
 
 
 def check(resource: Resource, context: Context) -> Result:
-    environment = context.environment_of(resource)
+    environment = props.environment(resource, context.stack)
+    if isinstance(environment, CannotJudge):
+        return violations([f"{environment.message}; whether critical actions need MFA depends on it"])
     required = per_environment(context.config.get("requireMfa") or {}, environment)
     if required is not True:
         return not_applicable(f"MFA is not required in environment {environment!r}")
