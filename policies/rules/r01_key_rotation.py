@@ -88,7 +88,9 @@ def rotatability(props: Mapping[str, Any]) -> Rotatability:
         if isinstance(value, CannotJudge):
             problems.append(value.message)
         elif isinstance(value, str):
-            return Rotatability(f"keys in a custom or external key store ({store}) cannot rotate automatically")
+            return Rotatability(
+                f"keys in a custom or external key store ({store}) cannot rotate automatically"
+            )
     return Rotatability(problems=tuple(problems))
 
 

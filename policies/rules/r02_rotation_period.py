@@ -10,6 +10,7 @@ from ..facts import (
     ROTATION_PERIOD_MAX_DAYS,
     ROTATION_PERIOD_MIN_DAYS,
 )
+from ..props import CannotJudge, read_bool, read_number
 from ..rule import (
     PCI_CRYPTOPERIOD,
     Context,
@@ -23,7 +24,6 @@ from ..rule import (
     not_applicable,
     violations,
 )
-from ..props import CannotJudge, read_bool, read_number
 from ..rules.r01_key_rotation import FLAG, rotatability
 
 META = RuleMeta(
@@ -83,9 +83,8 @@ def check(resource: Resource, context: Context) -> Result:
     problems = list(state.problems)
     if isinstance(enabled, CannotJudge):
         problems.append(enabled.message)
-    elif enabled is not True and not is_unknown(enabled):
-        if not problems:
-            return not_applicable("automatic rotation is off, so there is no period; KG-R01 reports it")
+    elif enabled is not True and not is_unknown(enabled) and not problems:
+        return not_applicable("automatic rotation is off, so there is no period; KG-R01 reports it")
     maximum = context.config.get("maximumRotationPeriodDays", ROTATION_PERIOD_DEFAULT_DAYS)
     period = read_number(resource.props, PERIOD, whole=True, unit="a whole number of days")
     if isinstance(period, CannotJudge):
@@ -112,7 +111,9 @@ def check(resource: Resource, context: Context) -> Result:
         )
     if period <= maximum:
         return compliant()
-    return violations([f"{PERIOD} is {_days(period)}, above the maximum of {_days(maximum)}; {_fix(maximum)}"])
+    return violations(
+        [f"{PERIOD} is {_days(period)}, above the maximum of {_days(maximum)}; {_fix(maximum)}"]
+    )
 
 
 def _fix(maximum: float) -> str:

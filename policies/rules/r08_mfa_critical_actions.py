@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..documents import judge_documents
+from .. import props
+from ..documents import document_unknowns, judge_documents
 from ..facts import (
     CRITICAL_ACTION_CHOICES,
     DEFAULT_CRITICAL_ACTIONS,
@@ -16,7 +17,6 @@ from ..facts import (
     canonical_action,
 )
 from ..policydoc import Condition, PolicyDocument, Statement
-from .. import props
 from ..props import CannotJudge
 from ..rule import (
     PCI_DSS,
@@ -65,11 +65,7 @@ META = RuleMeta(
     url="https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html",
     severity=Severity.HIGH,
     resource_types=KEY_POLICY_CARRIER_TYPES,
-    unknowns=(
-        "A policy unknown during preview is not applicable and is checked once known; a policy that "
-        "does not parse is not applicable here (KG-R20 reports it). An unknown Environment tag falls "
-        "back to the stack name."
-    ),
+    unknowns=document_unknowns(extra="An unknown Environment tag falls back to the stack name; one of the wrong type is a violation."),
     frameworks=(
         Framework(PCI_DSS, "3.2.1", "8.3.1", "Multi-factor authentication for personnel with administrative access"),
     ),

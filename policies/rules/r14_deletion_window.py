@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from .. import props
 from ..facts import (
     ALL_KEY_TYPES,
     DELETION_WINDOW_DEFAULT_DAYS,
     DELETION_WINDOW_MAX_DAYS,
     DELETION_WINDOW_MIN_DAYS,
 )
-from .. import props
 from ..props import CannotJudge
 from ..rule import (
     AWS_FSBP,

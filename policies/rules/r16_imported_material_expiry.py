@@ -24,7 +24,7 @@ META = RuleMeta(
     description=(
         "Keys with imported material (`aws.kms.ExternalKey`, `aws.kms.ReplicaExternalKey`) set `validTo`, "
         "so the material expires and must be re-imported deliberately. With `allowNonExpiringMaterial` "
-        "the rule is not applicable. A `validTo` that is not an RFC 3339 time (`\"true\"`, a number, "
+        'the rule is not applicable. A `validTo` that is not an RFC 3339 time (`"true"`, a number, '
         "a date without a time) is a violation."
     ),
     rationale=(

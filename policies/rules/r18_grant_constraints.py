@@ -72,7 +72,9 @@ def _operation_findings(operations: Any) -> list[str]:
         if is_unknown(operation):
             findings.append("an operation is unknown during preview; list the grant operations literally")
         elif not isinstance(operation, str):
-            findings.append(cannot_judge(f"an operation is {shown(operation)}, expected a grant operation name"))
+            findings.append(
+                cannot_judge(f"an operation is {shown(operation)}, expected a grant operation name")
+            )
         elif operation in GRANT_REDELEGATION_OPERATIONS:
             findings.append(
                 f"operation {operation} lets the grantee re-delegate or retire grants; remove it from operations"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..consumer_links import StackKeys, partition_of, region_of, stack_region
 from ..consumers import Verdict, consumer_types
-from ..documents import UNKNOWN_DOCUMENT, UNPARSEABLE
+from ..documents import UNPARSEABLE, not_fully_evaluated, unknown_paths
 from ..facts import CONSUMER_SERVICE_PRINCIPALS, CONSUMERS, SERVICE_PRINCIPAL_ACTIONS, service_principal
 from ..policydoc import PolicyDocument, Statement
 from ..rule import Context, Finding, Resource, Result, RuleMeta, Severity, StackRule, violations
@@ -128,8 +128,9 @@ def _judge(consumer: Resource, stack: StackKeys, key: Resource, where: str) -> l
             )
             continue
         for policy in policies:
-            if policy.unknown or policy.document is None:
-                reason = UNKNOWN_DOCUMENT if policy.unknown else UNPARSEABLE
+            if policy.document is None:
+                # Partly known is not enough: an unknown Deny could take the access back.
+                reason = not_fully_evaluated(unknown_paths(policy)) if policy.unknown else UNPARSEABLE
                 messages.append(f"{lead}: cannot judge, {reason}")
                 continue
             missing = missing_actions(policy.document, need.principal, actions)

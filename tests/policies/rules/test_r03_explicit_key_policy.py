@@ -50,7 +50,10 @@ def test_policy_unknown_during_preview_is_set_explicitly() -> None:
 def test_unparseable_policy_is_left_to_r20_and_never_compliant() -> None:
     key = with_props(golden("aws:kms/key:Key"), policy="{not json")
     result = evaluate(RULE, key)
-    assert (result.outcome, result.reason) == (Outcome.NOT_APPLICABLE, "policy does not parse; see KG-R20")
+    assert (result.outcome, result.reason) == (
+        Outcome.NOT_APPLICABLE,
+        "the policy does not parse; KG-R20 reports it",
+    )
     assert fired(key) == {"KG-R20"}
 
 

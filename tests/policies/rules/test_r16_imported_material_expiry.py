@@ -72,7 +72,9 @@ def test_expiry_that_is_not_an_rfc3339_time_is_a_finding(value: object) -> None:
     assert fired(key) == {"KG-R16"}
 
 
-@pytest.mark.parametrize("value", ["2030-01-01T00:00:00Z", "2030-01-01T00:00:00.5+02:00", "2030-01-01t00:00:00z"])
+@pytest.mark.parametrize(
+    "value", ["2030-01-01T00:00:00Z", "2030-01-01T00:00:00.5+02:00", "2030-01-01t00:00:00z"]
+)
 def test_rfc3339_times_pass(value: str) -> None:
     key = with_props(golden("aws:kms/externalKey:ExternalKey"), validTo=value)
     assert evaluate(RULE, key).outcome is Outcome.COMPLIANT
