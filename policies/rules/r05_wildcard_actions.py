@@ -47,7 +47,9 @@ META = RuleMeta(
     url="https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html",
     severity=Severity.HIGH,
     resource_types=KEY_POLICY_CARRIER_TYPES,
-    unknowns=document_unknowns(extra="When the stack's account is not known, no principal is recognised as its root."),
+    unknowns=document_unknowns(
+        extra="When the stack's account is not known, no principal is recognised as its root."
+    ),
     frameworks=(
         PCI_KEY_CUSTODIANS,
         PCI_LEAST_PRIVILEGE,

@@ -40,7 +40,7 @@ def _bare_stack() -> list[Resource]:
 
 def _with_key_policy(
     stack: list[Resource], parent: str | None = None, deps: tuple[str, ...] = (), **props: Any
-) -> list[Resource]:  # noqa: E501
+) -> list[Resource]:
     policy = stack_resource(
         KEY_POLICY, "orders-policy", {"policy": golden_key_policy(), **props}, parent, deps
     )
