@@ -26,6 +26,7 @@ from .facts import (
     Protection,
     Switch,
 )
+from .props import CannotJudge, cannot_judge
 from .rule import UNKNOWN_STRING_SENTINEL, Resource, is_unknown
 
 
@@ -187,7 +188,7 @@ def _judge_element(slot: KeySlot, element: Any, where: str, prefix: str) -> Slot
             return use(Verdict.FINDING, f"{where}: no key to judge; {remedy}")
         value = _read(element, slot.key, prefix)
     except _CannotJudge as exc:
-        return use(Verdict.FINDING, f"{where}: cannot judge: {exc}; {remedy}")
+        return use(Verdict.FINDING, f"{where}: {cannot_judge(str(exc))}; {remedy}")
     if is_unknown(value) or (isinstance(value, str) and UNKNOWN_STRING_SENTINEL in value):
         # A sentinel inside a longer text is an unknown interpolated into it (`…:key/<unknown>`), and
         # the sentinel is itself shaped like a key id: never read it as one.
@@ -198,13 +199,11 @@ def _judge_element(slot: KeySlot, element: Any, where: str, prefix: str) -> Slot
             try:
                 meaning, cause = _switch(element, slot.fallback, prefix)
             except _CannotJudge as exc:
-                return use(Verdict.FINDING, f"{where}: cannot judge: {exc}; {remedy}")
+                return use(Verdict.FINDING, f"{where}: {cannot_judge(str(exc))}; {remedy}")
             cause = f"{key_path} is not set and {cause}"
         return use(Verdict.FINDING, _finding(where, meaning, cause, remedy))
     if not isinstance(value, str):
-        return use(
-            Verdict.FINDING, f"{where}: cannot judge: {key_path} must be a string, got {value!r}; {remedy}"
-        )
+        return use(Verdict.FINDING, f"{where}: {CannotJudge(key_path, value, 'a string').message}; {remedy}")
     reference = parse_key_reference(value)
     if reference is None:
         return use(
@@ -226,10 +225,12 @@ def _elements(slot: KeySlot, props: Mapping[str, Any]) -> list[tuple[Any, str, s
     try:
         value = _get(props, slot.each)
     except TypeError as exc:
-        message = f"{slot.what}: cannot judge: {exc} must be an object; {remedy}"
+        message = f"{slot.what}: {cannot_judge(f'{exc} must be an object')}; {remedy}"
         return SlotUse(slot.what, slot.each, top, Verdict.FINDING, message=message)
     if is_unknown(value):
-        message = f"{slot.what}: cannot judge: {slot.each} is unknown during preview; set it to a literal"
+        message = (
+            f"{slot.what}: {cannot_judge(f'{slot.each} is unknown during preview')}; set it to a literal"
+        )
         return SlotUse(slot.what, slot.each, top, Verdict.FINDING, message=message)
     if _absent(value) or (isinstance(value, list) and not value):
         meaning, cause = slot.each_absent, f"{slot.each} is not set"
@@ -242,7 +243,7 @@ def _elements(slot: KeySlot, props: Mapping[str, Any]) -> list[tuple[Any, str, s
         return [(value, f"{slot.what} ({slot.each})", slot.each)]
     if isinstance(value, list):
         return [(v, f"{slot.what} ({slot.each}[{i}])", f"{slot.each}[{i}]") for i, v in enumerate(value)]
-    message = f"{slot.what}: cannot judge: {slot.each} must be a list or an object, got {value!r}; {remedy}"
+    message = f"{slot.what}: {CannotJudge(slot.each, value, 'a list or an object').message}; {remedy}"
     return SlotUse(slot.what, slot.each, top, Verdict.FINDING, message=message)
 
 
@@ -260,7 +261,8 @@ def slot_uses(resource: Resource) -> tuple[SlotUse, ...]:
         for element, where, prefix in elements:
             if is_unknown(element) or not isinstance(element, Mapping):
                 shown = "unknown during preview" if is_unknown(element) else f"{element!r}, not an object"
-                message = f"{where}: cannot judge: {prefix or 'the resource'} is {shown}"
+                subject = prefix or "the resource"
+                message = f"{where}: {cannot_judge(f'{subject} is {shown}')}"
                 uses.append(SlotUse(where, prefix, prefix.split("[")[0], Verdict.FINDING, message=message))
                 continue
             uses.append(_judge_element(slot, element, where, prefix))

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from ..consumer_links import StackKeys, sources_of, stack_region
 from ..consumers import Verdict, consumer_types
 from ..facts import CONSUMERS, S3_BUCKET_SSE_TYPE, S3_BUCKET_SSE_V2_TYPE, S3_BUCKET_TYPE
+from ..props import cannot_judge
 from ..rule import Context, Finding, Resource, Result, RuleMeta, Severity, StackRule, violations
 from .r23_consumer_customer_key import META as R23
 from .r23_consumer_customer_key import REQUIRE_CUSTOMER_KEY_SCHEMA, required
@@ -97,7 +98,7 @@ def check(resources: Sequence[Resource], context: Context) -> Result:
             continue
         findings.extend(
             Finding(
-                f"{use.where}: cannot judge: {use.key_path} is unknown during preview and does not come "
+                f"{use.where}: {cannot_judge(use.key_path)} is unknown during preview and does not come "
                 "from a key or alias of this stack; pass the ARN of a key (or the name of an alias) of "
                 "this stack, or name the key literally",
                 consumer.urn,

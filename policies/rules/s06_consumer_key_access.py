@@ -10,6 +10,7 @@ from ..consumers import Verdict, consumer_types
 from ..documents import UNPARSEABLE, not_fully_evaluated, unknown_paths
 from ..facts import CONSUMER_SERVICE_PRINCIPALS, CONSUMERS, SERVICE_PRINCIPAL_ACTIONS, service_principal
 from ..policydoc import PolicyDocument, Statement
+from ..props import cannot_judge
 from ..rule import Context, Finding, Resource, Result, RuleMeta, Severity, StackRule, violations
 from .r23_consumer_customer_key import META as R23
 
@@ -131,7 +132,7 @@ def _judge(consumer: Resource, stack: StackKeys, key: Resource, where: str) -> l
             if policy.document is None:
                 # Partly known is not enough: an unknown Deny could take the access back.
                 reason = not_fully_evaluated(unknown_paths(policy)) if policy.unknown else UNPARSEABLE
-                messages.append(f"{lead}: cannot judge, {reason}")
+                messages.append(f"{lead}: {cannot_judge(reason)}")
                 continue
             missing = missing_actions(policy.document, need.principal, actions)
             if missing:
