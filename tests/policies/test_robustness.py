@@ -76,13 +76,10 @@ def _nested(depth: int, leaf: Any) -> Any:
 #: Deeper than the engine's wire format carries (protobuf stops at 100 levels), so deeper than any
 #: value a pack can receive.
 deep = st.tuples(st.integers(20, 120), leaves).map(lambda pair: _nested(*pair))
-json_values = (
-    st.recursive(
-        leaves,
-        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(words, inner, max_size=3),
-        max_leaves=8,
-    )
-    | deep
+json_values = st.recursive(
+    leaves,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(words, inner, max_size=3),
+    max_leaves=8,
 )
 
 actions = st.sampled_from(
@@ -169,7 +166,7 @@ def mangled_props(draw: st.DrawFn, resource_type: str) -> dict[str, Any]:
     chosen = draw(st.lists(st.sampled_from(KNOWN_PROPS), max_size=6, unique=True))
     for prop in chosen:
         strategy = SHAPED.get(prop, json_values)
-        base[prop] = draw(strategy | json_values | sentinels)
+        base[prop] = draw(strategy | json_values | sentinels | deep)
     return base
 
 
