@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeAlias, TypeVar, Union
 
 from .facts import ENVIRONMENT_TAG
 from .rule import UNKNOWN, UNKNOWN_SENTINELS, Resource, is_unknown
@@ -78,7 +78,8 @@ class CannotJudge:
 
 
 T = TypeVar("T")
-Read = T | Absent | Unknown | CannotJudge
+#: What a read gives: the typed value, ABSENT, UNKNOWN or CannotJudge.
+Read: TypeAlias = Union[T, Absent, Unknown, CannotJudge]  # noqa: UP007 - a generic alias needs Union on 3.11
 
 
 def is_value(read: object) -> bool:
@@ -197,7 +198,7 @@ def read_tag(resource: Resource, name: str) -> Read[str]:
     return CannotJudge(f"tags.{name}", value, "a string")
 
 
-def environment(resource: Resource, stack: str) -> Read[str]:
+def environment(resource: Resource, stack: str) -> str | CannotJudge:
     """The environment a rule's per-environment setting is looked up for: the `Environment` tag, else
     the stack name (also while the tag is unknown, as the rules document). A tag of the wrong type is
     CannotJudge: falling back to the stack name could pick a laxer environment than the tag meant."""

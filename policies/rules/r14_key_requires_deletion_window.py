@@ -22,7 +22,6 @@ from ..rule import (
     RuleMeta,
     Severity,
     compliant,
-    is_unknown,
     per_environment,
     per_environment_schema,
     violations,
@@ -84,15 +83,18 @@ def check(resource: Resource, context: Context) -> Result:
         return violations([f"{environment.message}; the minimum deletion window depends on it"])
     minimum = _minimum(environment, context)
     value = props.read_number(resource.props, FIELD, whole=True, unit="a whole number of days")
-    if is_unknown(value):
-        return violations([f"{FIELD} is unknown during preview; set it to a literal of at least {minimum}"])
     if isinstance(value, CannotJudge):
         return violations([f"{value.message}; set it to at least {minimum}"])
-    days = DELETION_WINDOW_DEFAULT_DAYS if value is props.ABSENT else int(value)
+    if isinstance(value, float):
+        days, shown = int(value), _days(value)
+    elif value is props.ABSENT:
+        days, shown = DELETION_WINDOW_DEFAULT_DAYS, str(DELETION_WINDOW_DEFAULT_DAYS)
+    else:
+        return violations([f"{FIELD} is unknown during preview; set it to a literal of at least {minimum}"])
     if not DELETION_WINDOW_MIN_DAYS <= days <= DELETION_WINDOW_MAX_DAYS:
         return violations(
             [
-                f"{FIELD} is {_days(value)}, outside the {DELETION_WINDOW_MIN_DAYS}-{DELETION_WINDOW_MAX_DAYS} "
+                f"{FIELD} is {shown}, outside the {DELETION_WINDOW_MIN_DAYS}-{DELETION_WINDOW_MAX_DAYS} "
                 f"days KMS accepts; set it to at least {minimum} and at most {DELETION_WINDOW_MAX_DAYS}"
             ]
         )

@@ -49,8 +49,9 @@ META = RuleMeta(
 def _region(alias: Resource, context: Context) -> str | CannotJudge | None:
     region = read_string(alias.props, "region")
     if region is ABSENT:
-        region = context.stack_config.get(STACK_REGION_KEY)
-    return region if isinstance(region, str | CannotJudge) and region else None
+        default = context.stack_config.get(STACK_REGION_KEY)
+        return default if isinstance(default, str) and default else None
+    return region if isinstance(region, str | CannotJudge) else None
 
 
 def check(resources: Sequence[Resource], context: Context) -> Result:
