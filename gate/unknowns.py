@@ -9,6 +9,7 @@ it as an advisory finding). A pack that could not run a policy because of an unk
 
 from __future__ import annotations
 
+import json
 from typing import Any, Final
 
 from kmsguard.gate import wire
@@ -49,6 +50,8 @@ def _walk(value: Any, path: str, found: list[str]) -> None:
     if isinstance(value, str):
         if value in UNKNOWN_SENTINELS:
             found.append(path or "(the whole resource)")
+        elif any(s in value for s in UNKNOWN_SENTINELS):
+            _walk_text(value, path, found)
     elif wire.is_secret(value):
         _walk(value.get("value"), path, found)
     elif isinstance(value, dict):
@@ -57,6 +60,31 @@ def _walk(value: Any, path: str, found: list[str]) -> None:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             _walk(item, f"{path}[{index}]", found)
+
+
+def _walk_text(text: str, path: str, found: list[str]) -> None:
+    """An unknown interpolated into text: inside a JSON document (a policy), the path within it, as
+    the pack names the part it could not evaluate (`policy.Statement[1].Principal.AWS`)."""
+    try:
+        inner = json.loads(text)
+    except (ValueError, RecursionError):
+        found.append(path or "(the whole resource)")
+        return
+    before = len(found)
+    _walk(_as_sentinels(inner), path, found)
+    if len(found) == before:
+        found.append(path)  # the sentinel sits in a key or is cut: name the text itself
+
+
+def _as_sentinels(value: Any) -> Any:
+    """The decoded text with each string that contains a sentinel reduced to one, so `_walk` names it."""
+    if isinstance(value, str):
+        return next((s for s in UNKNOWN_SENTINELS if s in value), value)
+    if isinstance(value, dict):
+        return {k: _as_sentinels(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_sentinels(v) for v in value]
+    return value
 
 
 def message(paths: list[str]) -> str:

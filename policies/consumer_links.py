@@ -20,7 +20,6 @@ from .documents import CarriedPolicy, carried_policies
 from .facts import (
     ALIAS_TYPE,
     ALL_KEY_TYPES,
-    KEY_POLICY_TYPE,
     KMS_ARN_RE,
     PUBLISHERS,
     SNS_TOPIC_TYPE,
@@ -28,7 +27,7 @@ from .facts import (
     Publisher,
 )
 from .rule import Context, Resource, is_unknown
-from .stack_links import KeyIndex, alias_name, key_identifiers, keys_of_alias
+from .stack_links import KeyIndex, alias_name, key_identifiers, key_policies_by_key, keys_of_alias
 
 
 def region_of(resource: Resource, default: str | None) -> str | None:
@@ -115,19 +114,13 @@ class StackKeys:
                 self._by_identifier[identifier].append(key)
         self._aliases_by_name: dict[str, list[Resource]] = defaultdict(list)
         self._aliases_by_arn: dict[str, Resource] = {}
-        policies: dict[str, list[Resource]] = defaultdict(list)
         for resource in resources:
             if resource.type == ALIAS_TYPE:
                 if (name := alias_name(resource)) is not None:
                     self._aliases_by_name[name].append(resource)
                 if isinstance(arn := resource.props.get("arn"), str):
                     self._aliases_by_arn[arn] = resource
-            elif resource.type == KEY_POLICY_TYPE:
-                key_id = resource.props.get("keyId")
-                wanted = frozenset({key_id}) if isinstance(key_id, str) and key_id else frozenset()
-                for key in self._index.linked(resource, wanted):
-                    policies[key.urn].append(resource)
-        self._policies = dict(policies)
+        self._policies = key_policies_by_key(resources, self._index)
         self._deliveries = self._index_deliveries(resources)
 
     def uses(self, consumer: Resource) -> tuple[SlotUse, ...]:

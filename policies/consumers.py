@@ -26,6 +26,7 @@ from .facts import (
     Protection,
     Switch,
 )
+from .props import CannotJudge, cannot_judge
 from .rule import Resource, is_unknown
 from .sentinels import embeds_unknown
 
@@ -188,7 +189,7 @@ def _judge_element(slot: KeySlot, element: Any, where: str, prefix: str) -> Slot
             return use(Verdict.FINDING, f"{where}: no key to judge; {remedy}")
         value = _read(element, slot.key, prefix)
     except _CannotJudge as exc:
-        return use(Verdict.FINDING, f"{where}: cannot judge: {exc}; {remedy}")
+        return use(Verdict.FINDING, f"{where}: {cannot_judge(str(exc))}; {remedy}")
     if is_unknown(value) or (isinstance(value, str) and embeds_unknown(value)):
         # A sentinel inside a longer text is an unknown interpolated into it (`…:key/<unknown>`), and
         # the sentinel is itself shaped like a key id: never read it as one.
@@ -199,13 +200,11 @@ def _judge_element(slot: KeySlot, element: Any, where: str, prefix: str) -> Slot
             try:
                 meaning, cause = _switch(element, slot.fallback, prefix)
             except _CannotJudge as exc:
-                return use(Verdict.FINDING, f"{where}: cannot judge: {exc}; {remedy}")
+                return use(Verdict.FINDING, f"{where}: {cannot_judge(str(exc))}; {remedy}")
             cause = f"{key_path} is not set and {cause}"
         return use(Verdict.FINDING, _finding(where, meaning, cause, remedy))
     if not isinstance(value, str):
-        return use(
-            Verdict.FINDING, f"{where}: cannot judge: {key_path} must be a string, got {value!r}; {remedy}"
-        )
+        return use(Verdict.FINDING, f"{where}: {CannotJudge(key_path, value, 'a string').message}; {remedy}")
     reference = parse_key_reference(value)
     if reference is None:
         return use(
@@ -247,7 +246,7 @@ def _elements(slot: KeySlot, props: Mapping[str, Any]) -> list[tuple[Any, str, s
                 return SlotUse(where, path, top, verdict, message=message)
 
             if is_unknown(value):
-                message = f"{where}: cannot judge: {path} is unknown during preview; set it to a literal"
+                message = f"{where}: {cannot_judge(f'{path} is unknown during preview')}; set it to a literal"
                 following.append(settled(Verdict.FINDING, message))
             elif _absent(value) or (isinstance(value, list) and not value):
                 cause = f"{path} is not set"
@@ -262,9 +261,7 @@ def _elements(slot: KeySlot, props: Mapping[str, Any]) -> list[tuple[Any, str, s
                     (v, f"{slot.what} ({path}[{i}])", f"{path}[{i}]") for i, v in enumerate(value)
                 )
             else:
-                message = (
-                    f"{where}: cannot judge: {path} must be a list or an object, got {value!r}; {remedy}"
-                )
+                message = f"{where}: {CannotJudge(path, value, 'a list or an object').message}; {remedy}"
                 following.append(settled(Verdict.FINDING, message))
         level = following
     return level
@@ -272,7 +269,8 @@ def _elements(slot: KeySlot, props: Mapping[str, Any]) -> list[tuple[Any, str, s
 
 def _not_an_object(where: str, prefix: str, element: Any) -> SlotUse:
     shown = "unknown during preview" if is_unknown(element) else f"{element!r}, not an object"
-    message = f"{where}: cannot judge: {prefix or 'the resource'} is {shown}"
+    subject = prefix or "the resource"
+    message = f"{where}: {cannot_judge(f'{subject} is {shown}')}"
     return SlotUse(
         where,
         prefix,

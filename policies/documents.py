@@ -7,14 +7,14 @@ the path of their document are listed once, in `facts.IDENTITY_POLICY_DOCUMENTS`
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 from .facts import IDENTITY_POLICY_DOCUMENTS, KEY_POLICY_CARRIER_TYPES, KEY_POLICY_TYPE
-from .policydoc import PolicyDocument, PolicyParseError, parse_policy_document
+from .policydoc import PolicyDocument, PolicyParseError, Statement, parse_policy_document
 from .rule import (
     Resource,
     Result,
@@ -23,7 +23,7 @@ from .rule import (
     not_applicable,
     violations,
 )
-from .sentinels import UNKNOWN_STRING_SENTINEL
+from .sentinels import UNKNOWN_SENTINELS, UNKNOWN_STRING_SENTINEL
 
 
 class PolicyKind(StrEnum):
@@ -38,13 +38,21 @@ class CarriedPolicy:
     kind: PolicyKind
     #: The property path, for messages: `policy`, `inlinePolicies[0].policy`.
     path: str
+    #: The document, when every part of it is known.
     document: PolicyDocument | None = None
     #: Why the document could not be parsed (a violation for the grammar rule).
     error: str | None = None
-    #: True while the document depends on values computed during the update.
+    #: True while the document, or a part of it, depends on values computed during the update.
     unknown: bool = False
     #: UTF-8 bytes of the document text, which KMS counts against its key-policy limit.
     size: int | None = field(default=None, compare=False)
+    #: The known parts of a document that is partly unknown; None when all or nothing is known.
+    partial: PolicyDocument | None = None
+
+    @property
+    def readable(self) -> PolicyDocument | None:
+        """What can be read of it: the whole document, or its known parts."""
+        return self.document if self.document is not None else self.partial
 
 
 def carried_policies(resource: Resource) -> tuple[CarriedPolicy, ...]:
@@ -89,11 +97,6 @@ def _entry(entry: Any, path: str, leaf: str) -> tuple[CarriedPolicy, ...]:
     return _one(PolicyKind.IDENTITY, path, entry.get(leaf))
 
 
-def parsed_documents(resource: Resource) -> tuple[tuple[CarriedPolicy, PolicyDocument], ...]:
-    """Only the documents that parsed: for rules other than the grammar rule, which reports errors."""
-    return tuple((c, c.document) for c in carried_policies(resource) if c.document is not None)
-
-
 def _one(kind: PolicyKind, path: str, value: Any, *, required: bool = False) -> tuple[CarriedPolicy, ...]:
     if value is None or value == "":
         if not required:
@@ -104,15 +107,24 @@ def _one(kind: PolicyKind, path: str, value: Any, *, required: bool = False) -> 
     if isinstance(value, Mapping):
         # Objects are canonicalised to text so that equal documents share one cached parse.
         # Values the encoder cannot write (UNKNOWN inside the object) become the unknown sentinel,
-        # so the check below marks the whole document as not yet known.
-        value = json.dumps(value, sort_keys=True, default=lambda _: UNKNOWN_STRING_SENTINEL)
+        # which the parser reads back as unknown.
+        try:
+            value = json.dumps(value, sort_keys=True, default=lambda _: UNKNOWN_STRING_SENTINEL)
+        except (ValueError, RecursionError):
+            return (
+                CarriedPolicy(kind, path, error=f"{path} is nested too deeply or holds a circular value"),
+            )
     if not isinstance(value, str):
         return (CarriedPolicy(kind, path, error=f"{path} must be a JSON string or object"),)
-    if UNKNOWN_STRING_SENTINEL in value:
-        # An unknown interpolated into the text: the document cannot be judged until the update.
-        return (CarriedPolicy(kind, path, unknown=True),)
     document, error = _parse_cached(value)
-    return (CarriedPolicy(kind, path, document=document, error=error, size=len(value.encode())),)
+    size = len(value.encode())
+    if error is not None and any(s in value for s in UNKNOWN_SENTINELS):
+        # Text that only parses once an unknown part is filled in: unknown, not broken.
+        return (CarriedPolicy(kind, path, unknown=True, size=size),)
+    if document is not None and not document.fully_known:
+        # An unknown interpolated into the text or inside the object: judge its known parts.
+        return (CarriedPolicy(kind, path, unknown=True, size=size, partial=document),)
+    return (CarriedPolicy(kind, path, document=document, error=error, size=size),)
 
 
 @lru_cache(maxsize=4096)
@@ -123,40 +135,129 @@ def _parse_cached(text: str) -> tuple[PolicyDocument | None, str | None]:
         return None, str(exc)
 
 
-# What an absent, unknown or unparseable document means for a rule that judges statements: decided
-# once, here, for every such rule.
-NO_DOCUMENT = "the resource carries no policy document"
-UNPARSEABLE = "policy does not parse; see KG-R20"
-UNKNOWN_DOCUMENT = "the policy is unknown during preview; it is checked once its value is known"
-
-DocumentJudge = Callable[[PolicyDocument], list[str]]
+# What an absent, unknown or unparseable document means for a rule that judges documents: decided
+# once, here, for every such rule; no rule words it again.
+NO_DOCUMENT: Final = "the resource carries no policy document"
+UNPARSEABLE: Final = "the policy does not parse; KG-R20 reports it"
+NOT_FULLY_EVALUATED: Final = "not fully evaluated"
 
 
-def judge_documents(resource: Resource, judge: DocumentJudge) -> Result:
-    """Run `judge` over every policy document the resource carries.
+def not_fully_evaluated(paths: Iterable[str]) -> str:
+    """The one wording of "part of a document is unknown during preview"."""
+    return (
+        f"{NOT_FULLY_EVALUATED}: {', '.join(paths)} unknown during preview; checked once known "
+        "(`pulumi up`; the offline gate reports it as KG-G01)"
+    )
 
-    Violations win; otherwise a document that does not parse makes the result not applicable (never
-    compliant: KG-R20 reports it), and so does one that is unknown during preview.
+
+#: What a statement rule reads unless it says otherwise: whether it allows, whom, what, under which
+#: conditions. A statement with an unknown in one of these is not judged; one whose Sid or Resource is
+#: unknown still is. Names are written without `Not` (`Principal` covers `NotPrincipal`).
+STATEMENT_CORE: Final = frozenset({"Effect", "Principal", "Action", "Condition"})
+
+DocumentJudge = Callable[[PolicyDocument], Iterable[str]]
+CarriedJudge = Callable[[CarriedPolicy, PolicyDocument], Iterable[str]]
+
+
+def judge_documents(
+    resource: Resource,
+    judge: DocumentJudge,
+    *,
+    reads: frozenset[str] = STATEMENT_CORE,
+    whole: bool = False,
+) -> Result:
+    """Run `judge` over every policy document the resource carries, as it grants (`effective`); on a
+    Role's inline policies each message is prefixed with the policy's path. See `judge_carried`."""
+
+    def with_path(policy: CarriedPolicy, document: PolicyDocument) -> Iterable[str]:
+        prefix = "" if policy.path == "policy" else f"{policy.path}: "
+        # Judged as it grants: an Allow that unconditional Denies wholly cancel grants nothing.
+        return (prefix + message for message in judge(document.effective))
+
+    return judge_carried(resource, with_path, reads=reads, whole=whole)
+
+
+def judge_carried(
+    resource: Resource,
+    judge: CarriedJudge,
+    *,
+    reads: frozenset[str] = STATEMENT_CORE,
+    whole: bool = False,
+    errors: Callable[[CarriedPolicy], Iterable[str]] | None = None,
+) -> Result:
+    """The one document walker every rule uses.
+
+    `judge` sees each document with only the statements it can judge: those whose elements in `reads`
+    (plus `Version` when listed) are known. With `whole`, a document with any such unknown is not
+    judged at all (for rules that conclude from every statement together, e.g. "nobody keeps
+    PutKeyPolicy"). Violations win; else a document that does not parse makes the result not
+    applicable (KG-R20 reports it; `errors` lets the grammar rule report it itself), and so does an
+    unknown part, named by its path.
     """
     carried = carried_policies(resource)
     if not carried:
         return not_applicable(NO_DOCUMENT)
     messages: list[str] = []
-    broken = unknown = False
+    broken = False
+    pending: list[str] = []
     for policy in carried:
-        if policy.unknown:
-            unknown = True
-        elif policy.document is None:
-            broken = True
-        else:
-            # A Role carries several inline policies; the path tells the reader which one.
-            prefix = "" if policy.path == "policy" else f"{policy.path}: "
-            # Judged as it grants: an Allow that unconditional Denies wholly cancel grants nothing.
-            messages.extend(prefix + message for message in judge(policy.document.effective))
+        document = policy.readable
+        if document is None:
+            if policy.error is not None and errors is not None:
+                messages.extend(errors(policy))
+            elif policy.error is not None:
+                broken = True
+            else:
+                pending.append(policy.path)
+            continue
+        view, unknown = _known_view(document, reads)
+        pending.extend(f"{policy.path} {p}" for p in unknown)
+        if unknown and whole:
+            continue
+        messages.extend(judge(policy, view))
     if messages:
         return violations(messages)
     if broken:
         return not_applicable(UNPARSEABLE)
-    if unknown:
-        return not_applicable(UNKNOWN_DOCUMENT)
+    if pending:
+        return not_applicable(not_fully_evaluated(pending))
     return compliant()
+
+
+def _known_view(document: PolicyDocument, reads: frozenset[str]) -> tuple[PolicyDocument, list[str]]:
+    """The document with only the statements whose `reads` are known, and the unknown paths."""
+    unknown = [p for p in document.unknown if p != "Version" or "Version" in reads]
+    if document.fully_known:
+        return document, unknown
+    kept: list[Statement] = []
+    for statement in document.statements:
+        paths = statement.unknown_in(reads)
+        if paths:
+            unknown.extend(paths)
+        else:
+            kept.append(statement)
+    return replace(document, statements=tuple(kept)), unknown
+
+
+def document_unknowns(reads: frozenset[str] = STATEMENT_CORE, *, whole: bool = False, extra: str = "") -> str:
+    """The one wording of what unknowns mean for a rule that judges documents (its `unknowns` metadata)."""
+    scope = (
+        "Any unknown in these elements leaves the whole document not fully evaluated"
+        if whole
+        else "Statements whose elements are known are judged even when another statement, or another "
+        "element, holds an unknown"
+    )
+    return (
+        f"The rule reads {', '.join(sorted(reads))} of each statement. {scope}; the unknown parts are "
+        "not fully evaluated: not applicable at preview and checked once known (`pulumi up`), a KG-G01 "
+        "finding in the offline gate. A policy that does not parse is left to KG-R20."
+        + (f" {extra}" if extra else "")
+    )
+
+
+def unknown_paths(policy: CarriedPolicy) -> tuple[str, ...]:
+    """Where a carried document is unknown: its path, or the paths of its unknown parts."""
+    if policy.partial is None:
+        return (policy.path,) if policy.unknown else ()
+    _, paths = _known_view(policy.partial, STATEMENT_CORE | {"Version", "Sid", "Resource"})
+    return tuple(f"{policy.path} {p}" for p in paths)

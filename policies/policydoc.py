@@ -4,19 +4,27 @@ A document may arrive as a JSON string or an object; `Statement` as a list or on
 `Action`, `Resource` and `Principal.AWS` as a string or a list; action names in any case. Anything
 that does not parse raises `PolicyParseError` so callers fail closed: a policy nobody can read is a
 violation, never a pass.
+
+During preview a document may hold values computed later (an ARN interpolated into the text, an
+unknown inside an object). Those parts are parsed as unknown, element by element: the statement keeps
+its index, the elements that hold an unknown are empty and named in `Statement.unknown`, and a
+statement (or `Statement`) that is unknown as a whole is named in `PolicyDocument.unknown`. Rules then
+judge what is known (see `documents.judge_documents`).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from typing import Any, Final
 
 from .evaluation import cancelled_allows
 from .facts import KMS_ACTIONS, canonical_action
 from .patterns import compile_glob
+from .rule import UNKNOWN, is_unknown
+from .sentinels import UNKNOWN_SENTINELS
 
 
 class PolicyParseError(ValueError):
@@ -39,6 +47,8 @@ _STATEMENT_ELEMENTS: Final = (
     "Condition",
 )
 _PRINCIPAL_KINDS: Final = ("AWS", "Service", "Federated", "CanonicalUser")
+#: What an unknown element reads as while it is unknown (Effect is handled apart).
+_EMPTY: Final[Mapping[str, Any]] = {"Sid": None, "Condition": None}
 
 
 @dataclass(frozen=True)
@@ -95,6 +105,8 @@ class Statement:
     #: True when the statement uses NotResource instead of Resource.
     not_resource: bool
     conditions: tuple[Condition, ...]
+    #: The elements (as written: `Principal`, `NotAction`, …) that hold a value unknown during preview.
+    unknown: frozenset[str] = frozenset()
 
     @property
     def is_allow(self) -> bool:
@@ -125,11 +137,26 @@ class Statement:
     def aws_principals(self) -> tuple[str, ...]:
         return tuple(p.value for p in self.principals if p.kind in ("AWS", "*"))
 
+    def unknown_in(self, elements: frozenset[str]) -> tuple[str, ...]:
+        """Paths of the unknown elements among `elements` (named without `Not`: `Principal` covers
+        `NotPrincipal`)."""
+        return tuple(
+            f"Statement[{self.index}].{name}"
+            for name in sorted(self.unknown)
+            if name.removeprefix("Not") in elements
+        )
+
 
 @dataclass(frozen=True)
 class PolicyDocument:
     version: str | None
     statements: tuple[Statement, ...]
+    #: Document-level parts unknown during preview: `Version`, `Statement`, or a whole `Statement[i]`.
+    unknown: tuple[str, ...] = ()
+
+    @property
+    def fully_known(self) -> bool:
+        return not self.unknown and not any(s.unknown for s in self.statements)
 
     def allows(self) -> tuple[Statement, ...]:
         return tuple(s for s in self.statements if s.is_allow)
@@ -141,7 +168,7 @@ class PolicyDocument:
         cancelled = cancelled_allows(self.statements)
         if not cancelled:
             return self
-        return PolicyDocument(self.version, tuple(s for s in self.statements if s.index not in cancelled))
+        return replace(self, statements=tuple(s for s in self.statements if s.index not in cancelled))
 
 
 def expand_kms_actions(patterns: Iterable[str]) -> frozenset[str]:
@@ -170,6 +197,13 @@ def is_wildcard_action(pattern: str) -> bool:
 
 def parse_policy_document(value: str | Mapping[str, Any]) -> PolicyDocument:
     """Parse a policy document given as JSON text or as an already-decoded object."""
+    try:
+        return _parse_document(value)
+    except RecursionError:
+        raise PolicyParseError("policy is nested too deeply to be a policy document") from None
+
+
+def _parse_document(value: str | Mapping[str, Any]) -> PolicyDocument:
     if isinstance(value, str):
         try:
             decoded = json.loads(value, object_pairs_hook=_refuse_duplicate_keys)
@@ -177,25 +211,58 @@ def parse_policy_document(value: str | Mapping[str, Any]) -> PolicyDocument:
             raise PolicyParseError(f"policy is not valid JSON: {exc.msg} at line {exc.lineno}") from None
         except RecursionError:
             raise PolicyParseError("policy is nested too deeply to be a policy document") from None
+        if any(s in value for s in UNKNOWN_SENTINELS):
+            decoded = _marked(decoded)
     else:
-        decoded = value
+        decoded = _marked(value)
     if not isinstance(decoded, Mapping):
         raise PolicyParseError(f"policy must be a JSON object, got {type(decoded).__name__}")
     _refuse_unknown_elements(decoded, _DOCUMENT_ELEMENTS, "policy")
+    unknown: list[str] = []
     version = decoded.get("Version")
-    if version is not None and not isinstance(version, str):
+    if is_unknown(version):
+        unknown.append("Version")
+        version = None
+    elif version is not None and not isinstance(version, str):
         raise PolicyParseError("policy Version must be a string")
     raw_statements = decoded.get("Statement")
     if raw_statements is None:
         raise PolicyParseError("policy has no Statement")
+    if is_unknown(raw_statements):
+        return PolicyDocument(version=version, statements=(), unknown=(*unknown, "Statement"))
     if isinstance(raw_statements, Mapping):
         raw_statements = [raw_statements]
     if not isinstance(raw_statements, list) or not raw_statements:
         raise PolicyParseError("policy Statement must be an object or a non-empty list of objects")
-    return PolicyDocument(
-        version=version,
-        statements=tuple(_parse_statement(i, s) for i, s in enumerate(raw_statements)),
-    )
+    statements: list[Statement] = []
+    for i, raw in enumerate(raw_statements):
+        if is_unknown(raw):
+            unknown.append(f"Statement[{i}]")
+        else:
+            statements.append(_parse_statement(i, raw))
+    return PolicyDocument(version=version, statements=tuple(statements), unknown=tuple(unknown))
+
+
+def _marked(value: Any) -> Any:
+    """The decoded document with every string that is, or contains, an unknown sentinel replaced by
+    UNKNOWN: an ARN with an unknown account is as unknown as the account."""
+    if isinstance(value, str):
+        return UNKNOWN if any(s in value for s in UNKNOWN_SENTINELS) else value
+    if isinstance(value, Mapping):
+        return {k: _marked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_marked(v) for v in value]
+    return value
+
+
+def _holds_unknown(value: Any) -> bool:
+    if is_unknown(value):
+        return True
+    if isinstance(value, Mapping):
+        return any(_holds_unknown(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_unknown(v) for v in value)
+    return False
 
 
 def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -223,11 +290,17 @@ def _parse_statement(index: int, raw: Any) -> Statement:
     if not isinstance(raw, Mapping):
         raise PolicyParseError(f"{where} must be an object")
     _refuse_unknown_elements(raw, _STATEMENT_ELEMENTS, where)
+    unknown = frozenset(k for k, v in raw.items() if _holds_unknown(v))
+    if unknown:
+        # Unknown elements read as empty; `unknown` says which, so no rule mistakes them for absent.
+        raw = {k: _EMPTY.get(k, v) if k in unknown else v for k, v in raw.items()}
     sid = raw.get("Sid")
     if sid is not None and not isinstance(sid, str):
         raise PolicyParseError(f"{where}.Sid must be a string")
     effect = raw.get("Effect")
-    if effect not in _VALID_EFFECTS:
+    if "Effect" in unknown:
+        effect = ""
+    elif effect not in _VALID_EFFECTS:
         raise PolicyParseError(f"{where}.Effect must be Allow or Deny, got {effect!r}")
     principal_key = _exactly_one_or_none(raw, "Principal", "NotPrincipal", where)
     action_key = _exactly_one(raw, "Action", "NotAction", where)
@@ -236,13 +309,22 @@ def _parse_statement(index: int, raw: Any) -> Statement:
         index=index,
         sid=sid,
         effect=effect,
-        principals=_parse_principals(raw[principal_key], f"{where}.{principal_key}") if principal_key else (),
+        principals=(
+            _parse_principals(raw[principal_key], f"{where}.{principal_key}")
+            if principal_key and principal_key not in unknown
+            else ()
+        ),
         not_principal=principal_key == "NotPrincipal",
-        actions=_string_list(raw[action_key], f"{where}.{action_key}"),
+        actions=_string_list(raw[action_key], f"{where}.{action_key}") if action_key not in unknown else (),
         not_action=action_key == "NotAction",
-        resources=_string_list(raw[resource_key], f"{where}.{resource_key}") if resource_key else (),
+        resources=(
+            _string_list(raw[resource_key], f"{where}.{resource_key}")
+            if resource_key and resource_key not in unknown
+            else ()
+        ),
         not_resource=resource_key == "NotResource",
         conditions=_parse_conditions(raw.get("Condition"), f"{where}.Condition"),
+        unknown=unknown,
     )
 
 

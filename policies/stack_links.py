@@ -1,7 +1,8 @@
 """Which alias points at which key, and which replica belongs to which primary, in a whole stack.
 
 AnalyzeStack sends resource OUTPUTS, so an alias's `targetKeyId` (or `targetKeyArn`) can be compared
-with a key's `id`, `keyId` and `arn`, and a replica's `primaryKeyArn` with its primary's `arn`. During
+with a key's `id`, `keyId` and `arn`, a replica's `primaryKeyArn` with its primary's `arn`, and an
+`aws.kms.KeyPolicy`'s `keyId` with the key's identifiers. During
 preview those outputs may be unknown; then the link falls back to the graph: the alias (or replica)
 depends on the key when the driver sends dependencies, else both are children of the same component
 (or the alias is the key's own child). Shared by the stack rules; not a rule module.
@@ -13,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Final
 
-from .facts import ALIAS_TYPE, ALL_KEY_TYPES
+from .facts import ALIAS_TYPE, ALL_KEY_TYPES, KEY_POLICY_TYPE
 from .rule import Resource
 
 KEY_IDENTIFIER_PROPS: Final = ("id", "keyId", "arn")
@@ -92,3 +93,16 @@ def alias_name(alias: Resource) -> str | None:
     """The alias's name when known (AnalyzeStack sends the generated name for `namePrefix` aliases)."""
     name = alias.props.get("name")
     return name if isinstance(name, str) and name else None
+
+
+def key_policies_by_key(
+    resources: Sequence[Resource], keys: Sequence[Resource] | KeyIndex
+) -> dict[str, list[Resource]]:
+    """Key URN → the `aws.kms.KeyPolicy` resources that set its policy (by `keyId`, else the graph)."""
+    index = _index(keys)
+    found: dict[str, list[Resource]] = defaultdict(list)
+    for resource in resources:
+        if resource.type == KEY_POLICY_TYPE:
+            for key in index.linked(resource, _known_strings(resource, ("keyId",))):
+                found[key.urn].append(resource)
+    return dict(found)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -12,6 +13,10 @@ from kmsguard.gate.capture import Captured
 from kmsguard.gate.model import SEVERITIES, GateResult, Violation
 from kmsguard.policies.facts import ALIAS_TYPE, PRIMARY_KEY_TYPES, REPLICA_KEY_TYPES
 from kmsguard.policies.policydoc import PolicyParseError, parse_policy_document
+from kmsguard.policies.sentinels import UNKNOWN_SENTINELS
+
+#: A key policy that holds a value only known after deployment: neither unparseable nor fully read.
+PARTLY_UNKNOWN: Final = "(partly unknown until deployed)"
 
 
 @dataclass
@@ -104,11 +109,15 @@ def _text_roles(policy: str) -> tuple[str, ...]:
 
 
 def _document_roles(policy: str | dict[str, Any]) -> tuple[str, ...]:
+    text = policy if isinstance(policy, str) else json.dumps(policy)
+    # Reports show an unknown leaf as `[unknown]`; one interpolated into text stays a raw sentinel.
+    partly_unknown = wire.UNKNOWN_TEXT in text or any(s in text for s in UNKNOWN_SENTINELS)
     try:
         document = parse_policy_document(policy)
     except (PolicyParseError, RecursionError):
-        return ("(unparseable policy)",)
-    return tuple(s.sid for s in document.statements if s.sid)
+        return (PARTLY_UNKNOWN,) if partly_unknown else ("(unparseable policy)",)
+    roles = tuple(s.sid for s in document.statements if s.sid)
+    return (*roles, PARTLY_UNKNOWN) if partly_unknown else roles
 
 
 def grouped(violations: list[Violation]) -> list[tuple[str, list[Violation]]]:

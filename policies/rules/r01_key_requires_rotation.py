@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Final
 
 from ..facts import AUTO_ROTATABLE_SPECS, KEY_TYPE, KeySpec
+from ..props import CannotJudge, read_bool, read_choice, read_string
 from ..rule import (
     AWS_FSBP,
     CIS_AWS,
@@ -30,7 +32,9 @@ META = RuleMeta(
     description=(
         "Symmetric encryption keys with KMS-generated material must have automatic rotation enabled. "
         "Asymmetric, HMAC, imported-material and custom-key-store keys cannot rotate automatically "
-        "and are reported as not applicable."
+        "and are reported as not applicable. An absent key spec is SYMMETRIC_DEFAULT, as the provider "
+        "says; a key spec, key store or flag of the wrong type (a number, a lower-case spec, a list) "
+        "cannot be judged and is a violation, never a reason to skip the key."
     ),
     rationale=(
         "Rotation limits how much data one version of key material protects and is required by CIS, "
@@ -56,36 +60,63 @@ META = RuleMeta(
     remediable=True,
 )
 
+SPEC: Final = "customerMasterKeySpec"
+KEY_STORE_PROPS: Final = ("customKeyStoreId", "xksKeyId")
+FLAG: Final = "enableKeyRotation"
+_FIX: Final = f"set {FLAG} to true"
 
-def _rotation_impossible(props: Mapping[str, Any]) -> str | None:
-    spec = props.get("customerMasterKeySpec") or KeySpec.SYMMETRIC_DEFAULT
-    if not is_unknown(spec) and not isinstance(spec, str):
-        # Malformed input: R20-style grammar is the provider's job; here it simply cannot rotate.
-        return f"key spec {spec!r} is not a key spec"
-    if not is_unknown(spec) and spec not in AUTO_ROTATABLE_SPECS:
-        return f"key spec {spec} cannot rotate automatically"
-    for store in ("customKeyStoreId", "xksKeyId"):
-        value = props.get(store)
-        if value and not is_unknown(value):
-            return f"keys in a custom or external key store ({store}) cannot rotate automatically"
-    return None
+
+@dataclass(frozen=True)
+class Rotatability:
+    """Whether AWS can rotate the key: `impossible` says why not, `problems` what cannot be judged."""
+
+    impossible: str | None = None
+    problems: tuple[str, ...] = ()
+
+
+def rotatability(props: Mapping[str, Any]) -> Rotatability:
+    """Unknowns count as rotatable (so the rotation flag is still checked); values of the wrong type
+    are problems, never a reason to skip the key."""
+    problems: list[str] = []
+    spec = read_choice(props, SPEC, tuple(KeySpec))
+    if isinstance(spec, CannotJudge):
+        problems.append(spec.message)
+    elif isinstance(spec, str) and spec not in AUTO_ROTATABLE_SPECS:
+        return Rotatability(f"key spec {spec} cannot rotate automatically")
+    for store in KEY_STORE_PROPS:
+        value = read_string(props, store)
+        if isinstance(value, CannotJudge):
+            problems.append(value.message)
+        elif isinstance(value, str):
+            return Rotatability(
+                f"keys in a custom or external key store ({store}) cannot rotate automatically"
+            )
+    return Rotatability(problems=tuple(problems))
 
 
 def check(resource: Resource, context: Context) -> Result:
-    if (reason := _rotation_impossible(resource.props)) is not None:
-        return not_applicable(reason)
-    enabled = resource.props.get("enableKeyRotation")
+    state = rotatability(resource.props)
+    if state.impossible is not None:
+        return not_applicable(state.impossible)
+    enabled = read_bool(resource.props, FLAG)
+    problems = list(state.problems)
+    if isinstance(enabled, CannotJudge):
+        problems.append(enabled.message)
+    if problems:
+        return violations([f"{p}; {_FIX}" for p in problems])
     if enabled is True:
         return compliant()
     if is_unknown(enabled):
-        return violations(["enableKeyRotation is unknown during preview; set it to a literal true"])
-    return violations(["automatic rotation is off; set enableKeyRotation to true"])
+        return violations([f"{FLAG} is unknown during preview; set it to a literal true"])
+    return violations([f"automatic rotation is off; {_FIX}"])
 
 
 def remediate(resource: Resource, context: Context) -> Mapping[str, Any] | None:
-    if _rotation_impossible(resource.props) is not None or resource.props.get("enableKeyRotation") is True:
+    state = rotatability(resource.props)
+    # A key whose spec or store cannot be judged is left alone: it might be one AWS cannot rotate.
+    if state.impossible is not None or state.problems or read_bool(resource.props, FLAG) is True:
         return None
-    return {**resource.props, "enableKeyRotation": True}
+    return {**resource.props, FLAG: True}
 
 
 RULE = ResourceRule(META, check, remediate)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from ..facts import (
     KEY_TYPE,
     ROTATION_PERIOD_DEFAULT_DAYS,
     ROTATION_PERIOD_MAX_DAYS,
     ROTATION_PERIOD_MIN_DAYS,
 )
+from ..props import CannotJudge, read_bool, read_number
 from ..rule import (
     PCI_CRYPTOPERIOD,
     Context,
@@ -21,7 +24,7 @@ from ..rule import (
     not_applicable,
     violations,
 )
-from ..rules.r01_key_requires_rotation import _rotation_impossible
+from ..rules.r01_key_requires_rotation import FLAG, rotatability
 
 META = RuleMeta(
     id="KG-R02",
@@ -30,7 +33,9 @@ META = RuleMeta(
     description=(
         "A key with automatic rotation must rotate at least every `maximumRotationPeriodDays` days. "
         "An absent `rotationPeriodInDays` means AWS's default of 365 days. Keys AWS cannot rotate "
-        "automatically, and keys with rotation off (KG-R01's finding), are not applicable."
+        "automatically, and keys with rotation off (KG-R01's finding), are not applicable. A period "
+        "outside the 90-2560 days KMS accepts, or of the wrong type (a fraction, a string, true, NaN), "
+        "is a violation."
     ),
     rationale=(
         "The rotation period is the cryptoperiod of each version of key material: the longer it is, "
@@ -62,40 +67,57 @@ META = RuleMeta(
 )
 
 
+PERIOD: Final = "rotationPeriodInDays"
+
+
 def _days(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+    # `:g` keeps 1e300 readable; days a person types print as the integers they are.
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else f"{value:g}"
 
 
 def check(resource: Resource, context: Context) -> Result:
-    if (reason := _rotation_impossible(resource.props)) is not None:
-        return not_applicable(reason)
-    enabled = resource.props.get("enableKeyRotation")
-    if enabled is not True and not is_unknown(enabled):
+    state = rotatability(resource.props)
+    if state.impossible is not None:
+        return not_applicable(state.impossible)
+    enabled = read_bool(resource.props, FLAG)
+    problems = list(state.problems)
+    if isinstance(enabled, CannotJudge):
+        problems.append(enabled.message)
+    elif enabled is not True and not is_unknown(enabled) and not problems:
         return not_applicable("automatic rotation is off, so there is no period; KG-R01 reports it")
     maximum = context.config.get("maximumRotationPeriodDays", ROTATION_PERIOD_DEFAULT_DAYS)
-    period = resource.props.get("rotationPeriodInDays")
+    period = read_number(resource.props, PERIOD, whole=True, unit="a whole number of days")
+    if isinstance(period, CannotJudge):
+        problems.append(period.message)
+    if problems:
+        return violations([f"{p}; {_fix(maximum)}" for p in problems])
     if is_unknown(period):
-        return violations(["rotationPeriodInDays is unknown during preview; set it to a literal number"])
-    if period is None:
+        return violations([f"{PERIOD} is unknown during preview; set it to a literal number"])
+    if not isinstance(period, float):
         if maximum >= ROTATION_PERIOD_DEFAULT_DAYS:
             return compliant()
         return violations(
             [
-                f"rotationPeriodInDays is not set, so AWS rotates every {ROTATION_PERIOD_DEFAULT_DAYS} "
-                f"days, above the maximum of {_days(maximum)}; set rotationPeriodInDays to "
-                f"{_days(maximum)} or less"
+                f"{PERIOD} is not set, so AWS rotates every {ROTATION_PERIOD_DEFAULT_DAYS} "
+                f"days, above the maximum of {_days(maximum)}; {_fix(maximum)}"
             ]
         )
-    if isinstance(period, bool) or not isinstance(period, int | float):
-        return violations([f"rotationPeriodInDays must be a number of days, got {period!r}"])
+    if not ROTATION_PERIOD_MIN_DAYS <= period <= ROTATION_PERIOD_MAX_DAYS:
+        return violations(
+            [
+                f"{PERIOD} is {_days(period)}, outside the {ROTATION_PERIOD_MIN_DAYS}-"
+                f"{ROTATION_PERIOD_MAX_DAYS} days KMS accepts; {_fix(maximum)}"
+            ]
+        )
     if period <= maximum:
         return compliant()
     return violations(
-        [
-            f"rotationPeriodInDays is {_days(period)}, above the maximum of {_days(maximum)}; "
-            f"set rotationPeriodInDays to {_days(maximum)} or less"
-        ]
+        [f"{PERIOD} is {_days(period)}, above the maximum of {_days(maximum)}; {_fix(maximum)}"]
     )
+
+
+def _fix(maximum: float) -> str:
+    return f"set {PERIOD} to {_days(maximum)} or less"
 
 
 RULE = ResourceRule(META, check)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from ..documents import UNPARSEABLE, carried_policies
 from ..facts import ALL_KEY_TYPES
 from ..rule import (
@@ -14,7 +16,11 @@ from ..rule import (
     Severity,
     compliant,
     not_applicable,
-    violations,
+)
+
+#: Why a key without its own policy is not judged here: only the stack shows a separate KeyPolicy.
+SEPARATE: Final = (
+    "the key sets no policy itself; KG-S08 checks that an aws.kms.KeyPolicy of this stack sets it"
 )
 
 META = RuleMeta(
@@ -22,10 +28,11 @@ META = RuleMeta(
     name="kms-key-requires-key-policy",
     title="Keys have an explicit key policy",
     description=(
-        "Every key, external key and replica must set `policy`. A resource rule cannot see whether a "
-        "separate `aws.kms.KeyPolicy` resource attaches one, so a key without `policy` is a violation "
-        "unless `allowSeparateKeyPolicy` is true, in which case the key is not applicable and the "
-        "KeyPolicy resource is checked by the other key-policy rules."
+        "Every key, external key and replica must have an explicit key policy instead of AWS's default. "
+        "A key that sets `policy` itself is compliant here (its content is judged by the key-policy "
+        "rules). A key without `policy` may get its policy from a separate `aws.kms.KeyPolicy`, which a "
+        "resource rule cannot see: it is not applicable here and KG-S08 judges it with the whole stack, "
+        "flagging only keys no KeyPolicy covers."
     ),
     rationale=(
         "Without a policy AWS applies its default, which gives the account root `kms:*` and so lets "
@@ -34,9 +41,8 @@ META = RuleMeta(
         "check on such a key, which is why this rule is mandatory."
     ),
     remediation=(
-        "Set `policy` on the key (kmsguard's components always do). If the policy is attached with a "
-        "separate `aws.kms.KeyPolicy` resource, set this rule's `allowSeparateKeyPolicy` to true; do "
-        "not set both for one key."
+        "Set `policy` on the key (kmsguard's components always do), or attach it with a separate "
+        "`aws.kms.KeyPolicy` resource (KG-S08); do not set both for one key."
     ),
     url="https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html",
     severity=Severity.HIGH,
@@ -47,30 +53,14 @@ META = RuleMeta(
         "(KG-R20 reports it)."
     ),
     frameworks=(PCI_KEY_CUSTODIANS,),
-    config_schema={
-        "allowSeparateKeyPolicy": {
-            "type": "boolean",
-            "default": False,
-            "description": "Keys without `policy` are acceptable because an aws.kms.KeyPolicy resource sets it.",
-        }
-    },
 )
 
 
 def check(resource: Resource, context: Context) -> Result:
     carried = carried_policies(resource)
     if not carried:
-        if context.config.get("allowSeparateKeyPolicy") is True:
-            return not_applicable(
-                "the key policy is set by a separate aws.kms.KeyPolicy (allowSeparateKeyPolicy)"
-            )
-        return violations(
-            [
-                "the key has no policy, so AWS's default gives the account root kms:*; set policy on "
-                "the key (or set allowSeparateKeyPolicy if an aws.kms.KeyPolicy resource sets it)"
-            ]
-        )
-    if any(c.document is None and not c.unknown for c in carried):
+        return not_applicable(SEPARATE)
+    if any(c.error is not None for c in carried):
         return not_applicable(UNPARSEABLE)
     return compliant()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..conditions import caller_scope
-from ..documents import judge_documents
+from ..documents import document_unknowns, judge_documents
 from ..facts import KEY_POLICY_CARRIER_TYPES
 from ..policydoc import PolicyDocument, Statement
 from ..rule import (
@@ -49,10 +49,7 @@ META = RuleMeta(
     url="https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html",
     severity=Severity.CRITICAL,
     resource_types=KEY_POLICY_CARRIER_TYPES,
-    unknowns=(
-        "A policy unknown during preview is not applicable and is checked once known; a policy that "
-        "does not parse is not applicable here (KG-R20 reports it)."
-    ),
+    unknowns=document_unknowns(),
     frameworks=(
         Framework(AWS_FSBP, "1.0.0", "KMS.5", "KMS keys should not be publicly accessible"),
         PCI_KEY_CUSTODIANS,

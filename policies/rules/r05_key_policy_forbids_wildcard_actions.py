@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from ..documents import judge_documents
+from ..documents import document_unknowns, judge_documents
 from ..facts import ADMINISTRATION_ACTIONS, KEY_POLICY_CARRIER_TYPES, is_account_root
 from ..policydoc import PolicyDocument, Statement, expand_kms_actions, is_wildcard_action
 from ..rule import (
@@ -47,10 +47,8 @@ META = RuleMeta(
     url="https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html",
     severity=Severity.HIGH,
     resource_types=KEY_POLICY_CARRIER_TYPES,
-    unknowns=(
-        "A policy unknown during preview is not applicable and is checked once known; a policy that "
-        "does not parse is not applicable here (KG-R20 reports it). When the stack's account is not "
-        "known, no principal is recognised as its root."
+    unknowns=document_unknowns(
+        extra="When the stack's account is not known, no principal is recognised as its root."
     ),
     frameworks=(
         PCI_KEY_CUSTODIANS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from ..conditions import key_limits
-from ..documents import judge_documents
+from ..documents import STATEMENT_CORE, document_unknowns, judge_documents
 from ..facts import IAM_POLICY_CARRIER_TYPES, KMS_ACTIONS
 from ..patterns import matches_every_key
 from ..policydoc import PolicyDocument, Statement, expand_kms_actions
@@ -23,6 +23,8 @@ from ..rule import (
 
 #: Actions that reveal plaintext (AWS FSBP KMS.1/KMS.2).
 DECRYPTION_ACTIONS: Final = frozenset({"Decrypt", "ReEncryptFrom"})
+#: "On all keys" is read from Resource, so a statement with an unknown Resource is not judged.
+READS: Final = STATEMENT_CORE | {"Resource"}
 
 META = RuleMeta(
     id="KG-R06",
@@ -62,10 +64,7 @@ META = RuleMeta(
     url="https://docs.aws.amazon.com/securityhub/latest/userguide/kms-controls.html",
     severity=Severity.HIGH,
     resource_types=IAM_POLICY_CARRIER_TYPES,
-    unknowns=(
-        "A policy unknown during preview is not applicable and is checked once known; a policy that "
-        "does not parse is not applicable here (KG-R20 reports it)."
-    ),
+    unknowns=document_unknowns(READS),
     frameworks=(
         Framework(AWS_FSBP, "1.0.0", "KMS.1", "IAM customer managed policies should not allow decryption on all KMS keys"),
         Framework(AWS_FSBP, "1.0.0", "KMS.2", "IAM principals should not have inline policies allowing decryption on all KMS keys"),
@@ -114,7 +113,7 @@ def _judge(document: PolicyDocument) -> list[str]:
 
 
 def check(resource: Resource, context: Context) -> Result:
-    return judge_documents(resource, _judge)
+    return judge_documents(resource, _judge, reads=READS)
 
 
 RULE = ResourceRule(META, check)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..documents import judge_documents
+from ..documents import document_unknowns, judge_documents
 from ..facts import ALL_POLICY_CARRIER_TYPES
 from ..policydoc import PolicyDocument, Statement
 from ..rule import (
@@ -37,10 +37,7 @@ META = RuleMeta(
     url="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html",
     severity=Severity.HIGH,
     resource_types=ALL_POLICY_CARRIER_TYPES,
-    unknowns=(
-        "A policy unknown during preview is not applicable and is checked once known; a policy that "
-        "does not parse is not applicable here (KG-R20 reports it)."
-    ),
+    unknowns=document_unknowns(),
     frameworks=(PCI_LEAST_PRIVILEGE,),
 )
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..documents import judge_documents
+from .. import props
+from ..documents import document_unknowns, judge_documents
 from ..facts import (
     CRITICAL_ACTION_CHOICES,
     DEFAULT_CRITICAL_ACTIONS,
@@ -17,6 +18,7 @@ from ..facts import (
     canonical_action,
 )
 from ..policydoc import Condition, PolicyDocument, Statement
+from ..props import CannotJudge
 from ..rule import (
     PCI_DSS,
     Context,
@@ -29,6 +31,7 @@ from ..rule import (
     not_applicable,
     per_environment,
     per_environment_schema,
+    violations,
 )
 from ..stack_declarations import declared_deployers
 
@@ -69,11 +72,7 @@ META = RuleMeta(
     url="https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html",
     severity=Severity.HIGH,
     resource_types=KEY_POLICY_CARRIER_TYPES,
-    unknowns=(
-        "A policy unknown during preview is not applicable and is checked once known; a policy that "
-        "does not parse is not applicable here (KG-R20 reports it). An unknown Environment tag falls "
-        "back to the stack name."
-    ),
+    unknowns=document_unknowns(extra="An unknown Environment tag falls back to the stack name; one of the wrong type is a violation."),
     frameworks=(
         Framework(PCI_DSS, "3.2.1", "8.3.1", "Multi-factor authentication for personnel with administrative access"),
     ),
@@ -151,7 +150,9 @@ def _may_be_deployer(statement: Statement, held: list[str], who: list[str]) -> b
 
 
 def check(resource: Resource, context: Context) -> Result:
-    environment = context.environment_of(resource)
+    environment = props.environment(resource, context.stack)
+    if isinstance(environment, CannotJudge):
+        return violations([f"{environment.message}; whether critical actions need MFA depends on it"])
     required = per_environment(context.config.get("requireMfa") or {}, environment)
     if required is not True:
         return not_applicable(f"MFA is not required in environment {environment!r}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Final
 
-from ..documents import judge_documents
+from ..documents import document_unknowns, judge_documents
 from ..facts import (
     ADMINISTRATION_ACTIONS,
     GRANT_IS_FOR_AWS_RESOURCE_KEY,
@@ -55,10 +55,8 @@ META = RuleMeta(
     url="https://docs.aws.amazon.com/kms/latest/developerguide/least-privilege.html",
     severity=Severity.HIGH,
     resource_types=KEY_POLICY_CARRIER_TYPES,
-    unknowns=(
-        "A policy unknown during preview is not applicable and is checked once known; a policy that "
-        "does not parse is not applicable here (KG-R20 reports it). When the stack's account is not "
-        "known, no principal is recognised as its root."
+    unknowns=document_unknowns(
+        extra="When the stack's account is not known, no principal is recognised as its root."
     ),
     frameworks=(
         PCI_KEY_CUSTODIANS,

@@ -14,6 +14,7 @@ from ..facts import (
     RESERVED_ALIAS_PREFIX,
     parse_conventional_alias,
 )
+from ..props import CannotJudge, read_string
 from ..rule import (
     PCI_KEY_ARCHITECTURE,
     Context,
@@ -114,11 +115,14 @@ def _invalid_note(invalid: Sequence[str]) -> str:
 
 
 def check(resource: Resource, context: Context) -> Result:
-    name = resource.props.get("name")
-    prefix = resource.props.get("namePrefix")
+    name = read_string(resource.props, "name")
+    prefix = read_string(resource.props, "namePrefix")
+    for problem in (name, prefix):
+        if isinstance(problem, CannotJudge):
+            return violations([f"{problem.message}; set name to a literal {CONVENTION}"])
     if is_unknown(name):
         return violations(["alias name is unknown during preview; set name to a literal " + CONVENTION])
-    if not name:
+    if not isinstance(name, str):
         if isinstance(prefix, str) and prefix.startswith(RESERVED_ALIAS_PREFIX):
             return violations([f"alias prefix {prefix!r} is under alias/aws/, which AWS reserves; {_RENAME}"])
         if prefix:
@@ -129,8 +133,6 @@ def check(resource: Resource, context: Context) -> Result:
                 ]
             )
         return violations(["alias has no name, so the provider generates one; set name to " + CONVENTION])
-    if not isinstance(name, str):
-        return violations([f"alias name must be a string, got {type(name).__name__}; {_FIX}"])
     if name.startswith(RESERVED_ALIAS_PREFIX):
         return violations([f"alias {name!r} is under alias/aws/, which AWS reserves; {_RENAME}"])
     if parse_conventional_alias(name, configured_environments(context)) is not None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from ..documents import carried_policies, parsed_documents
+from ..documents import CarriedPolicy, document_unknowns, judge_carried
 from ..facts import ALL_POLICY_CARRIER_TYPES
+from ..policydoc import PolicyDocument
 from ..rule import (
     PCI_LEAST_PRIVILEGE,
     Context,
@@ -15,12 +16,11 @@ from ..rule import (
     Result,
     RuleMeta,
     Severity,
-    not_applicable,
-    violations,
 )
 
 #: `arn:<partition>:kms:<region>:<account>:alias/<name>`; region and account may be wildcards.
 ALIAS_ARN_RE: Final = re.compile(r"^arn:[^:]*:kms:[^:]*:[^:]*:alias/")
+READS: Final = frozenset({"Effect", "Resource"})
 
 META = RuleMeta(
     id="KG-R11",
@@ -43,37 +43,28 @@ META = RuleMeta(
     url="https://docs.aws.amazon.com/kms/latest/developerguide/alias-authorization.html",
     severity=Severity.MEDIUM,
     resource_types=ALL_POLICY_CARRIER_TYPES,
-    unknowns=(
-        "A policy unknown during preview is not applicable at preview; the rule judges it when the "
-        "update sends the resolved document. A policy that does not parse is not applicable here and is "
-        "reported by KG-R20."
-    ),
+    unknowns=document_unknowns(READS),
     frameworks=(PCI_LEAST_PRIVILEGE,),
 )
 
 
-def check(resource: Resource, context: Context) -> Result:
-    carried = carried_policies(resource)
-    if not carried:
-        return not_applicable("the resource carries no policy document")
-    documents = parsed_documents(resource)
-    if not documents:
-        if any(c.unknown for c in carried):
-            return not_applicable("the policy is unknown during preview; it is checked at update")
-        return not_applicable("the policy does not parse; see KG-R20")
+def _judge(policy: CarriedPolicy, document: PolicyDocument) -> list[str]:
     messages: list[str] = []
-    for policy, document in documents:
-        for statement in document.statements:
-            field = "NotResource" if statement.not_resource else "Resource"
-            for arn in statement.resources:
-                if ALIAS_ARN_RE.match(arn):
-                    effect = _effect(statement.not_resource, statement.is_allow)
-                    messages.append(
-                        f"{policy.kind} {policy.path} {statement.label} names alias ARN {arn!r} in "
-                        f"{field}, which matches no key, so it {effect}; use the key ARN, and "
-                        "kms:RequestAlias or kms:ResourceAliases conditions to scope by alias"
-                    )
-    return violations(messages)
+    for statement in document.statements:
+        field = "NotResource" if statement.not_resource else "Resource"
+        for arn in statement.resources:
+            if ALIAS_ARN_RE.match(arn):
+                effect = _effect(statement.not_resource, statement.is_allow)
+                messages.append(
+                    f"{policy.kind} {policy.path} {statement.label} names alias ARN {arn!r} in "
+                    f"{field}, which matches no key, so it {effect}; use the key ARN, and "
+                    "kms:RequestAlias or kms:ResourceAliases conditions to scope by alias"
+                )
+    return messages
+
+
+def check(resource: Resource, context: Context) -> Result:
+    return judge_carried(resource, _judge, reads=READS)
 
 
 def _effect(not_resource: bool, is_allow: bool) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from ..facts import KEY_POLICY_CARRIER_TYPES
+from ..props import ABSENT, CannotJudge, read_bool
 from ..rule import (
     PCI_KEY_MANAGEMENT,
     Context,
@@ -48,9 +49,11 @@ META = RuleMeta(
 
 
 def check(resource: Resource, context: Context) -> Result:
-    value = resource.props.get(FLAG)
-    if value is None or value is False:
+    value = read_bool(resource.props, FLAG)
+    if value is ABSENT or value is False:
         return compliant()
+    if isinstance(value, CannotJudge):
+        return violations([f"{value.message}; set it to false or remove it"])
     if is_unknown(value):
         return violations([f"{FLAG} is unknown during preview; set it to a literal false or remove it"])
     return violations(

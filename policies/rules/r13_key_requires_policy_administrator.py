@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from ..documents import PolicyKind, carried_policies, parsed_documents
+from ..documents import CarriedPolicy, document_unknowns, judge_carried
 from ..evaluation import unconditional_denies
 from ..facts import KEY_POLICY_CARRIER_TYPES
 from ..policydoc import PolicyDocument
@@ -16,9 +16,6 @@ from ..rule import (
     Result,
     RuleMeta,
     Severity,
-    compliant,
-    not_applicable,
-    violations,
 )
 
 PUT_KEY_POLICY: Final = "PutKeyPolicy"
@@ -46,10 +43,9 @@ META = RuleMeta(
     url="https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html",
     severity=Severity.HIGH,
     resource_types=KEY_POLICY_CARRIER_TYPES,
-    unknowns=(
-        "A key policy unknown during preview is not applicable at preview and judged at update. An absent "
-        "policy is not applicable (AWS's default policy gives the account root kms:*; KG-R03 asks for an "
-        "explicit one). A policy that does not parse is not applicable here (see KG-R20)."
+    unknowns=document_unknowns(
+        whole=True,
+        extra="An absent policy is not applicable (AWS's default policy gives the account root kms:*; KG-R03 asks for an explicit one).",
     ),
     frameworks=(PCI_KEY_MANAGEMENT,),
 )
@@ -76,22 +72,18 @@ def keepers(document: PolicyDocument) -> frozenset[str]:
     return frozenset(allowed)
 
 
-def check(resource: Resource, context: Context) -> Result:
-    carried = [c for c in carried_policies(resource) if c.kind is PolicyKind.KEY]
-    if not carried:
-        return not_applicable("no explicit key policy; AWS's default keeps the account root (see KG-R03)")
-    documents = parsed_documents(resource)
-    if not documents:
-        if any(c.unknown for c in carried):
-            return not_applicable("the key policy is unknown during preview; it is checked at update")
-        return not_applicable("the key policy does not parse; see KG-R20")
-    messages = [
+def _judge(policy: CarriedPolicy, document: PolicyDocument) -> list[str]:
+    if keepers(document):
+        return []
+    return [
         f"no concrete principal keeps kms:PutKeyPolicy in {policy.kind} {policy.path}, so nobody could "
         "change it again; allow PutKeyPolicy to the deployer or administrator role (or the account root)"
-        for policy, document in documents
-        if not keepers(document)
     ]
-    return violations(messages) if messages else compliant()
+
+
+def check(resource: Resource, context: Context) -> Result:
+    # Whether anyone keeps PutKeyPolicy follows from every statement together: judged whole or not at all.
+    return judge_carried(resource, _judge, whole=True)
 
 
 RULE = ResourceRule(META, check)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from .. import props
 from ..facts import (
     ALL_KEY_TYPES,
     DELETION_WINDOW_DEFAULT_DAYS,
     DELETION_WINDOW_MAX_DAYS,
     DELETION_WINDOW_MIN_DAYS,
 )
+from ..props import CannotJudge
 from ..rule import (
     AWS_FSBP,
     Context,
@@ -20,7 +22,6 @@ from ..rule import (
     RuleMeta,
     Severity,
     compliant,
-    is_unknown,
     per_environment,
     per_environment_schema,
     violations,
@@ -64,11 +65,11 @@ META = RuleMeta(
 )
 
 
-def _minimum(resource: Resource, context: Context) -> int:
+def _minimum(environment: str, context: Context) -> int:
     configured = context.config.get("minimumDeletionWindowDays", DEFAULT_MINIMUMS)
     value: Any = None
     if isinstance(configured, dict):
-        value = per_environment(configured, context.environment_of(resource))
+        value = per_environment(configured, environment)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return int(value)
     # A configuration without a usable value must not loosen the rule: use the strictest window.
@@ -76,31 +77,39 @@ def _minimum(resource: Resource, context: Context) -> int:
 
 
 def check(resource: Resource, context: Context) -> Result:
-    minimum = _minimum(resource, context)
-    environment = context.environment_of(resource) or "(no environment)"
-    value = resource.props.get(FIELD)
-    if is_unknown(value):
+    environment = props.environment(resource, context.stack)
+    if isinstance(environment, CannotJudge):
+        # Without the environment the minimum is unknown, so only the strictest one is safe to ask for.
+        return violations([f"{environment.message}; the minimum deletion window depends on it"])
+    minimum = _minimum(environment, context)
+    value = props.read_number(resource.props, FIELD, whole=True, unit="a whole number of days")
+    if isinstance(value, CannotJudge):
+        return violations([f"{value.message}; set it to at least {minimum}"])
+    if isinstance(value, float):
+        days, shown = int(value), _days(value)
+    elif value is props.ABSENT:
+        days, shown = DELETION_WINDOW_DEFAULT_DAYS, str(DELETION_WINDOW_DEFAULT_DAYS)
+    else:
         return violations([f"{FIELD} is unknown during preview; set it to a literal of at least {minimum}"])
-    if value is None:
-        value = DELETION_WINDOW_DEFAULT_DAYS
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        return violations([f"{FIELD} must be a number of days, got {value!r}; set it to at least {minimum}"])
-    days = int(value) if float(value).is_integer() else value
-    if not DELETION_WINDOW_MIN_DAYS <= value <= DELETION_WINDOW_MAX_DAYS:
+    if not DELETION_WINDOW_MIN_DAYS <= days <= DELETION_WINDOW_MAX_DAYS:
         return violations(
             [
-                f"{FIELD} is {days}, outside the {DELETION_WINDOW_MIN_DAYS}-{DELETION_WINDOW_MAX_DAYS} days "
-                f"KMS accepts; set it to at least {minimum} and at most {DELETION_WINDOW_MAX_DAYS}"
+                f"{FIELD} is {shown}, outside the {DELETION_WINDOW_MIN_DAYS}-{DELETION_WINDOW_MAX_DAYS} "
+                f"days KMS accepts; set it to at least {minimum} and at most {DELETION_WINDOW_MAX_DAYS}"
             ]
         )
-    if value < minimum:
+    if days < minimum:
         return violations(
             [
-                f"{FIELD} is {days} days, below the {minimum}-day minimum for environment {environment!r}; "
-                f"set it to at least {minimum}"
+                f"{FIELD} is {days} days, below the {minimum}-day minimum for environment "
+                f"{environment or '(no environment)'!r}; set it to at least {minimum}"
             ]
         )
     return compliant()
+
+
+def _days(value: float) -> str:
+    return str(int(value)) if abs(value) < 1e15 else f"{value:g}"
 
 
 RULE = ResourceRule(META, check)

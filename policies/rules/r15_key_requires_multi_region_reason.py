@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..facts import MULTI_REGION_REASON_TAG, PRIMARY_KEY_TYPES
+from ..props import CannotJudge, read_bool, read_tag
 from ..rule import (
     PCI_KEY_ARCHITECTURE,
     Context,
@@ -47,13 +48,16 @@ META = RuleMeta(
 
 
 def check(resource: Resource, context: Context) -> Result:
-    multi_region = resource.props.get("multiRegion")
+    multi_region = read_bool(resource.props, "multiRegion")
+    if isinstance(multi_region, CannotJudge):
+        return violations([f"{multi_region.message}; set multiRegion to true or false"])
     if not is_unknown(multi_region) and multi_region is not True:
         return not_applicable("single-region key")
-    tags = resource.props.get("tags")
-    if is_unknown(tags):
+    if is_unknown(resource.props.get("tags")):
         return violations([f"tags are unknown during preview; set a literal {MULTI_REGION_REASON_TAG} tag"])
-    reason = resource.tags().get(MULTI_REGION_REASON_TAG)
+    reason = read_tag(resource, MULTI_REGION_REASON_TAG)
+    if isinstance(reason, CannotJudge):
+        return violations([f"{reason.message}; set the {MULTI_REGION_REASON_TAG} tag to the reason"])
     if is_unknown(reason):
         return violations(
             [f"tag {MULTI_REGION_REASON_TAG} is unknown during preview; set it to a literal reason"]

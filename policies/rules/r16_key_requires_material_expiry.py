@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..facts import EXTERNAL_KEY_TYPE, REPLICA_EXTERNAL_KEY_TYPE
+from ..props import ABSENT, CannotJudge, read_timestamp
 from ..rule import (
     PCI_CRYPTOPERIOD,
     Context,
@@ -12,7 +13,6 @@ from ..rule import (
     RuleMeta,
     Severity,
     compliant,
-    is_unknown,
     not_applicable,
     violations,
 )
@@ -24,7 +24,8 @@ META = RuleMeta(
     description=(
         "Keys with imported material (`aws.kms.ExternalKey`, `aws.kms.ReplicaExternalKey`) set `validTo`, "
         "so the material expires and must be re-imported deliberately. With `allowNonExpiringMaterial` "
-        "the rule is not applicable."
+        'the rule is not applicable. A `validTo` that is not an RFC 3339 time (`"true"`, a number, '
+        "a date without a time) is a violation."
     ),
     rationale=(
         "Imported material never rotates automatically; an expiry forces the owner to re-import or rotate "
@@ -52,8 +53,10 @@ META = RuleMeta(
 def check(resource: Resource, context: Context) -> Result:
     if context.config.get("allowNonExpiringMaterial") is True:
         return not_applicable("configuration allows non-expiring imported material")
-    valid_to = resource.props.get("validTo")
-    if is_unknown(valid_to) or (isinstance(valid_to, str) and valid_to.strip()):
+    valid_to = read_timestamp(resource.props, "validTo")
+    if isinstance(valid_to, CannotJudge):
+        return violations([f"{valid_to.message}; set validTo to when the imported material expires"])
+    if valid_to is not ABSENT:
         return compliant()
     return violations(
         [

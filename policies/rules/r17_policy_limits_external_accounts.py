@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..conditions import caller_scope
-from ..documents import carried_policies
+from ..documents import document_unknowns, judge_carried
 from ..facts import (
     ADMINISTRATION_ACTIONS,
     KEY_POLICY_CARRIER_TYPES,
@@ -19,8 +19,6 @@ from ..rule import (
     Result,
     RuleMeta,
     Severity,
-    not_applicable,
-    violations,
 )
 from ..stack_declarations import declared_partner_accounts
 
@@ -60,11 +58,10 @@ META = RuleMeta(
     url="https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html",
     severity=Severity.HIGH,
     resource_types=KEY_POLICY_CARRIER_TYPES,
-    unknowns=(
-        "A key policy that is unknown during preview is not applicable: it is checked again with known "
-        "values when `pulumi up` runs. An unknown own account (neither `accountId` nor "
-        "`aws:allowedAccountIds` set) fails closed: every account principal not in "
-        "`allowedExternalAccounts` is a violation, with a message asking to configure the account."
+    unknowns=document_unknowns(
+        extra="An unknown own account (neither `accountId` nor `aws:allowedAccountIds` set) fails closed: "
+        "every account principal not in `allowedExternalAccounts` is a violation, with a message asking to "
+        "configure the account."
     ),
     frameworks=(PCI_KEY_CUSTODIANS,),
     config_schema={
@@ -151,9 +148,6 @@ def _statement_findings(
 
 
 def check(resource: Resource, context: Context) -> Result:
-    carried = carried_policies(resource)
-    if not carried:
-        return not_applicable("no key policy on this resource (KG-R03 asks for one)")
     own = context.account_id()
     allowed_raw = context.config.get("allowedExternalAccounts")
     allowed = (
@@ -161,20 +155,14 @@ def check(resource: Resource, context: Context) -> Result:
         if isinstance(allowed_raw, list) and allowed_raw
         else declared_partner_accounts(context.stack_config)
     )
-    findings: list[str] = []
-    judged = False
-    for policy in carried:
-        if policy.document is None:
-            continue
-        judged = True
-        for statement in policy.document.effective.allows():
-            findings.extend(_statement_findings(f"{policy.kind} ({policy.path})", statement, own, allowed))
-    if not judged:
-        return not_applicable(
-            "the key policy is unknown during preview or does not parse (KG-R20 reports that); "
-            "`pulumi up` checks it with known values"
-        )
-    return violations(findings)
+    return judge_carried(
+        resource,
+        lambda policy, document: (
+            finding
+            for statement in document.effective.allows()
+            for finding in _statement_findings(f"{policy.kind} ({policy.path})", statement, own, allowed)
+        ),
+    )
 
 
 RULE = ResourceRule(META, check)

@@ -11,6 +11,7 @@ from ..facts import (
     GRANT_TYPE,
     SERVICE_PRINCIPAL_RE,
 )
+from ..props import CannotJudge, cannot_judge, read_list, read_string, shown
 from ..rule import (
     PCI_KEY_CUSTODIANS,
     Context,
@@ -62,12 +63,18 @@ META = RuleMeta(
 def _operation_findings(operations: Any) -> list[str]:
     if is_unknown(operations):
         return ["operations are unknown during preview; list the grant operations literally"]
+    if isinstance(operations, CannotJudge):
+        return [f"{operations.message}; list the grant operations the grantee needs"]
     if not isinstance(operations, list) or not operations:
         return ["the grant lists no operations; set operations to the grant operations the grantee needs"]
     findings: list[str] = []
     for operation in operations:
         if is_unknown(operation):
             findings.append("an operation is unknown during preview; list the grant operations literally")
+        elif not isinstance(operation, str):
+            findings.append(
+                cannot_judge(f"an operation is {shown(operation)}, expected a grant operation name")
+            )
         elif operation in GRANT_REDELEGATION_OPERATIONS:
             findings.append(
                 f"operation {operation} lets the grantee re-delegate or retire grants; remove it from operations"
@@ -93,6 +100,11 @@ def _has_context_constraint(constraints: Any) -> bool:
 
 
 def _constraint_findings(grantee: Any, constraints: Any) -> list[str]:
+    if isinstance(grantee, CannotJudge):
+        return [f"{grantee.message}; name the grantee by its ARN or service principal"]
+    if isinstance(constraints, CannotJudge):
+        return [f"{constraints.message}; set a list of constraints with encryptionContextEquals or "
+                "encryptionContextSubset"]  # fmt: skip
     if isinstance(grantee, str) and SERVICE_PRINCIPAL_RE.match(grantee):
         # AWS services pass their own context on each call; a constraint would only break them.
         return []
@@ -112,8 +124,8 @@ def _constraint_findings(grantee: Any, constraints: Any) -> list[str]:
 
 def check(resource: Resource, context: Context) -> Result:
     props = resource.props
-    findings = _operation_findings(props.get("operations"))
-    findings += _constraint_findings(props.get("granteePrincipal"), props.get("constraints"))
+    findings = _operation_findings(read_list(props, "operations"))
+    findings += _constraint_findings(read_string(props, "granteePrincipal"), read_list(props, "constraints"))
     return violations(findings)
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from ..facts import ALL_KEY_TYPES, REQUIRED_TAGS, RESERVED_TAG_PREFIX
+from ..props import CannotJudge, read_mapping, read_string, read_tag
 from ..rule import (
     PCI_KEY_ARCHITECTURE,
     Context,
@@ -101,6 +102,8 @@ def _normalised(text: str) -> str:
 def _description_findings(description: Any, name: str, min_length: int) -> list[str]:
     if is_unknown(description):
         return []
+    if isinstance(description, CannotJudge):
+        return [f"{description.message}; set description to what the key protects and for whom"]
     if not isinstance(description, str) or not description.strip():
         return ["the key has no description; set description to what the key protects and for whom"]
     text = description.strip()
@@ -117,16 +120,21 @@ def _description_findings(description: Any, name: str, min_length: int) -> list[
     return []
 
 
-def _tag_findings(tags: Any, required: list[str]) -> list[str]:
+def _tag_findings(resource: Resource, required: list[str]) -> list[str]:
+    tags = read_mapping(resource.props, "tags")
     if is_unknown(tags):
         return []
+    if isinstance(tags, CannotJudge):
+        return [f"{tags.message}; set tags to an object of tag names and values"]
     present = tags if isinstance(tags, Mapping) else {}
-    missing = [
-        key
-        for key in required
-        if not (is_unknown(present.get(key)) or (isinstance(present.get(key), str) and present[key].strip()))
-    ]
     findings: list[str] = []
+    missing: list[str] = []
+    for key in required:
+        value = read_tag(resource, key)
+        if isinstance(value, CannotJudge):
+            findings.append(f"{value.message}; set tag {key} to a non-empty string")
+        elif not (is_unknown(value) or (isinstance(value, str) and value.strip())):
+            missing.append(key)
     if missing:
         findings.append(
             f"required tags missing or empty: {', '.join(missing)}; add them to the key's tags with "
@@ -147,8 +155,9 @@ def check(resource: Resource, context: Context) -> Result:
     required = context.config.get("requiredTags", list(REQUIRED_TAGS))
     if not isinstance(required, list):
         required = list(REQUIRED_TAGS)
-    findings = _description_findings(resource.props.get("description"), resource.name, int(min_length))
-    findings += _tag_findings(resource.props.get("tags"), [t for t in required if isinstance(t, str)])
+    description = read_string(resource.props, "description")
+    findings = _description_findings(description, resource.name, int(min_length))
+    findings += _tag_findings(resource, [t for t in required if isinstance(t, str)])
     return violations(findings)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..documents import CarriedPolicy, PolicyKind, carried_policies
+from typing import Final
+
+from ..documents import CarriedPolicy, PolicyKind, document_unknowns, judge_carried
 from ..facts import ALL_POLICY_CARRIER_TYPES, KEY_POLICY_MAX_BYTES, POLICY_VERSION, canonical_action
 from ..policydoc import PolicyDocument, expand_kms_actions, is_wildcard_action
 from ..rule import (
@@ -13,9 +15,10 @@ from ..rule import (
     Result,
     RuleMeta,
     Severity,
-    not_applicable,
-    violations,
 )
+
+#: Grammar is read from these; a Resource or Condition still unknown cannot hide a grammar error.
+READS: Final = frozenset({"Version", "Sid", "Principal", "Action"})
 
 META = RuleMeta(
     id="KG-R20",
@@ -46,10 +49,8 @@ META = RuleMeta(
     url="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html",
     severity=Severity.HIGH,
     resource_types=ALL_POLICY_CARRIER_TYPES,
-    unknowns=(
-        "A document that depends on values computed during preview cannot be read yet: it is skipped "
-        "(not applicable when it is the only one) and checked with known values when `pulumi up` runs. "
-        "A document that is known but does not parse is always a violation."
+    unknowns=document_unknowns(
+        READS, extra="This rule reports a known document that does not parse itself: always a violation."
     ),
     frameworks=(PCI_KEY_CUSTODIANS,),
 )
@@ -57,7 +58,9 @@ META = RuleMeta(
 
 def _document_findings(where: str, document: PolicyDocument) -> list[str]:
     findings: list[str] = []
-    if document.version is None:
+    if "Version" in document.unknown:
+        pass  # not fully evaluated: the walker names it
+    elif document.version is None:
         findings.append(
             f'{where} has no Version; add "Version": "{POLICY_VERSION}" (without it IAM uses '
             "2008-10-17, which has no policy variables)"
@@ -97,7 +100,7 @@ def _document_findings(where: str, document: PolicyDocument) -> list[str]:
     return findings
 
 
-def _key_policy_findings(where: str, policy: CarriedPolicy) -> list[str]:
+def _key_policy_findings(where: str, policy: CarriedPolicy, document: PolicyDocument) -> list[str]:
     """What KMS alone requires of a key policy: a principal on every statement, at most 32 KB."""
     findings: list[str] = []
     if policy.size is not None and policy.size > KEY_POLICY_MAX_BYTES:
@@ -105,36 +108,30 @@ def _key_policy_findings(where: str, policy: CarriedPolicy) -> list[str]:
             f"{where} is {policy.size} bytes; KMS accepts at most {KEY_POLICY_MAX_BYTES}: "
             "split usage into grants or IAM policies"
         )
-    assert policy.document is not None
     findings.extend(
         f"{where} {s.label} has no Principal; a key policy statement must name who it applies to"
-        for s in policy.document.statements
+        for s in document.statements
         if not s.principals and not s.not_principal
     )
     return findings
 
 
-def _policy_findings(policy: CarriedPolicy) -> list[str]:
+def _error_findings(policy: CarriedPolicy) -> list[str]:
+    return [
+        f"{policy.kind} ({policy.path}) does not parse: {policy.error}; fix the document so IAM can read it"
+    ]
+
+
+def _policy_findings(policy: CarriedPolicy, document: PolicyDocument) -> list[str]:
     where = f"{policy.kind} ({policy.path})"
-    if policy.error is not None:
-        return [f"{where} does not parse: {policy.error}; fix the document so IAM can read it"]
-    if policy.document is None:
-        return []
-    findings = _document_findings(where, policy.document)
+    findings = _document_findings(where, document)
     if policy.kind is PolicyKind.KEY:
-        findings.extend(_key_policy_findings(where, policy))
+        findings.extend(_key_policy_findings(where, policy, document))
     return findings
 
 
 def check(resource: Resource, context: Context) -> Result:
-    carried = carried_policies(resource)
-    if not carried:
-        return not_applicable("no policy document on this resource")
-    if all(policy.unknown for policy in carried):
-        return not_applicable(
-            "the policy document is unknown during preview; `pulumi up` checks it with known values"
-        )
-    return violations([finding for policy in carried for finding in _policy_findings(policy)])
+    return judge_carried(resource, _policy_findings, reads=READS, errors=_error_findings)
 
 
 RULE = ResourceRule(META, check)

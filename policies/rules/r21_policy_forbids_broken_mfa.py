@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from ..documents import parsed_documents
+from ..documents import CarriedPolicy, document_unknowns, judge_carried
 from ..facts import ALL_POLICY_CARRIER_TYPES, MFA_AGE_KEY, MFA_PRESENT_KEY
-from ..policydoc import Condition, Statement
+from ..policydoc import Condition, PolicyDocument, Statement
 from ..rule import (
     PCI_DSS,
     Context,
@@ -17,8 +17,6 @@ from ..rule import (
     Result,
     RuleMeta,
     Severity,
-    not_applicable,
-    violations,
 )
 
 #: Condition key names are case-insensitive in IAM (`AWS:multifactorauthage` is the real key), so
@@ -28,6 +26,7 @@ _LETTERS_ONLY: Final = re.compile(r"[^a-z]")
 _MFA_LOOKALIKE_STEMS: Final = ("multifactor", "awsmfa")
 _AGE_OPERATORS_ALLOW_INVERTED: Final = frozenset({"NumericGreaterThan", "NumericGreaterThanEquals"})
 _AGE_OPERATORS_DENY_INVERTED: Final = frozenset({"NumericLessThan", "NumericLessThanEquals"})
+READS: Final = frozenset({"Effect", "Condition"})
 
 META = RuleMeta(
     id="KG-R21",
@@ -58,11 +57,7 @@ META = RuleMeta(
     url="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent",
     severity=Severity.HIGH,
     resource_types=ALL_POLICY_CARRIER_TYPES,
-    unknowns=(
-        "A document that is unknown during preview is skipped (not applicable when it is the only one) "
-        "and checked with known values when `pulumi up` runs; a document that does not parse is left "
-        "to KG-R20."
-    ),
+    unknowns=document_unknowns(READS),
     frameworks=(
         Framework(
             PCI_DSS,
@@ -111,22 +106,20 @@ def _condition_finding(label: str, statement: Statement, condition: Condition) -
     return None
 
 
-def check(resource: Resource, context: Context) -> Result:
-    documents = parsed_documents(resource)
-    if not documents:
-        return not_applicable(
-            "no readable policy document (absent, unknown during preview, or unparseable and reported by KG-R20)"
-        )
+def _judge(carried: CarriedPolicy, document: PolicyDocument) -> list[str]:
     findings: list[str] = []
-    for carried, document in documents:
-        for statement in document.statements:
-            for condition in statement.conditions:
-                finding = _condition_finding(
-                    f"{carried.kind} ({carried.path}) {statement.label}", statement, condition
-                )
-                if finding is not None:
-                    findings.append(finding)
-    return violations(findings)
+    for statement in document.statements:
+        for condition in statement.conditions:
+            finding = _condition_finding(
+                f"{carried.kind} ({carried.path}) {statement.label}", statement, condition
+            )
+            if finding is not None:
+                findings.append(finding)
+    return findings
+
+
+def check(resource: Resource, context: Context) -> Result:
+    return judge_carried(resource, _judge, reads=READS)
 
 
 RULE = ResourceRule(META, check)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from ..documents import parsed_documents
+from ..documents import CarriedPolicy, document_unknowns, judge_carried
 from ..facts import (
     ALL_POLICY_CARRIER_TYPES,
     PARTITION_DNS_SUFFIX,
     VIA_SERVICE_KEY,
     VIA_SERVICE_RE,
 )
-from ..policydoc import Condition
+from ..policydoc import Condition, PolicyDocument
 from ..rule import (
     PCI_KEY_CUSTODIANS,
     Context,
@@ -21,8 +21,6 @@ from ..rule import (
     Result,
     RuleMeta,
     Severity,
-    not_applicable,
-    violations,
 )
 
 #: `s3.amazonaws.com`: the commonest mistake, a service endpoint without the region.
@@ -33,6 +31,7 @@ _REGIONLESS_RE: Final = re.compile(
 _ANY_REGION_RE: Final = re.compile(r"^(?P<service>[a-z0-9-]+)\.\*\.(?P<suffix>.+)$")
 _SAMPLE_REGION: Final = "us-east-1"
 _LIKE_OPERATORS: Final = frozenset({"StringLike", "StringNotLike"})
+READS: Final = frozenset({"Condition"})
 
 META = RuleMeta(
     id="KG-R22",
@@ -57,11 +56,7 @@ META = RuleMeta(
     url="https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service",
     severity=Severity.HIGH,
     resource_types=ALL_POLICY_CARRIER_TYPES,
-    unknowns=(
-        "A document that is unknown during preview is skipped (not applicable when it is the only one) "
-        "and checked with known values when `pulumi up` runs; a document that does not parse is left "
-        "to KG-R20."
-    ),
+    unknowns=document_unknowns(READS),
     frameworks=(PCI_KEY_CUSTODIANS,),
 )
 
@@ -88,23 +83,21 @@ def _value_finding(label: str, value: str) -> str:
     )
 
 
-def check(resource: Resource, context: Context) -> Result:
-    documents = parsed_documents(resource)
-    if not documents:
-        return not_applicable(
-            "no readable policy document (absent, unknown during preview, or unparseable and reported by KG-R20)"
-        )
+def _judge(carried: CarriedPolicy, document: PolicyDocument) -> list[str]:
     findings: list[str] = []
-    for carried, document in documents:
-        for statement in document.statements:
-            label = f"{carried.kind} ({carried.path}) {statement.label}"
-            for condition in statement.conditions_on(VIA_SERVICE_KEY):
-                findings.extend(
-                    _value_finding(label, value)
-                    for value in condition.values
-                    if not _well_formed(condition, value)
-                )
-    return violations(findings)
+    for statement in document.statements:
+        label = f"{carried.kind} ({carried.path}) {statement.label}"
+        for condition in statement.conditions_on(VIA_SERVICE_KEY):
+            findings.extend(
+                _value_finding(label, value)
+                for value in condition.values
+                if not _well_formed(condition, value)
+            )
+    return findings
+
+
+def check(resource: Resource, context: Context) -> Result:
+    return judge_carried(resource, _judge, reads=READS)
 
 
 RULE = ResourceRule(META, check)

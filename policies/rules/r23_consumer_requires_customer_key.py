@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from .. import props
 from ..consumers import Verdict, consumer_types, slot_uses
+from ..props import CannotJudge
 from ..rule import (
     AWS_FSBP,
     CIS_AWS,
@@ -99,6 +101,11 @@ def required(resource: Resource, context: Context) -> bool:
 
 
 def check(resource: Resource, context: Context) -> Result:
+    environment = props.environment(resource, context.stack)
+    if isinstance(environment, CannotJudge):
+        return violations(
+            [f"{environment.message}; whether a customer managed key is required depends on it"]
+        )
     if not required(resource, context):
         environment = context.environment_of(resource) or "(no environment)"
         return not_applicable(f"customer managed keys are not required in environment {environment!r}")

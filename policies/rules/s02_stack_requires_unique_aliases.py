@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from ..facts import ALIAS_TYPE
+from ..props import ABSENT, CannotJudge, read_string
 from ..rule import (
     PCI_KEY_MANAGEMENT,
     Context,
@@ -17,7 +18,7 @@ from ..rule import (
     StackRule,
     violations,
 )
-from ..stack_links import alias_name, aliases
+from ..stack_links import aliases
 
 STACK_REGION_KEY = "aws:region"
 
@@ -45,20 +46,25 @@ META = RuleMeta(
 )
 
 
-def _region(alias: Resource, context: Context) -> str | None:
-    region = alias.props.get("region")
-    if region is None or region == "":
-        region = context.stack_config.get(STACK_REGION_KEY)
-    return region if isinstance(region, str) and region else None
+def _region(alias: Resource, context: Context) -> str | CannotJudge | None:
+    region = read_string(alias.props, "region")
+    if region is ABSENT:
+        default = context.stack_config.get(STACK_REGION_KEY)
+        return default if isinstance(default, str) and default else None
+    return region if isinstance(region, str | CannotJudge) else None
 
 
 def check(resources: Sequence[Resource], context: Context) -> Result:
     groups: dict[tuple[str, str], list[Resource]] = defaultdict(list)
-    for alias in aliases(resources):
-        name, region = alias_name(alias), _region(alias, context)
-        if name is not None and region is not None:
-            groups[(region, name)].append(alias)
     findings: list[Finding] = []
+    for alias in aliases(resources):
+        name, region = read_string(alias.props, "name"), _region(alias, context)
+        problems = [p for p in (name, region) if isinstance(p, CannotJudge)]
+        findings.extend(
+            Finding(f"{p.message}; uniqueness per region cannot be shown", alias.urn) for p in problems
+        )
+        if isinstance(name, str) and isinstance(region, str) and not problems:
+            groups[(region, name)].append(alias)
     for (region, name), clashing in sorted(groups.items()):
         if len(clashing) < 2:
             continue

@@ -15,6 +15,7 @@ from ..facts import (
     S3_BUCKET_SSE_V2_TYPE,
     S3_BUCKET_TYPES,
 )
+from ..props import cannot_judge
 from ..rule import Context, Finding, Resource, Result, RuleMeta, Severity, StackRule, violations
 from .r23_consumer_requires_customer_key import META as R23
 from .r23_consumer_requires_customer_key import REQUIRE_CUSTOMER_KEY_SCHEMA, required
@@ -142,7 +143,7 @@ def check(resources: Sequence[Resource], context: Context) -> Result:
             continue
         findings.extend(
             Finding(
-                f"{use.where}: cannot judge: {use.key_path} is unknown during preview and does not come "
+                f"{use.where}: {cannot_judge(use.key_path)} is unknown during preview and does not come "
                 "from a key or alias of this stack; pass the ARN of a key (or the name of an alias) of "
                 "this stack, or name the key literally",
                 consumer.urn,

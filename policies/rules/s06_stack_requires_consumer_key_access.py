@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..consumer_links import StackKeys, partition_of, region_of, stack_region
 from ..consumers import Verdict, consumer_types
-from ..documents import UNKNOWN_DOCUMENT, UNPARSEABLE
+from ..documents import UNPARSEABLE, not_fully_evaluated, unknown_paths
 from ..evaluation import deny_applies_to, unconditional_denies
 from ..facts import (
     CONSUMER_SERVICE_PRINCIPALS,
@@ -17,6 +17,7 @@ from ..facts import (
     service_principal,
 )
 from ..policydoc import PolicyDocument, Principal, Statement
+from ..props import cannot_judge
 from ..rule import Context, Finding, Resource, Result, RuleMeta, Severity, StackRule, violations
 from ..service_requests import Match, Request, fill, request_for, statement_admits
 from .r23_consumer_requires_customer_key import META as R23
@@ -196,9 +197,10 @@ def _judge(consumer: Resource, stack: StackKeys, key: Resource, where: str, acco
             )
             continue
         for policy in policies:
-            if policy.unknown or policy.document is None:
-                reason = UNKNOWN_DOCUMENT if policy.unknown else UNPARSEABLE
-                messages.append(f"{lead}: cannot judge, {reason}")
+            if policy.document is None:
+                # Partly known is not enough: an unknown Deny could take the access back.
+                reason = not_fully_evaluated(unknown_paths(policy)) if policy.unknown else UNPARSEABLE
+                messages.append(f"{lead}: {cannot_judge(reason)}")
                 continue
             notes: dict[str, list[tuple[Match, str]]] = {}
             missing = missing_actions(policy.document, need.principal, actions, need.request, notes)

@@ -8,6 +8,7 @@ from typing import Any
 from ..consumer_links import StackKeys, stack_region
 from ..consumers import consumer_types
 from ..facts import CONSUMER_MATCHING_TAGS, CONSUMERS
+from ..props import CannotJudge, read_tag
 from ..rule import (
     PCI_KEY_ARCHITECTURE,
     Context,
@@ -56,9 +57,9 @@ META = RuleMeta(
 )
 
 
-def _tag(resource: Resource, name: str) -> str | None:
-    value: Any = resource.tags().get(name)
-    return value if isinstance(value, str) and value else None
+def _tag(resource: Resource, name: str) -> str | CannotJudge | None:
+    value: Any = read_tag(resource, name)
+    return value if isinstance(value, str | CannotJudge) else None
 
 
 def check(resources: Sequence[Resource], context: Context) -> Result:
@@ -74,19 +75,24 @@ def check(resources: Sequence[Resource], context: Context) -> Result:
         for use in stack.uses(consumer):
             for key in stack.keys_of(consumer, use) or ():
                 for name in names:
-                    mine, theirs = _tag(consumer, name), _tag(key, name)
-                    if mine is None or theirs is None or mine == theirs or (key.urn, name) in seen:
-                        continue
-                    seen.add((key.urn, name))
-                    findings.append(
-                        Finding(
-                            f"{consumer.name!r} has {name} {mine!r} but {key.name!r}, the key of its "
-                            f"{use.where}, has {theirs!r}; "
-                            f"encrypt it with a key of {name} {mine!r} or correct the tag",
-                            consumer.urn,
-                        )
-                    )
+                    message = _mismatch(consumer, key, name, use.where)
+                    if message is not None and (key.urn, name) not in seen:
+                        seen.add((key.urn, name))
+                        findings.append(Finding(message, consumer.urn))
     return violations(findings)
+
+
+def _mismatch(consumer: Resource, key: Resource, name: str, where: str) -> str | None:
+    mine, theirs = _tag(consumer, name), _tag(key, name)
+    for owner, value in ((consumer, mine), (key, theirs)):
+        if isinstance(value, CannotJudge):
+            return f"{owner.name!r}: {value.message}; whether the tags match cannot be shown"
+    if mine is None or theirs is None or mine == theirs:
+        return None
+    return (
+        f"{consumer.name!r} has {name} {mine!r} but {key.name!r}, the key of its {where}, has {theirs!r}; "
+        f"encrypt it with a key of {name} {mine!r} or correct the tag"
+    )
 
 
 RULE = StackRule(META, check)

@@ -25,7 +25,7 @@ EXPECTED_FINDINGS = {
     ("KG-R19", "advisory", KEY),
     ("KG-S01", "advisory", KEY),
     ("KG-R10", "advisory", ALIAS),
-    ("KG-R03", "mandatory", REPLICA),
+    ("KG-S08", "mandatory", REPLICA),
     ("KG-R19", "advisory", REPLICA),
 }
 

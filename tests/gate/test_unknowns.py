@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from google.protobuf import struct_pb2  # type: ignore[import-untyped]
 
 from kmsguard.gate import unknowns, wire
@@ -36,3 +38,17 @@ def test_the_message_lists_five_paths_and_counts_the_rest() -> None:
         "not fully evaluated: unknown at p0, p1, p2, p3, p4 and 2 more; the offline gate cannot check a value "
         "only known after deployment"
     )
+
+
+def test_an_unknown_interpolated_into_a_policy_text_is_found_inside_it() -> None:
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "Public", "Effect": "Allow", "Principal": "*", "Action": "kms:*", "Resource": "*"},
+        {"Sid": "Role", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{UNKNOWN_STRING_SENTINEL}:role/x"},
+         "Action": "kms:Decrypt", "Resource": "*"},
+    ]})  # fmt: skip
+    assert unknowns.unknown_paths(_resource({"policy": policy})) == ["policy.Statement[1].Principal.AWS"]
+
+
+def test_an_unknown_inside_text_that_is_not_json_names_the_text() -> None:
+    text = f"alias/prod-{UNKNOWN_STRING_SENTINEL}"
+    assert unknowns.unknown_paths(_resource({"description": text})) == ["description"]

@@ -13,6 +13,7 @@ from kmsguard.gate.policyconfig import reconcile
 from kmsguard.policies.facts import ALIAS_TYPE, KEY_TYPE
 from kmsguard.policies.registry import all_rules
 from kmsguard.policies.rule import Enforcement, StackRule
+from kmsguard.policies.sentinels import UNKNOWN_STRING_SENTINEL
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,3 +114,34 @@ def test_configure_disables_a_policy(client: Any) -> None:
         }
     finally:
         client.configure(reconcile(pack.policies_of(info), {}, {}))
+
+
+def test_a_known_statement_beside_an_unknown_one_is_judged_over_the_wire(client: Any) -> None:
+    # As the real CLI sends it at preview: an object policy, one statement's principal still unknown.
+    info = client.analyzer_info()
+    client.configure(reconcile(pack.policies_of(info), pack.initial_config(info), {}))
+    public = {
+        "Sid": "Public",
+        "Effect": "Allow",
+        "Principal": {"AWS": "*"},
+        "Action": "kms:*",
+        "Resource": "*",
+    }
+    pending = {"Sid": "Pending", "Effect": "Allow", "Principal": {"AWS": UNKNOWN_STRING_SENTINEL},
+               "Action": "kms:Decrypt", "Resource": "*"}  # fmt: skip
+
+    def key(*statements: dict[str, Any]) -> pack.Captured:
+        policy = {"Version": "2012-10-17", "Statement": list(statements)}
+        return _resource(KEY, "aws:kms/key:Key", {"policy": policy, "enableKeyRotation": True})
+
+    found = pack.diagnostics(client.analyze(key(public, pending), None).result())
+    public_principal = [d.message for d in found if d.policy == "kms-key-policy-forbids-public-principal"]
+    assert len(public_principal) == 1
+    assert "statement 'Public' allows the public principal" in public_principal[0]
+    response = client.analyze(key(pending), None).result()
+    assert "kms-key-policy-forbids-public-principal" not in {d.policy for d in pack.diagnostics(response)}
+    skipped = {n.policy_name: n.reason for n in response.not_applicable}
+    assert skipped["kms-key-policy-forbids-public-principal"] == (
+        "not fully evaluated: policy Statement[0].Principal unknown during preview; checked once known "
+        "(`pulumi up`; the offline gate reports it as KG-G01)"
+    )

@@ -38,7 +38,7 @@ RESOURCE_TYPES = (
         facts.METRIC_ALARM_TYPE,
     }
 )
-EXPECTED_IDS = {f"KG-R{n:02d}" for n in range(1, 24)} | {f"KG-S{n:02d}" for n in range(1, 8)}
+EXPECTED_IDS = {f"KG-R{n:02d}" for n in range(1, 24)} | {f"KG-S{n:02d}" for n in range(1, 9)}
 RULE_TESTS = Path(__file__).parent / "rules"
 ALL = all_rules()
 

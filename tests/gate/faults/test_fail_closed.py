@@ -188,7 +188,7 @@ def test_a_pack_and_config_from_a_trusted_checkout_gate_the_program(tmp_path: Pa
         r"^Policies: kmsguard \S+, \d+ policies: \d+ mandatory, \d+ advisory, 0 disabled$", done.stdout, re.M
     )
     mandatory = {v["rule_id"] for v in _json(out)["violations"] if v["enforcement"] == "mandatory"}  # type: ignore[attr-defined]
-    assert mandatory == {"KG-R03", "KG-R19"}  # R03 (no key policy) is mandatory by default
+    assert mandatory == {"KG-S08", "KG-R19"}  # S08 (no key policy covers the key) is mandatory by default
 
 
 def test_kmsguards_own_findings_on_secret_values_print_no_secret(tmp_path: Path) -> None:

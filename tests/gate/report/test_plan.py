@@ -10,6 +10,7 @@ from kmsguard.gate.model import GateResult
 from kmsguard.gate.project import Project
 from kmsguard.gate.report.plan import _outputs, _roles, keys
 from kmsguard.policies.facts import ALIAS_TYPE, KEY_TYPE, REPLICA_KEY_TYPE
+from kmsguard.policies.sentinels import UNKNOWN_STRING_SENTINEL as SENTINEL
 
 
 def test_roles_are_the_sids_of_every_statement_including_a_single_object_statement() -> None:
@@ -28,6 +29,17 @@ def test_roles_are_the_sids_of_every_statement_including_a_single_object_stateme
 def test_a_policy_that_does_not_parse_is_named_and_an_absent_one_has_no_roles() -> None:
     assert _roles("{not json") == ["(unparseable policy)"]
     assert _roles(None) == []
+
+
+def test_a_policy_holding_an_unknown_is_partly_unknown_never_unparseable() -> None:
+    interpolated = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "KeyUsage", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{SENTINEL}:role/x"},
+         "Action": "kms:Decrypt"}]})  # fmt: skip
+    assert _roles(interpolated) == ["KeyUsage", "(partly unknown until deployed)"]
+    # As reports read an object policy: the unknown leaf is already `[unknown]`.
+    as_report = {"Version": "2012-10-17", "Statement": wire.UNKNOWN_TEXT}
+    assert _roles(as_report) == ["(partly unknown until deployed)"]
+    assert _roles(wire.UNKNOWN_TEXT) == [wire.UNKNOWN_TEXT]
 
 
 def test_roles_of_a_policy_text_are_a_new_list_each_time() -> None:

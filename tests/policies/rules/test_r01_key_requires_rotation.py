@@ -80,10 +80,53 @@ def test_remediation_turns_rotation_on_only_where_possible() -> None:
     assert RULE.remediate(golden(KEY), None) is None  # type: ignore[arg-type]
 
 
-def test_malformed_key_spec_is_not_applicable_instead_of_crashing() -> None:
-    key = with_props(golden(KEY), customerMasterKeySpec=["SYMMETRIC_DEFAULT"])
+NAN, INF = float("nan"), float("inf")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        pytest.param({"customerMasterKeySpec": 123.0},
+                     "cannot judge: customerMasterKeySpec is 123.0, expected one of SYMMETRIC_DEFAULT, ",
+                     id="fail_spec_number"),
+        pytest.param({"customerMasterKeySpec": "symmetric_default"},
+                     "cannot judge: customerMasterKeySpec is 'symmetric_default', expected one of ",
+                     id="fail_spec_lower_case"),
+        pytest.param({"customerMasterKeySpec": ["SYMMETRIC_DEFAULT"]},
+                     "cannot judge: customerMasterKeySpec is ['SYMMETRIC_DEFAULT'], expected one of ",
+                     id="fail_spec_list"),
+        pytest.param({"customerMasterKeySpec": "HMAC-256"},
+                     "cannot judge: customerMasterKeySpec is 'HMAC-256', expected one of ", id="fail_spec_typo"),
+        pytest.param({"customKeyStoreId": 7.0},
+                     "cannot judge: customKeyStoreId is 7.0, expected a string; set enableKeyRotation to true",
+                     id="fail_key_store_number"),
+        pytest.param({"xksKeyId": ["x"]},
+                     "cannot judge: xksKeyId is ['x'], expected a string; set enableKeyRotation to true",
+                     id="fail_xks_list"),
+        pytest.param({"enableKeyRotation": "true"},
+                     "cannot judge: enableKeyRotation is 'true', expected true or false; set enableKeyRotation to true",
+                     id="fail_flag_string"),
+        pytest.param({"enableKeyRotation": 1.0},
+                     "cannot judge: enableKeyRotation is 1.0, expected true or false; set enableKeyRotation to true",
+                     id="fail_flag_one"),
+        pytest.param({"enableKeyRotation": NAN},
+                     "cannot judge: enableKeyRotation is nan, expected true or false; set enableKeyRotation to true",
+                     id="fail_flag_nan"),
+    ],
+)  # fmt: skip
+def test_wrong_types_are_findings_never_not_applicable(change: dict, message: str) -> None:
+    key = with_props(golden(KEY), **change)
     result = evaluate(RULE, key)
-    assert (result.outcome, result.reason) == (
-        Outcome.NOT_APPLICABLE,
-        "key spec ['SYMMETRIC_DEFAULT'] is not a key spec",
-    )
+    assert result.outcome is Outcome.VIOLATION
+    (only,) = result.messages
+    assert only.startswith(message)
+    assert "KG-R01" in fired(key)
+    assert RULE.remediate is not None
+    if "enableKeyRotation" not in change:
+        assert RULE.remediate(key, None) is None  # type: ignore[arg-type]
+
+
+def test_absent_key_spec_is_symmetric_default_and_judged() -> None:
+    for absent in (..., None, ""):
+        key = with_props(golden(KEY), customerMasterKeySpec=absent, enableKeyRotation=False)
+        assert evaluate(RULE, key).messages == ("automatic rotation is off; set enableKeyRotation to true",)

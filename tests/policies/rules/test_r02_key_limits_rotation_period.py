@@ -32,8 +32,24 @@ def test_absent_period_is_awss_365_days_and_passes_the_default_maximum() -> None
         (366.0, "rotationPeriodInDays is 366, above the maximum of 365; set rotationPeriodInDays to 365 or less"),
         (2560.0, "rotationPeriodInDays is 2560, above the maximum of 365; set rotationPeriodInDays to 365 or less"),
         (UNKNOWN, "rotationPeriodInDays is unknown during preview; set it to a literal number"),
-        ("400", "rotationPeriodInDays must be a number of days, got '400'"),
-        (True, "rotationPeriodInDays must be a number of days, got True"),
+        pytest.param("365", "cannot judge: rotationPeriodInDays is '365', expected a whole number of days; "
+                     "set rotationPeriodInDays to 365 or less", id="fail_string"),
+        pytest.param(True, "cannot judge: rotationPeriodInDays is True, expected a whole number of days; "
+                     "set rotationPeriodInDays to 365 or less", id="fail_bool"),
+        pytest.param(2.5, "cannot judge: rotationPeriodInDays is 2.5, expected a whole number of days; "
+                     "set rotationPeriodInDays to 365 or less", id="fail_fraction"),
+        pytest.param(float("nan"), "cannot judge: rotationPeriodInDays is nan, expected a whole number of days; "
+                     "set rotationPeriodInDays to 365 or less", id="fail_nan"),
+        pytest.param(float("inf"), "cannot judge: rotationPeriodInDays is inf, expected a whole number of days; "
+                     "set rotationPeriodInDays to 365 or less", id="fail_infinity"),
+        pytest.param(-5.0, "rotationPeriodInDays is -5, outside the 90-2560 days KMS accepts; "
+                     "set rotationPeriodInDays to 365 or less", id="fail_negative"),
+        pytest.param(0.0, "rotationPeriodInDays is 0, outside the 90-2560 days KMS accepts; "
+                     "set rotationPeriodInDays to 365 or less", id="fail_zero"),
+        pytest.param(1e300, "rotationPeriodInDays is 1e+300, outside the 90-2560 days KMS accepts; "
+                     "set rotationPeriodInDays to 365 or less", id="fail_huge"),
+        pytest.param([365.0], "cannot judge: rotationPeriodInDays is [365.0], expected a whole number of days; "
+                     "set rotationPeriodInDays to 365 or less", id="fail_list"),
     ],
 )  # fmt: skip
 def test_period_above_maximum_or_unprovable_fires_exactly_r02(period: object, message: str) -> None:

@@ -20,10 +20,7 @@ KEY_TYPES = [
     REPLICA_KEY_TYPE,
     REPLICA_EXTERNAL_KEY_TYPE,
 ]
-MISSING = (
-    "the key has no policy, so AWS's default gives the account root kms:*; set policy on the key "
-    "(or set allowSeparateKeyPolicy if an aws.kms.KeyPolicy resource sets it)"
-)
+SEPARATE = "the key sets no policy itself; KG-S08 checks that an aws.kms.KeyPolicy of this stack sets it"
 
 
 @pytest.mark.parametrize("type_", KEY_TYPES)
@@ -33,21 +30,12 @@ def test_golden_keys_are_compliant(type_: str) -> None:
 
 @pytest.mark.parametrize("type_", KEY_TYPES)
 @pytest.mark.parametrize("policy", [..., None, ""])
-def test_key_without_policy_fires_exactly_r03(type_: str, policy: object) -> None:
+def test_key_without_its_own_policy_is_left_to_the_stack_rule(type_: str, policy: object) -> None:
+    # A resource rule cannot see a separate aws.kms.KeyPolicy; KG-S08 (tests in test_s08_…) can.
     key = with_props(golden(type_), policy=policy)
     result = evaluate(RULE, key)
-    assert (result.outcome, result.messages) == (Outcome.VIOLATION, (MISSING,))
-    assert fired(key) == {"KG-R03"}
-
-
-def test_separate_key_policy_resource_is_accepted_only_when_configured() -> None:
-    key = with_props(golden(KEY_TYPE), policy=...)
-    result = evaluate(RULE, key, allowSeparateKeyPolicy=True)
-    assert (result.outcome, result.reason) == (
-        Outcome.NOT_APPLICABLE,
-        "the key policy is set by a separate aws.kms.KeyPolicy (allowSeparateKeyPolicy)",
-    )
-    assert fired(key, config={"KG-R03": {"allowSeparateKeyPolicy": True}}) == set()
+    assert (result.outcome, result.reason) == (Outcome.NOT_APPLICABLE, SEPARATE)
+    assert fired(key) == set()
 
 
 def test_policy_unknown_during_preview_is_set_explicitly() -> None:
@@ -55,10 +43,17 @@ def test_policy_unknown_during_preview_is_set_explicitly() -> None:
     assert evaluate(RULE, key).outcome is Outcome.COMPLIANT
 
 
-def test_unparseable_policy_is_left_to_r20_and_never_compliant() -> None:
-    key = with_props(golden(KEY_TYPE), policy="{not json")
+@pytest.mark.parametrize(
+    "policy", [pytest.param("{not json", id="na_not_json"), pytest.param(42.0, id="na_wrong_type_number"),
+               pytest.param(["x"], id="na_wrong_type_list")],
+)  # fmt: skip
+def test_unparseable_policy_is_left_to_r20_and_never_compliant(policy: object) -> None:
+    key = with_props(golden("aws:kms/key:Key"), policy=policy)
     result = evaluate(RULE, key)
-    assert (result.outcome, result.reason) == (Outcome.NOT_APPLICABLE, "policy does not parse; see KG-R20")
+    assert (result.outcome, result.reason) == (
+        Outcome.NOT_APPLICABLE,
+        "the policy does not parse; KG-R20 reports it",
+    )
     assert fired(key) == {"KG-R20"}
 
 

@@ -172,8 +172,11 @@ def test_a_deny_with_kms_star_is_fine() -> None:
     ("policy", "reason"),
     [
         (..., "the resource carries no policy document"),
-        (UNKNOWN, "the policy is unknown during preview; it is checked once its value is known"),
-        ("[]", "policy does not parse; see KG-R20"),
+        (
+            UNKNOWN,
+            "not fully evaluated: policy unknown during preview; checked once known (`pulumi up`; the offline gate reports it as KG-G01)",
+        ),
+        ("[]", "the policy does not parse; KG-R20 reports it"),
     ],
 )
 def test_absent_unknown_and_unparseable_policies_are_not_applicable(policy: object, reason: str) -> None:

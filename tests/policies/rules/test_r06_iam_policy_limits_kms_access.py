@@ -242,8 +242,8 @@ def test_a_deny_is_not_a_grant() -> None:
     [
         (with_props(golden(IAM_ROLE_TYPE), inlinePolicies=...), "the resource carries no policy document"),
         (with_props(golden(POLICY), policy=UNKNOWN),
-         "the policy is unknown during preview; it is checked once its value is known"),
-        (with_props(golden(POLICY), policy='{"Statement": []}'), "policy does not parse; see KG-R20"),
+         "not fully evaluated: policy unknown during preview; checked once known (`pulumi up`; the offline gate reports it as KG-G01)"),
+        (with_props(golden(POLICY), policy='{"Statement": []}'), "the policy does not parse; KG-R20 reports it"),
     ],
 )  # fmt: skip
 def test_absent_unknown_and_unparseable_policies_are_not_applicable(resource: Any, reason: str) -> None:

@@ -152,10 +152,10 @@ def test_violations_win_over_an_unknown_sibling_policy() -> None:
 @pytest.mark.parametrize(
     ("policies", "reason"),
     [
-        ([{"name": "u", "policy": UNKNOWN}], "the policy is unknown during preview; it is checked once its value is known"),
-        ([{"name": "u", "policy": UNKNOWN}, {"name": "x", "policy": "{"}], "policy does not parse; see KG-R20"),
+        ([{"name": "u", "policy": UNKNOWN}], "not fully evaluated: inlinePolicies[0].policy unknown during preview; checked once known (`pulumi up`; the offline gate reports it as KG-G01)"),
+        ([{"name": "u", "policy": UNKNOWN}, {"name": "x", "policy": "{"}], "the policy does not parse; KG-R20 reports it"),
         ([{"name": "ok", "policy": GOLDEN[ROLE].props["inlinePolicies"][0]["policy"]}, {"name": "x", "policy": 7}],
-         "policy does not parse; see KG-R20"),
+         "the policy does not parse; KG-R20 reports it"),
         ([], "the resource carries no policy document"),
     ],
 )  # fmt: skip

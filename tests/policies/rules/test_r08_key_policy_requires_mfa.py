@@ -198,8 +198,14 @@ def test_stack_name_decides_when_the_tag_is_absent() -> None:
     ("policy", "reason"),
     [
         (..., "the resource carries no policy document"),
-        (UNKNOWN, "the policy is unknown during preview; it is checked once its value is known"),
-        ('{"Statement": {"Effect": "Permit", "Action": "kms:*"}}', "policy does not parse; see KG-R20"),
+        (
+            UNKNOWN,
+            "not fully evaluated: policy unknown during preview; checked once known (`pulumi up`; the offline gate reports it as KG-G01)",
+        ),
+        (
+            '{"Statement": {"Effect": "Permit", "Action": "kms:*"}}',
+            "the policy does not parse; KG-R20 reports it",
+        ),
     ],
 )
 def test_absent_unknown_and_unparseable_policies_are_not_applicable(policy: object, reason: str) -> None:

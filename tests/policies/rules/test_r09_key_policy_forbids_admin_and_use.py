@@ -121,8 +121,11 @@ def test_deny_statements_grant_nothing() -> None:
     ("policy", "reason"),
     [
         (..., "the resource carries no policy document"),
-        (UNKNOWN, "the policy is unknown during preview; it is checked once its value is known"),
-        ('{"Statement": {"Effect": "Allow"}}', "policy does not parse; see KG-R20"),
+        (
+            UNKNOWN,
+            "not fully evaluated: policy unknown during preview; checked once known (`pulumi up`; the offline gate reports it as KG-G01)",
+        ),
+        ('{"Statement": {"Effect": "Allow"}}', "the policy does not parse; KG-R20 reports it"),
     ],
 )
 def test_absent_unknown_and_unparseable_policies_are_not_applicable(policy: object, reason: str) -> None:

@@ -73,7 +73,7 @@ def test_conventional_names_pass(name: str) -> None:
         ),
         (
             {"name": 42.0},
-            f"alias name must be a string, got float; {FIX}",
+            "cannot judge: name is 42.0, expected a string; set name to a literal alias/<env>-<function>-<team>",
         ),
     ],
 )

@@ -132,10 +132,10 @@ def test_not_resource_with_alias_arn_excludes_nothing() -> None:
 @pytest.mark.parametrize(
     ("resource", "reason"),
     [
-        (with_props(golden(KEY_TYPE), policy=...), "the resource carries no policy document"),
-        (with_props(golden(KEY_TYPE), policy=UNKNOWN),
-         "the policy is unknown during preview; it is checked at update"),
-        (with_props(golden(IAM_POLICY_TYPE), policy="{not json"), "the policy does not parse; see KG-R20"),
+        (with_props(golden("aws:kms/key:Key"), policy=...), "the resource carries no policy document"),
+        (with_props(golden("aws:kms/key:Key"), policy=UNKNOWN),
+         "not fully evaluated: policy unknown during preview; checked once known (`pulumi up`; the offline gate reports it as KG-G01)"),
+        (with_props(golden("aws:iam/policy:Policy"), policy="{not json"), "the policy does not parse; KG-R20 reports it"),
     ],
 )  # fmt: skip
 def test_absent_unknown_and_unparseable_policies_are_not_applicable(resource: Resource, reason: str) -> None:

@@ -62,3 +62,16 @@ def test_remediation_turns_the_flag_off_and_leaves_compliant_resources_alone() -
 def test_scope_and_severity() -> None:
     assert set(RULE.meta.resource_types) == set(TYPES)
     assert RULE.meta.default_enforcement.value == "mandatory"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [pytest.param("false", id="fail_string_false"), pytest.param(0.0, id="fail_zero"),
+     pytest.param(float("nan"), id="fail_nan"), pytest.param([False], id="fail_list")],
+)  # fmt: skip
+def test_flag_of_the_wrong_type_is_a_finding(value: object) -> None:
+    key = with_props(golden("aws:kms/key:Key"), bypassPolicyLockoutSafetyCheck=value)
+    assert evaluate(RULE, key).messages == (
+        f"cannot judge: bypassPolicyLockoutSafetyCheck is {value!r}, expected true or false; set it to false "
+        "or remove it",
+    )

@@ -126,9 +126,12 @@ def test_which_deny_statements_take_it_away(deny: dict[str, Any], expected: set[
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
-        ({"policy": ...}, "no explicit key policy; AWS's default keeps the account root (see KG-R03)"),
-        ({"policy": UNKNOWN}, "the key policy is unknown during preview; it is checked at update"),
-        ({"policy": '{"Statement": 3}'}, "the key policy does not parse; see KG-R20"),
+        ({"policy": ...}, "the resource carries no policy document"),
+        (
+            {"policy": UNKNOWN},
+            "not fully evaluated: policy unknown during preview; checked once known (`pulumi up`; the offline gate reports it as KG-G01)",
+        ),
+        ({"policy": '{"Statement": 3}'}, "the policy does not parse; KG-R20 reports it"),
     ],
 )
 def test_absent_unknown_and_unparseable_policies_are_not_applicable(

@@ -83,8 +83,42 @@ def test_a_configuration_without_a_value_uses_the_strictest_window() -> None:
     ("value", "message"),
     [
         (UNKNOWN, "deletionWindowInDays is unknown during preview; set it to a literal of at least 30"),
-        ("30", "deletionWindowInDays must be a number of days, got '30'; set it to at least 30"),
-        (True, "deletionWindowInDays must be a number of days, got True; set it to at least 30"),
+        pytest.param(
+            "30",
+            "cannot judge: deletionWindowInDays is '30', expected a whole number of days; "
+            "set it to at least 30",
+            id="fail_string",
+        ),
+        pytest.param(
+            True,
+            "cannot judge: deletionWindowInDays is True, expected a whole number of days; "
+            "set it to at least 30",
+            id="fail_bool",
+        ),
+        pytest.param(
+            float("nan"),
+            "cannot judge: deletionWindowInDays is nan, expected a whole number of days; "
+            "set it to at least 30",
+            id="fail_nan",
+        ),
+        pytest.param(
+            float("-inf"),
+            "cannot judge: deletionWindowInDays is -inf, expected a whole number of "
+            "days; set it to at least 30",
+            id="fail_negative_infinity",
+        ),
+        pytest.param(
+            29.5,
+            "cannot judge: deletionWindowInDays is 29.5, expected a whole number of days; "
+            "set it to at least 30",
+            id="fail_fraction",
+        ),
+        pytest.param(
+            1e300,
+            "deletionWindowInDays is 1e+300, outside the 7-30 days KMS accepts; set it to at "
+            "least 30 and at most 30",
+            id="fail_huge",
+        ),
         (
             45.0,
             "deletionWindowInDays is 45, outside the 7-30 days KMS accepts; set it to at least 30 and at most 30",
@@ -104,3 +138,19 @@ def test_default_configuration() -> None:
     assert RULE.meta.config_defaults() == {
         "minimumDeletionWindowDays": {"prod": 30, "production": 30, "*": 7}
     }
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [pytest.param(7.0, id="fail_environment_number"), pytest.param(["prod"], id="fail_environment_list")],
+)
+def test_environment_tag_of_the_wrong_type_is_a_finding_not_the_laxer_stack_default(
+    environment: object,
+) -> None:
+    key = with_props(golden("aws:kms/key:Key"), tags={**golden("aws:kms/key:Key").props["tags"],
+                                                       "Environment": environment})  # fmt: skip
+    result = evaluate(RULE, key, stack="dev")
+    assert result.messages == (
+        f"cannot judge: tags.Environment is {environment!r}, expected a string; the minimum deletion "
+        "window depends on it",
+    )

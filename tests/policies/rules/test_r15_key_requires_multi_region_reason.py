@@ -62,3 +62,23 @@ def test_unknown_tags_are_a_violation() -> None:
 
 def test_replicas_are_out_of_scope() -> None:
     assert set(RULE.meta.resource_types) == set(TYPES)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        pytest.param({"multiRegion": "true"}, "cannot judge: multiRegion is 'true', expected true or false; set "
+                     "multiRegion to true or false", id="fail_flag_string"),
+        pytest.param({"multiRegion": 1.0}, "cannot judge: multiRegion is 1.0, expected true or false; set "
+                     "multiRegion to true or false", id="fail_flag_one"),
+        pytest.param({"multiRegion": True, "tags": {**TAGS, "MultiRegionReason": ["dr"]}},
+                     "cannot judge: tags.MultiRegionReason is ['dr'], expected a string; set the MultiRegionReason "
+                     "tag to the reason", id="fail_reason_list"),
+        pytest.param({"multiRegion": True, "tags": "MultiRegionReason=dr"},
+                     "cannot judge: tags is 'MultiRegionReason=dr', expected an object; set the MultiRegionReason "
+                     "tag to the reason", id="fail_tags_string"),
+    ],
+)  # fmt: skip
+def test_wrong_types_are_findings(change: dict[str, Any], message: str) -> None:
+    key = with_props(golden("aws:kms/key:Key"), **change)
+    assert evaluate(RULE, key).messages == (message,)

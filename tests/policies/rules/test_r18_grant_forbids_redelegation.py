@@ -57,8 +57,8 @@ def test_unknown_or_missing_operations_fail_closed(operations: Any, message: str
 
 @pytest.mark.parametrize(
     "constraints",
-    [..., [], [{}], [{"encryptionContextSubset": {}}], [{"encryptionContextEquals": {}}], "tenant=acme"],
-    ids=["absent", "empty-list", "empty-object", "empty-subset", "empty-equals", "wrong-type"],
+    [..., [], [{}], [{"encryptionContextSubset": {}}], [{"encryptionContextEquals": {}}], [42.0]],
+    ids=["absent", "empty-list", "empty-object", "empty-subset", "empty-equals", "wrong-type-entry"],
 )
 def test_grant_to_a_role_without_context_constraint_fires(constraints: Any) -> None:
     grant = with_props(golden(GRANT), constraints=constraints)
@@ -91,3 +91,25 @@ def test_unknown_grantee_is_treated_as_a_person_and_unknown_constraints_fail() -
 
 def test_applies_to_grants_only() -> None:
     assert RULE.meta.resource_types == (GRANT,)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        pytest.param({"constraints": "tenant=acme"},
+                     "cannot judge: constraints is 'tenant=acme', expected a list; set a list of constraints with "
+                     "encryptionContextEquals or encryptionContextSubset", id="fail_constraints_string"),
+        pytest.param({"granteePrincipal": 42.0},
+                     "cannot judge: granteePrincipal is 42.0, expected a string; name the grantee by its ARN or "
+                     "service principal", id="fail_grantee_number"),
+        pytest.param({"operations": "Decrypt"},
+                     "cannot judge: operations is 'Decrypt', expected a list; list the grant operations the grantee "
+                     "needs", id="fail_operations_string"),
+        pytest.param({"operations": [["Decrypt"]]},
+                     "cannot judge: an operation is ['Decrypt'], expected a grant operation name",
+                     id="fail_operation_list"),
+    ],
+)  # fmt: skip
+def test_wrong_types_are_findings(change: dict[str, Any], message: str) -> None:
+    grant = with_props(golden(GRANT), **change)
+    assert evaluate(RULE, grant).messages == (message,)

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from kmsguard.policies.facts import ALIAS_TYPE, ALL_KEY_TYPES, KEY_TYPE
+from kmsguard.policies.facts import ALL_KEY_TYPES, KEY_TYPE
 from kmsguard.policies.rule import UNKNOWN, Outcome, Resource
 from kmsguard.policies.rules.r19_key_requires_description_tags import RULE
 from tests.policies.golden import TAGS, evaluate, fired, golden, with_props
@@ -19,7 +19,7 @@ def test_golden_keys_are_compliant(type_: str) -> None:
 
 
 @pytest.mark.parametrize("type_", ALL_KEY_TYPES)
-@pytest.mark.parametrize("description", [..., "", "   ", 42.0])
+@pytest.mark.parametrize("description", [..., "", "   ", None])
 def test_missing_description_fires_on_every_key_type(type_: str, description: Any) -> None:
     key = with_props(golden(type_), description=description)
     assert evaluate(RULE, key).messages == (NO_DESCRIPTION,)
@@ -101,4 +101,23 @@ def test_unknown_values_pass_the_check_they_affect() -> None:
 
 def test_applies_to_every_key_type_only() -> None:
     assert RULE.meta.resource_types == ALL_KEY_TYPES
-    assert not RULE.applies_to(ALIAS_TYPE)
+    assert not RULE.applies_to("aws:kms/alias:Alias")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        pytest.param({"description": 42.0}, "cannot judge: description is 42.0, expected a string; set description "
+                     "to what the key protects and for whom", id="fail_description_number"),
+        pytest.param({"description": ["Encrypts order records"]}, "cannot judge: description is ['Encrypts order "
+                     "records'], expected a string; set description to what the key protects and for whom",
+                     id="fail_description_list"),
+        pytest.param({"tags": ["Owner"]}, "cannot judge: tags is ['Owner'], expected an object; set tags to an "
+                     "object of tag names and values", id="fail_tags_list"),
+        pytest.param({"tags": {**TAGS, "Owner": 7.0}}, "cannot judge: tags.Owner is 7.0, expected a string; set tag "
+                     "Owner to a non-empty string", id="fail_tag_number"),
+    ],
+)  # fmt: skip
+def test_wrong_types_are_findings(change: dict[str, Any], message: str) -> None:
+    key = with_props(golden("aws:kms/key:Key"), **change)
+    assert evaluate(RULE, key).messages == (message,)

@@ -170,18 +170,38 @@ def test_duplicate_sids_fire() -> None:
     assert fired(key) == {"KG-R20"}
 
 
-@pytest.mark.parametrize("policy", [UNKNOWN, json.dumps({"Statement": UNKNOWN_STRING_SENTINEL})])
-def test_unknown_document_is_not_applicable_during_preview(policy: Any) -> None:
+@pytest.mark.parametrize(
+    ("policy", "unknown"),
+    [
+        pytest.param(UNKNOWN, "policy", id="na_whole_policy_unknown"),
+        pytest.param(json.dumps({"Version": "2012-10-17", "Statement": UNKNOWN_STRING_SENTINEL}),
+                     "policy Statement", id="na_statement_unknown"),
+    ],
+)  # fmt: skip
+def test_unknown_document_is_not_applicable_during_preview(policy: Any, unknown: str) -> None:
     result = evaluate(RULE, with_props(golden(KEY), policy=policy))
     assert (result.outcome, result.reason) == (
         Outcome.NOT_APPLICABLE,
-        "the policy document is unknown during preview; `pulumi up` checks it with known values",
+        "not fully evaluated: "
+        + unknown
+        + " unknown during preview; checked once known (`pulumi up`; the offline gate reports it as KG-G01)",
+    )
+
+
+def test_what_is_known_of_a_partly_unknown_document_is_judged() -> None:
+    policy = json.dumps({"Statement": UNKNOWN_STRING_SENTINEL})
+    assert evaluate(RULE, with_props(golden(KEY), policy=policy)).messages == (
+        f'{KP} has no Version; add "Version": "2012-10-17" (without it IAM uses 2008-10-17, which has no '
+        "policy variables)",
     )
 
 
 def test_absent_policy_is_not_applicable() -> None:
     result = evaluate(RULE, with_props(golden(KEY), policy=...))
-    assert (result.outcome, result.reason) == (Outcome.NOT_APPLICABLE, "no policy document on this resource")
+    assert (result.outcome, result.reason) == (
+        Outcome.NOT_APPLICABLE,
+        "the resource carries no policy document",
+    )
 
 
 def test_one_bad_inline_policy_among_good_ones_fires() -> None:

@@ -160,7 +160,7 @@ def test_look_alike_references_fail(reference: str, message: str) -> None:
                      "storage: cannot judge: encrypted is unknown during preview; set it to a literal; "
                      "name a customer managed key in kmsKeyId", id="fail_switch_unknown"),
         pytest.param(VOLUME, {"encrypted": True, "kmsKeyId": ["x"]},
-                     "storage: cannot judge: kmsKeyId must be a string, got ['x']; name a customer managed key "
+                     "storage: cannot judge: kmsKeyId is ['x'], expected a string; name a customer managed key "
                      "in kmsKeyId", id="fail_key_not_a_string"),
         pytest.param("aws:dynamodb/table:Table", {"serverSideEncryption": "on"},
                      "storage: cannot judge: serverSideEncryption must be an object; name a customer managed key "
@@ -169,7 +169,7 @@ def test_look_alike_references_fail(reference: str, message: str) -> None:
                      "default encryption: cannot judge: rules is unknown during preview; set it to a literal",
                      id="fail_rules_unknown"),
         pytest.param(BUCKET_SSE, {"rules": "aws:kms"},
-                     "default encryption: cannot judge: rules must be a list or an object, got 'aws:kms'; name a "
+                     "default encryption: cannot judge: rules is 'aws:kms', expected a list or an object; name a "
                      "customer managed key in rules[*].applyServerSideEncryptionByDefault.kmsMasterKeyId",
                      id="fail_rules_a_string"),
         pytest.param(BUCKET_SSE, {"rules": [sse("aws:kms"), 7]},

@@ -1,5 +1,7 @@
 """KG-S02 kms-stack-requires-unique-aliases: alias names unique per region."""
 
+import pytest
+
 from kmsguard.policies.rule import UNKNOWN, Context, Outcome
 from kmsguard.policies.rules.s02_stack_requires_unique_aliases import RULE
 from tests.policies.golden import golden_stack, stack_fired, stack_replace
@@ -56,3 +58,22 @@ def test_names_compare_exactly() -> None:
         golden_stack(), "orders-alias-us-east-1", region="eu-west-1", name="alias/prod-orders-payments2"
     )
     assert stack_fired(stack) == {}
+
+
+@pytest.mark.parametrize(
+    ("prop", "value"),
+    [
+        pytest.param("region", 1.0, id="fail_region_number"),
+        pytest.param("region", ["eu-west-1"], id="fail_region_list"),
+        pytest.param("name", ["alias/prod-orders-payments"], id="fail_name_list"),
+    ],
+)
+def test_a_name_or_region_of_the_wrong_type_is_a_finding_not_left_out(prop: str, value: object) -> None:
+    stack = stack_replace(golden_stack(), "orders-alias", **{prop: value})
+    result = RULE.check(stack, Context(stack="prod"))
+    assert [(f.urn, f.message) for f in result.findings] == [
+        (
+            ALIAS_URN,
+            f"cannot judge: {prop} is {value!r}, expected a string; uniqueness per region cannot be shown",
+        )
+    ]

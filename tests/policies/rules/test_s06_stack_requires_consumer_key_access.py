@@ -167,9 +167,9 @@ def test_denies_that_do_not_provably_apply_to_logs_take_nothing(who: dict[str, A
     [
         pytest.param(..., f"{LOG_LEAD} is not in its key policy (none is set: AWS's default admits only the account); "
                      f"allow {LOGS} kms:Decrypt, kms:Encrypt, kms:GenerateDataKey", id="fail_no_policy"),
-        pytest.param(UNKNOWN, f"{LOG_LEAD}: cannot judge, the policy is unknown during preview; it is checked once its "
-                     "value is known", id="fail_policy_unknown"),
-        pytest.param("{not json", f"{LOG_LEAD}: cannot judge, policy does not parse; see KG-R20", id="fail_unparseable"),
+        pytest.param(UNKNOWN, f"{LOG_LEAD}: cannot judge: not fully evaluated: policy unknown during preview; "
+                     "checked once known (`pulumi up`; the offline gate reports it as KG-G01)", id="fail_policy_unknown"),
+        pytest.param("{not json", f"{LOG_LEAD}: cannot judge: the policy does not parse; KG-R20 reports it", id="fail_unparseable"),
     ],
 )  # fmt: skip
 def test_policies_that_cannot_admit_or_be_judged(policy: Any, message: str) -> None:

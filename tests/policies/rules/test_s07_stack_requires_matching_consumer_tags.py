@@ -66,3 +66,14 @@ def test_configured_tags_replace_the_defaults() -> None:
     stack = stack_replace(consumer_stack(), "orders-db", tags={**TAGS, "DataClass": "internal"})
     assert _findings(stack, matchingTags=["CostCenter"]) == []
     assert _findings(stack, matchingTags=[]) == []
+
+
+def test_fail_when_a_tag_has_the_wrong_type() -> None:
+    stack = stack_replace(consumer_stack(), "orders-db", tags={**TAGS, "DataClass": ["internal"]})
+    assert _findings(stack) == [
+        (
+            urn_of(stack, "orders-db"),
+            "'orders-db': cannot judge: tags.DataClass is ['internal'], expected a string; whether the tags match "
+            "cannot be shown",
+        )
+    ]
