@@ -194,7 +194,7 @@ def test_look_alike_references_fail(reference: str, message: str) -> None:
                      id="fail_v2_rules_unknown"),
         pytest.param(BUCKET_V2, {"serverSideEncryptionConfigurations": [{"rules": "aws:kms"}]},
                      "default encryption (serverSideEncryptionConfigurations[0]): cannot judge: "
-                     "serverSideEncryptionConfigurations[0].rules must be a list or an object, got 'aws:kms'; "
+                     "serverSideEncryptionConfigurations[0].rules is 'aws:kms', expected a list or an object; "
                      + V2_REMEDY, id="fail_v2_rules_a_string"),
         pytest.param(BUCKET_V2, {"serverSideEncryptionConfigurations": ["aws:kms"]},
                      "default encryption (serverSideEncryptionConfigurations[0]): cannot judge: "
