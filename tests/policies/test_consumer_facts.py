@@ -14,7 +14,7 @@ import pytest
 from pulumi_aws.sqs import Queue
 
 from kmsguard.policies import facts
-from kmsguard.policies.facts import CONSUMERS, PUBLISHERS, Consumer
+from kmsguard.policies.facts import CONSUMERS, IDENTITY_POLICY_DOCUMENTS, PUBLISHERS, Consumer
 from tests.policies import provider_sweep
 
 ROOT = Path(__file__).parents[2]
@@ -30,6 +30,10 @@ NOT_IN_TABLE = {
 }  # fmt: skip
 
 
+#: Token prefixes whose boolean wire names the identity-policy test needs.
+TYPED = ("aws:iam/", "aws:ssoadmin/")
+
+
 @cache
 def provider() -> dict[str, Any]:
     """The provider sweep, run in a child process (see tests/policies/provider_sweep.py for why)."""
@@ -37,9 +41,11 @@ def provider() -> dict[str, Any]:
     for publisher in PUBLISHERS:
         extra = [publisher.only_when[0]] if publisher.only_when is not None else []
         paths.setdefault(publisher.type, []).extend([*publisher.targets, *extra])
+    for token, path in IDENTITY_POLICY_DOCUMENTS.items():
+        paths.setdefault(token, []).append(path.replace("[*]", ""))
     done = subprocess.run(
         [sys.executable, "-m", "tests.policies.provider_sweep"],
-        input=json.dumps(paths),
+        input=json.dumps({"paths": paths, "typed": TYPED}),
         capture_output=True,
         text=True,
         check=True,
