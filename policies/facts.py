@@ -1308,3 +1308,22 @@ DELEGATED_KEYS: Final[Mapping[str, str]] = {EBS_ENCRYPTION_BY_DEFAULT_TYPE: EBS_
 #: Tags a consumer shares with the key that protects it (the seeds: the same cost centre, one
 #: key per class of data).
 CONSUMER_MATCHING_TAGS: Final = ("DataClass", "CostCenter")
+
+# ---------------------------------------------------------------------------------------------
+# Stack configuration the components are built from and the pack reads its defaults from
+# ---------------------------------------------------------------------------------------------
+# The CLI hands the pack the stack's config (`PULUMI_CONFIG`: `namespace:key` → string, structured
+# values JSON-encoded), so what a stack file states once — the deployer, the partner accounts —
+# configures both the keys the components build and the rules that judge them. The pack owns these
+# names (it publishes alone); the components import them from here.
+
+#: The accounts the AWS provider accepts; the first is the stack's own.
+ALLOWED_ACCOUNTS_CONFIG_KEY: Final = "aws:allowedAccountIds"
+#: The key catalog (`kmsguard.catalog_spec.CatalogSpec`): one key per data class.
+CATALOG_CONFIG_KEY: Final = "kmsguard:catalog"
+#: Catalog path of the role that runs `pulumi up`: every key policy's deployer statement names it.
+CATALOG_DEPLOYER_PATH: Final = ("defaults", "deployer")
+#: Catalog path of the data classes, and within each the accounts it shares its key with.
+CATALOG_DATA_CLASSES: Final = "data_classes"
+CATALOG_CROSS_ACCOUNT: Final = "cross_account"
+CATALOG_ACCOUNT_ID: Final = "account_id"

@@ -66,11 +66,8 @@ def walk(cls: type, path: str) -> str | None:
     return None
 
 
-def sweep(request: dict[str, Any]) -> dict[str, Any]:
-    """Every type's top-level wire names; for each (type, path) in `request["paths"]`, why it does not
-    walk; and for the types whose token starts with one of `request["typed"]`, the wire names whose
-    type is boolean."""
-    paths: dict[str, list[str]] = request["paths"]
+def sweep(paths: dict[str, list[str]]) -> dict[str, Any]:
+    """Every type's top-level wire names (and which of them are flags), and for each (type, path) asked, why it does not walk."""
     classes = provider_classes()
     problems: dict[str, list[str]] = {}
     for token, wanted in paths.items():
@@ -79,19 +76,17 @@ def sweep(request: dict[str, Any]) -> dict[str, Any]:
             problems[token] = [f"{token} is not a resource of pulumi-aws"]
             continue
         problems[token] = [p for p in (walk(cls, path) for path in wanted) if p is not None]
-    typed = tuple(request.get("typed", ()))
     return {
         "wire_names": {token: sorted(wire_names(cls)) for token, cls in classes.items()},
-        "problems": problems,
-        "boolean_names": {
+        "flags": {
             token: sorted(
                 name
                 for name, getter in wire_names(cls).items()
                 if "bool" in repr(getter.__annotations__.get("return"))
             )
             for token, cls in classes.items()
-            if typed and token.startswith(typed)
         },
+        "problems": problems,
     }
 
 

@@ -30,10 +30,6 @@ NOT_IN_TABLE = {
 }  # fmt: skip
 
 
-#: Token prefixes whose boolean wire names the identity-policy test needs.
-TYPED = ("aws:iam/", "aws:ssoadmin/")
-
-
 @cache
 def provider() -> dict[str, Any]:
     """The provider sweep, run in a child process (see tests/policies/provider_sweep.py for why)."""
@@ -45,7 +41,7 @@ def provider() -> dict[str, Any]:
         paths.setdefault(token, []).append(path.replace("[*]", ""))
     done = subprocess.run(
         [sys.executable, "-m", "tests.policies.provider_sweep"],
-        input=json.dumps({"paths": paths, "typed": TYPED}),
+        input=json.dumps(paths),
         capture_output=True,
         text=True,
         check=True,
