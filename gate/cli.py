@@ -33,6 +33,7 @@ from kmsguard.gate.audit import command as live_audit
 from kmsguard.gate.deadline import DEFAULT_TIMEOUT_S, Deadline
 from kmsguard.gate.errors import GateAbort, GateError
 from kmsguard.gate.model import GateFailure, GateResult
+from kmsguard.gate.packpath import policy_pack_path
 from kmsguard.gate.policyconfig import read_file
 from kmsguard.gate.report import jsonreport, junit, markdown, sarif, terminal
 from kmsguard.gate.run import Progress, run
@@ -53,8 +54,8 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True)
     commands.add_parser(
         "policy-pack-path",
-        help="print the bundled pack's folder (for the Pulumi CLI, copy it and run `pulumi install` in the "
-        "copy, which creates the virtualenv its PulumiPolicy.yaml names)",
+        help="print a folder of the bundled pack that the Pulumi CLI can start as it is: "
+        '`pulumi preview --policy-pack "$(kmsguard policy-pack-path)"`',
     )
     preview = commands.add_parser(
         "preview",
@@ -136,7 +137,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             _fail_unparsed(sys.argv[1:] if argv is None else list(argv))
         raise
     if args.command == "policy-pack-path":
-        print(bundled_pack())
+        try:
+            print(policy_pack_path(bundled_pack()))
+        except OSError as exc:
+            print(f"kmsguard: error: cannot prepare the pack folder: {printable(str(exc))}", file=sys.stderr)
+            return EXIT_ERROR
         return EXIT_OK
     if args.command in ("audit", "adopt"):
         return _live(args)

@@ -13,6 +13,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kmsguard.facts import (
+    KMS_SERVICE_DETAIL_TYPES,
+    PENDING_DELETION_ALARM_NAME,
+    PENDING_DELETION_METRIC_NAME,
+    PENDING_DELETION_METRIC_NAMESPACE,
+)
 from kmsguard.policies.facts import CLOUDWATCH_PRINCIPAL, EVENTS_PRINCIPAL
 from kmsguard.policies.monitoring_facts import (
     ALIAS_ACTION,
@@ -20,11 +26,7 @@ from kmsguard.policies.monitoring_facts import (
     GRANT_ACTION,
     KMS_API_EVENT_SOURCE,
     KMS_EVENT_SOURCE,
-    KMS_SERVICE_DETAIL_TYPES,
-    PENDING_DELETION_ALARM_NAME,
     PENDING_DELETION_FILTER_PATTERN,
-    PENDING_DELETION_METRIC_NAME,
-    PENDING_DELETION_METRIC_NAMESPACE,
 )
 
 Pattern = dict[str, Any]

@@ -148,8 +148,36 @@ def test_the_wheel_installed_in_a_fresh_virtualenv_gates_a_users_program(
         capture_output=True,
         text=True,
     ).stdout.strip()
-    assert Path(pack).is_relative_to(venv)
-    assert {"PulumiPolicy.yaml", "__main__.py", "VERSION"} <= set(os.listdir(pack))
+    # Inside site-packages the CLI would find no `venv`: the command prints a copy in the user's
+    # cache whose `venv` is the environment kmsguard is installed in.
+    assert Path(pack).parent == tmp_path / ".cache" / "kmsguard"
+    assert {"PulumiPolicy.yaml", "__main__.py", "VERSION", "venv"} <= set(os.listdir(pack))
+    assert (Path(pack) / "venv").resolve() == venv.resolve()
+    # What the CLI runs for it: the virtualenv's python, which must have the pack's requirements.
+    subprocess.run(
+        [str(Path(pack) / "venv" / "bin" / "python"), "-c", "import pulumi_policy, kmsguard"],
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    again = subprocess.run(
+        [str(venv / "bin" / "kmsguard"), "policy-pack-path"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert again.stdout.strip() == pack
+    with_copy = subprocess.run(
+        [str(venv / "bin" / "kmsguard"), "preview", "--stack", "dev", "--policy-pack", pack],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert with_copy.returncode == 0, with_copy.stdout + with_copy.stderr
 
     gated = subprocess.run(
         [str(venv / "bin" / "kmsguard"), "preview", "--stack", "dev", "--sarif", str(tmp_path / "r.sarif")],
