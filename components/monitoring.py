@@ -25,10 +25,9 @@ generation of a manually rotated key is watched, since deleting a retired one lo
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -37,13 +36,14 @@ from kmsguard.builders.monitoring import (
     RESPONDER_PATH,
     PendingDeletionAlarm,
     WatchedKey,
-    api_call_patterns,
     lambda_trust_policy,
+    placeholder_keys,
+    plan_rules,
     responder_policy,
     responder_publish_statements,
     responder_role_arn,
     responder_role_name,
-    service_event_pattern,
+    rule_pattern,
     topic_policy,
 )
 from kmsguard.catalog import KeyCatalog
@@ -57,6 +57,8 @@ from kmsguard.spec.integrations import ServiceIntegrations
 
 MONITORING_TYPE_TOKEN = "kmsguard:kms:KeyMonitoring"
 RESPONDER_RUNTIME = "python3.12"
+#: The one call the responder undoes.
+RESPONDER_ACTIONS = ("ScheduleKeyDeletion",)
 LAMBDA_BASIC_EXECUTION = "arn:{partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
 
 Watched = list[tuple[str, pulumi.Output[str], pulumi.Output[str], tuple[str, ...]]]
@@ -168,27 +170,6 @@ def _resolved(
     return pulumi.Output.all(*(pulumi.Output.all(k, a) for k, a, _ in keys)).apply(build)
 
 
-def _api_pattern(
-    keys: list[WatchedKey],
-    *,
-    purpose: str,
-    region: str,
-    actions: Sequence[str],
-    account_id: str,
-    partition: str,
-) -> dict[str, Any]:
-    patterns = api_call_patterns(
-        keys, region=region, actions=actions, account_id=account_id, partition=partition
-    )
-    return patterns[purpose]
-
-
-def _as_json(
-    keys: pulumi.Output[list[WatchedKey]], build: Callable[[list[WatchedKey]], dict[str, Any]]
-) -> pulumi.Output[str]:
-    return keys.apply(lambda ks: json.dumps(build(ks)))
-
-
 def _topic_policy(
     topic_arn: pulumi.Output[str], *, account_id: str, partition: str, region: str
 ) -> pulumi.Output[str]:
@@ -293,48 +274,37 @@ class KeyMonitoring(pulumi.ComponentResource):
         self.rules = {}
         for r in plan.regions:
             in_region = [(k, a, aliases) for kr, k, a, aliases in watched if kr == r]
-            resolved = _resolved(r, [(k, a, aliases) for k, a, aliases in in_region])
-            purposes = sorted(
-                api_call_patterns(
-                    [WatchedKey(r, "", "", aliases) for _, _, aliases in in_region],
-                    region=r,
-                    actions=spec.actions,
-                    account_id=account_id,
-                    partition=partition,
-                )
+            stand_ins = placeholder_keys(
+                r, [aliases for *_, aliases in in_region], account_id=account_id, partition=partition
             )
-            patterns = {
-                f"api-{purpose}": _as_json(
-                    resolved,
-                    partial(
-                        _api_pattern,
-                        purpose=purpose,
-                        region=r,
-                        actions=spec.actions,
-                        account_id=account_id,
-                        partition=partition,
-                    ),
-                )
-                for purpose in purposes
-            }
-            patterns["kms-events"] = _as_json(resolved, partial(service_event_pattern, region=r))
-            for purpose, pattern in patterns.items():
+            resolved = _resolved(r, in_region)
+            for rule_plan in plan_rules(
+                stand_ins, actions=spec.actions, account_id=account_id, partition=partition
+            ):
                 rule = aws.cloudwatch.EventRule(
-                    f"{name}-{purpose}-{r}",
+                    f"{name}-{rule_plan.purpose}-{r}",
                     aws.cloudwatch.EventRuleArgs(
-                        description=f"kmsguard: {purpose} of the {catalog_spec.environment} key catalog",
-                        event_pattern=pattern,
+                        description=f"kmsguard: {rule_plan.kind} of the {catalog_spec.environment} key catalog",
+                        event_pattern=resolved.apply(
+                            partial(
+                                rule_pattern,
+                                rule_plan,
+                                actions=spec.actions,
+                                account_id=account_id,
+                                partition=partition,
+                            )
+                        ),
                         state="ENABLED",
                         region=r,
                     ),
                     opts=child,
                 )
                 aws.cloudwatch.EventTarget(
-                    f"{name}-{purpose}-{r}-target",
+                    f"{name}-{rule_plan.purpose}-{r}-target",
                     aws.cloudwatch.EventTargetArgs(rule=rule.name, arn=self.topics[r].arn, region=r),
                     opts=child,
                 )
-                self.rules[f"{purpose}-{r}"] = rule
+                self.rules[f"{rule_plan.purpose}-{r}"] = rule
 
         alarm = PendingDeletionAlarm()
         metric_filter = aws.cloudwatch.LogMetricFilter(
@@ -447,40 +417,53 @@ class KeyMonitoring(pulumi.ComponentResource):
                 ),
                 opts=child,
             )
-            pattern = _as_json(
-                _resolved(r, [(k, a, ()) for k, a in in_region]),
-                partial(
-                    _api_pattern,
-                    purpose="keys",
-                    region=r,
-                    actions=["ScheduleKeyDeletion"],
-                    account_id=account_id,
-                    partition=partition,
-                ),
+            stand_ins = placeholder_keys(
+                r, [() for _ in in_region], account_id=account_id, partition=partition
             )
-            rule = aws.cloudwatch.EventRule(
-                f"{name}-responder-{r}",
-                aws.cloudwatch.EventRuleArgs(
-                    description="kmsguard: cancel unapproved deletions of catalog keys",
-                    event_pattern=pattern,
-                    state="ENABLED",
-                    region=r,
-                ),
-                opts=child,
-            )
-            aws.lambda_.Permission(
-                f"{name}-responder-{r}-permission",
-                aws.lambda_.PermissionArgs(
-                    action="lambda:InvokeFunction",
-                    function=function.name,
-                    principal="events.amazonaws.com",
-                    source_arn=rule.arn,
-                    region=r,
-                ),
-                opts=child,
-            )
-            aws.cloudwatch.EventTarget(
-                f"{name}-responder-{r}-target",
-                aws.cloudwatch.EventTargetArgs(rule=rule.name, arn=function.arn, region=r),
-                opts=child,
-            )
+            resolved = _resolved(r, [(k, a, ()) for k, a in in_region])
+            for rule_plan in plan_rules(
+                stand_ins,
+                actions=RESPONDER_ACTIONS,
+                account_id=account_id,
+                partition=partition,
+                service_events=False,
+            ):
+                rule_name = (
+                    f"{name}-responder-{r}"
+                    if rule_plan.index == 1
+                    else f"{name}-responder-{rule_plan.index}-{r}"
+                )
+                rule = aws.cloudwatch.EventRule(
+                    rule_name,
+                    aws.cloudwatch.EventRuleArgs(
+                        description="kmsguard: cancel unapproved deletions of catalog keys",
+                        event_pattern=resolved.apply(
+                            partial(
+                                rule_pattern,
+                                rule_plan,
+                                actions=RESPONDER_ACTIONS,
+                                account_id=account_id,
+                                partition=partition,
+                            )
+                        ),
+                        state="ENABLED",
+                        region=r,
+                    ),
+                    opts=child,
+                )
+                aws.lambda_.Permission(
+                    f"{rule_name}-permission",
+                    aws.lambda_.PermissionArgs(
+                        action="lambda:InvokeFunction",
+                        function=function.name,
+                        principal="events.amazonaws.com",
+                        source_arn=rule.arn,
+                        region=r,
+                    ),
+                    opts=child,
+                )
+                aws.cloudwatch.EventTarget(
+                    f"{rule_name}-target",
+                    aws.cloudwatch.EventTargetArgs(rule=rule.name, arn=function.arn, region=r),
+                    opts=child,
+                )
