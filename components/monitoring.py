@@ -110,7 +110,24 @@ def plan_monitoring(
         check_key(alert_key, account_id=account_id, partition=partition)
     except KmsGuardError as exc:
         raise KmsGuardError(f"{where}: {exc}") from None
+    if account_id and partition:
+        _check_fits(spec, [*key_specs, alert_key], account_id=account_id, partition=partition, path=path)
     return MonitoringPlan((region, *others), alert_key)
+
+
+def _check_fits(
+    spec: MonitoringSpec, key_specs: Sequence[KmsKeySpec], *, account_id: str, partition: str, path: str
+) -> None:
+    """Every key fits an EventBridge pattern on its own (the rules split keys, not one key's aliases)."""
+    for key_spec in key_specs:
+        for r in (key_spec.region, *key_spec.replica_regions):
+            assert r is not None
+            stand_in = placeholder_keys(r, [key_spec.alias_names], account_id=account_id, partition=partition)
+            try:
+                plan_rules(stand_in, actions=spec.actions, account_id=account_id, partition=partition)
+            except KmsGuardError as exc:
+                where = f"{path}: " if path else ""
+                raise KmsGuardError(f"{where}{key_spec.alias_names[0]} in {r}: {exc}") from None
 
 
 def _with_publishers(data_class: DataClass) -> DataClass:

@@ -183,8 +183,8 @@ def plan_rules(
             size = _size(build, keys, [i])
             if size > max_chars:
                 raise KmsGuardError(
-                    f"the {kind} event pattern of key {keys[i].arn} alone is {size} characters, over "
-                    f"EventBridge's limit of {max_chars}; give the key fewer aliases"
+                    f"the {kind} event pattern of one key with {len(keys[i].aliases)} aliases is {size} "
+                    f"characters, over EventBridge's limit of {max_chars}; give the key fewer aliases"
                 )
             chunks.append([i])
         plans += [RulePlan(kind, n, tuple(chunk)) for n, chunk in enumerate(chunks, start=1)]
