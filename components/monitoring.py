@@ -54,6 +54,7 @@ from kmsguard.monitoring_spec import MonitoringSpec
 from kmsguard.responder import CODE_DIR, HANDLER
 from kmsguard.spec import KmsKeySpec, MultiRegionSpec, parse_key_spec
 from kmsguard.spec.integrations import ServiceIntegrations
+from kmsguard.trail import check_trail_key, register_trail
 
 MONITORING_TYPE_TOKEN = "kmsguard:kms:KeyMonitoring"
 RESPONDER_RUNTIME = "python3.12"
@@ -223,6 +224,15 @@ class KeyMonitoring(pulumi.ComponentResource):
                 "responder: pass the role from register_responder_role, created before the catalog"
             )
         keys = list(catalog.keys.values())
+        trail_key = None
+        if spec.trail is not None:
+            trail_key = catalog.keys.get(spec.trail.data_class)
+            if trail_key is None:
+                raise KmsGuardError(
+                    f"trail.data_class: {spec.trail.data_class!r} is not a key of the catalog; name one of "
+                    f"{', '.join(catalog.keys)}"
+                )
+            check_trail_key(spec.trail, trail_key.spec)
         plan = plan_monitoring(
             spec,
             catalog_spec,
@@ -323,11 +333,24 @@ class KeyMonitoring(pulumi.ComponentResource):
                 )
                 self.rules[f"{rule_plan.purpose}-{r}"] = rule
 
+        log_group_name: pulumi.Input[str] = spec.trail_log_group
+        if spec.trail is not None and trail_key is not None:
+            own = register_trail(
+                f"{name}-trail",
+                spec.trail,
+                key_arn=trail_key.key_arn,
+                environment=catalog_spec.environment,
+                region=region,
+                account_id=account_id,
+                partition=partition,
+                parent=self,
+            )
+            log_group_name = own.log_group.name
         alarm = PendingDeletionAlarm()
         metric_filter = aws.cloudwatch.LogMetricFilter(
             f"{name}-pending-deletion",
             aws.cloudwatch.LogMetricFilterArgs(
-                log_group_name=spec.log_group_name,
+                log_group_name=log_group_name,
                 pattern=alarm.filter_pattern,
                 metric_transformation=aws.cloudwatch.LogMetricFilterMetricTransformationArgs(
                     name=alarm.metric_name, namespace=alarm.namespace, value=alarm.metric_value

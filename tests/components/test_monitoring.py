@@ -328,7 +328,11 @@ def test_a_bad_alert_key_is_refused_before_anything_is_registered(
         ),
         pytest.param({"actions": ["DeleteKey"]}, "'DeleteKey' is not a KMS API action", id="unknown_action"),
         pytest.param({"actions": []}, "at least 1 item", id="no_action"),
-        pytest.param({"log_group_name": "has space"}, "String should match pattern", id="bad_log_group"),
+        pytest.param(
+            {"log_group_name": "has space"},
+            "'has space' is not a CloudWatch Logs log group name",
+            id="bad_log_group",
+        ),
     ],
 )
 def test_the_spec_refuses_bad_values(changes: dict[str, Any], error: str) -> None:
