@@ -56,7 +56,8 @@ def test_the_quota_is_eventbridges_default() -> None:
 @pytest.mark.parametrize("real", REAL_IDS, ids=["uuid", "multi_region"])
 def test_stand_ins_are_as_long_as_the_ids_kms_writes(real: str) -> None:
     (stand_in,) = stand_ins(1)
-    assert KEY_ID_RE.match(real) and KEY_ID_RE.match(stand_in.key_id)
+    assert KEY_ID_RE.match(real)
+    assert KEY_ID_RE.match(stand_in.key_id)
     assert len(stand_in.key_id) == len(real)
     assert stand_in.arn == f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{stand_in.key_id}"
 
@@ -67,7 +68,7 @@ def test_each_key_adds_the_same_number_of_characters() -> None:
 
 
 def test_fourteen_keys_share_one_rule_under_the_default_quota() -> None:
-    assert keys_size(14) == 1935 and keys_size(15) == 2052
+    assert (keys_size(14), keys_size(15)) == (1935, 2052)
     assert plan(stand_ins(14)) == [
         ("api-keys", 14),
         ("api-grants", 14),
