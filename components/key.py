@@ -85,6 +85,7 @@ class KmsKey(pulumi.ComponentResource):
             if account_id and partition
             else None
         )
+        _check_retained(spec, opts or pulumi.ResourceOptions(), production=production, today=today)
         super().__init__(KEY_TYPE_TOKEN, name, None, opts)
 
         caller = opts or pulumi.ResourceOptions()
@@ -207,6 +208,23 @@ def _with_region(spec: KmsKeySpec, region: str | None) -> KmsKeySpec:
     if not chosen:
         raise KmsGuardError("region: the spec has no region and aws:region is not set; set one of them")
     return spec.with_region(chosen)
+
+
+def _check_retained(
+    spec: KmsKeySpec, caller: pulumi.ResourceOptions, *, production: bool | None, today: date
+) -> None:
+    """A retained key leaves the stack disabled first: a key Pulumi would forget (retain_on_delete)
+    while it still encrypts or decrypts must stay protected, so that only the lifecycle (disabled,
+    quarantined, released) can take it out of the stack."""
+    prod = spec.environment in PRODUCTION_ENVIRONMENTS if production is None else production
+    retained = caller.retain_on_delete if caller.retain_on_delete is not None else prod
+    protected = caller.protect if caller.protect is not None else prod
+    enabled = spec.enabled and any(g.state.enabled for g in generations(spec, today))
+    if retained and not protected and enabled:
+        raise KmsGuardError(
+            "opts: retain_on_delete without protect would let an enabled key leave the stack still usable; "
+            "keep it protected, or disable it first (lifecycle.state: disabled)"
+        )
 
 
 def _lasting_options(

@@ -200,7 +200,9 @@ def test_the_pack_passes_the_trail_and_fails_it_without_the_presets() -> None:
     document = json.loads(key.inputs["policy"])
     document["Statement"] = [s for s in document["Statement"] if "Service" not in s["Principal"]]
     stripped = [
-        Registered(**{**r.__dict__, "inputs": {**r.inputs, "policy": json.dumps(document)}}) if r is key else r
+        Registered(**{**r.__dict__, "inputs": {**r.inputs, "policy": json.dumps(document)}})
+        if r is key
+        else r
         for r in captured.resources
     ]
     states = dict(captured.states)
