@@ -14,6 +14,7 @@ from ..facts import (
     MFA_DEFAULT_MAX_AGE_SECONDS,
     MFA_PRESENT_KEY,
     canonical_action,
+    production_defaults,
 )
 from ..policydoc import Condition, PolicyDocument, Statement
 from ..rule import (
@@ -73,7 +74,7 @@ META = RuleMeta(
     config_schema={
         "requireMfa": per_environment_schema(
             {"type": "boolean"},
-            {"prod": True, "production": True, "*": False},
+            production_defaults(True, False),
             "Whether critical actions need MFA, per environment (`*` for the rest).",
         ),
         "criticalActions": {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from ..consumers import Verdict, consumer_types, slot_uses
+from ..facts import production_defaults
 from ..rule import (
     AWS_FSBP,
     CIS_AWS,
@@ -23,7 +24,7 @@ from ..rule import (
     violations,
 )
 
-DEFAULT_REQUIRED: Final = {"prod": True, "production": True, "*": False}
+DEFAULT_REQUIRED: Final = production_defaults(True, False)
 
 #: Shared with the stack rule that resolves keys unknown during preview (KG-S05).
 REQUIRE_CUSTOMER_KEY_SCHEMA: Final = per_environment_schema(
