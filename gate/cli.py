@@ -124,7 +124,12 @@ def _seconds(text: str) -> float:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exc:
+        if exc.code:  # a usage error: argparse printed it; the reports it named must say so too
+            _fail_unparsed(sys.argv[1:] if argv is None else list(argv))
+        raise
     if args.command == "policy-pack-path":
         print(bundled_pack())
         return EXIT_OK
@@ -183,6 +188,23 @@ def _report_paths(args: argparse.Namespace) -> list[tuple[Path, Callable[[GateFa
         (args.markdown, markdown.render_failure),
     )
     return [(path, render) for path, render in renderers if path]
+
+
+def _fail_unparsed(argv: list[str]) -> None:
+    """Reports named on a command line that did not parse still record the failure: no stale pass."""
+    lenient = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    for flag in ("--json", "--sarif", "--junit", "--markdown", "--program", "--stack"):
+        lenient.add_argument(flag)
+    try:
+        known, _ = lenient.parse_known_args(argv)
+    except argparse.ArgumentError:
+        return  # not even the report flags parse: there is no path to write
+    args = argparse.Namespace(
+        **{name: Path(value) if value and name != "stack" else value for name, value in vars(known).items()}
+    )
+    args.program = args.program or Path(".")
+    args.stack = args.stack or ""
+    _write_failure(args, "invalid command line (see `kmsguard --help`)")
 
 
 def _remove_reports(args: argparse.Namespace) -> None:

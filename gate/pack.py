@@ -25,7 +25,7 @@ import yaml  # type: ignore[import-untyped]
 from google.protobuf import empty_pb2  # type: ignore[import-untyped]
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, plugin_pb2
 
-from kmsguard.gate import urns, wire
+from kmsguard.gate import reaper, urns, wire
 from kmsguard.gate.capture import Captured
 from kmsguard.gate.deadline import Deadline
 from kmsguard.gate.errors import GateAbort, GateError
@@ -125,6 +125,7 @@ class PackProcess:
         )
         with _LIVE_LOCK:
             _LIVE.add(self._process)
+        reaper.register(self._process.pid)
         threading.Thread(target=self._drain_stderr, daemon=True).start()
         self.port = self._read_port()
 
@@ -207,6 +208,7 @@ class PackProcess:
         _signal_group(process, signal.SIGKILL)
         with _LIVE_LOCK:
             _LIVE.discard(process)
+        reaper.forget(process.pid)
 
 
 class PackClient:

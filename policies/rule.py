@@ -68,6 +68,10 @@ PCI_KEY_MANAGEMENT: Final = Framework(
 )
 
 
+#: Every rule id starts with this: `KG-R01` … `KG-S07`.
+RULE_ID_PREFIX: Final = "KG-"
+
+
 @dataclass(frozen=True)
 class RuleMeta:
     #: Stable identifier, never reused: `KG-R01` … `KG-S03`.
@@ -97,6 +101,13 @@ class RuleMeta:
 
     def config_defaults(self) -> dict[str, Any]:
         return {k: v["default"] for k, v in self.config_schema.items() if "default" in v}
+
+    @property
+    def module_name(self) -> str:
+        """The rule's module, derived from its id and name (`KG-R18` + `kms-grant-forbids-redelegation`
+        → `r18_grant_forbids_redelegation`) so that the three can never tell different stories."""
+        number = self.id.removeprefix(RULE_ID_PREFIX).lower()
+        return f"{number}_{self.name.removeprefix('kms-').replace('-', '_')}"
 
 
 class Outcome(Enum):

@@ -7,7 +7,7 @@ import pytest
 from kmsguard.builders import build_key_policy
 from kmsguard.policies.facts import LOGS_REGIONAL_PRINCIPAL, SERVICE_PRINCIPAL_ACTIONS, service_principal
 from kmsguard.policies.policydoc import PolicyDocument, parse_policy_document
-from kmsguard.policies.rules.s06_consumer_key_access import missing_actions
+from kmsguard.policies.rules.s06_stack_requires_consumer_key_access import missing_actions
 from kmsguard.spec import parse_key_spec
 from tests.components.spec.baseline import ACCOUNT, BASELINE, mutate
 

@@ -6,6 +6,7 @@ least one lowercase word names the object. So the verb is the second or third wo
 (`kms-key-requires-rotation`, `kms-key-policy-forbids-public-principal`).
 """
 
+import dataclasses
 import importlib
 import pkgutil
 import re
@@ -21,7 +22,7 @@ from kmsguard.policies import facts, monitoring_facts
 from kmsguard.policies import rules as rules_package
 from kmsguard.policies.adapter import to_policies
 from kmsguard.policies.docs import render
-from kmsguard.policies.registry import all_rules
+from kmsguard.policies.registry import all_rules, discover
 from kmsguard.policies.rule import Enforcement, ResourceRule, Rule, Severity, StackRule
 
 NAME_RE = re.compile(r"^(kms|iam)-[a-z]+(-[a-z]+)*$")
@@ -131,11 +132,59 @@ def test_every_rule_module_has_a_test_module() -> None:
     assert missing == []
 
 
-def test_every_rule_module_exports_exactly_its_rule() -> None:
+def test_every_rule_module_is_named_for_its_id_and_name() -> None:
     for info in pkgutil.iter_modules(rules_package.__path__):
         module = importlib.import_module(f"{rules_package.__name__}.{info.name}")
-        number = info.name.split("_", 1)[0].upper()
-        assert module.RULE.meta.id == f"KG-{number}", info.name
+        assert info.name == module.RULE.meta.module_name
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "name", "module"),
+    [
+        pytest.param("KG-R18", "kms-grant-forbids-redelegation", "r18_grant_forbids_redelegation", id="kms"),
+        pytest.param("KG-R06", "iam-policy-limits-kms-access", "r06_iam_policy_limits_kms_access", id="iam"),
+        pytest.param("KG-S01", "kms-stack-requires-key-alias", "s01_stack_requires_key_alias", id="stack"),
+    ],
+)
+def test_module_name_derives_from_id_and_name(rule_id: str, name: str, module: str) -> None:
+    meta = dataclasses.replace(ALL[0].meta, id=rule_id, name=name)
+    assert meta.module_name == module
+
+
+def _write_rule_package(root: Path, package: str, module: str, rule_id: str, name: str) -> None:
+    folder = root / package
+    folder.mkdir()
+    (folder / "__init__.py").write_text("")
+    (folder / f"{module}.py").write_text(
+        "import dataclasses\n"
+        "from kmsguard.policies.registry import all_rules, discover\n"
+        f"RULE = dataclasses.replace(all_rules()[0], meta=dataclasses.replace("
+        f"all_rules()[0].meta, id={rule_id!r}, name={name!r}))\n"
+    )
+
+
+def test_discovery_refuses_a_module_named_otherwise(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write_rule_package(
+        tmp_path, "misnamed_rules", "r18_grant_constraints", "KG-R18", "kms-grant-forbids-redelegation"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(RuntimeError) as raised:
+        discover(importlib.import_module("misnamed_rules"))
+    assert str(raised.value) == (
+        "rule module misnamed_rules.r18_grant_constraints holds KG-R18 kms-grant-forbids-redelegation:"
+        " name it r18_grant_forbids_redelegation"
+    )
+
+
+def test_discovery_accepts_a_module_named_for_its_rule(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write_rule_package(
+        tmp_path, "named_rules", "r18_grant_forbids_redelegation", "KG-R18", "kms-grant-forbids-redelegation"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    found = discover(importlib.import_module("named_rules"))
+    assert [(r.meta.id, r.meta.name) for r in found] == [("KG-R18", "kms-grant-forbids-redelegation")]
 
 
 def test_every_rule_appears_in_the_generated_docs() -> None:

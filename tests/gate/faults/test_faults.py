@@ -248,6 +248,43 @@ def test_a_signal_stops_the_pack_and_exits_2(out: Path, signum: signal.Signals) 
     _assert_failed_closed(done, out, pidfile, re.escape(f"terminated by {signum.name}"))
 
 
+def test_a_gate_killed_outright_leaves_no_pack_behind(out: Path) -> None:
+    """SIGKILL runs no cleanup in the gate: its guardian sees the pipe close and ends the pack."""
+    pidfile = out / "pack.pid"
+    gate = subprocess.Popen(
+        _command("ok", out, "300"),
+        env=_env("rule-hangs", pidfile),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    while not pidfile.exists() or not pidfile.read_text():
+        assert gate.poll() is None
+        time.sleep(0.1)
+    pack = int(pidfile.read_text())
+    gate.kill()
+    gate.wait(timeout=60)
+    for _ in range(600):  # a bound on the wait, not a timing assertion
+        if not _alive(pack):
+            break
+        time.sleep(0.1)
+    assert not _alive(pack)
+    assert _packs_running() == []
+
+
+def test_a_usage_error_replaces_the_reports_it_names(out: Path) -> None:
+    command = [*_command("ok", out, "60"), "--no-such-flag"]
+    done = subprocess.run(
+        command, env=_env("", out / "pack.pid"), capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 2
+    assert "error: unrecognized arguments: --no-such-flag" in done.stderr
+    reason = "invalid command line (see `kmsguard --help`)"
+    assert json.loads((out / "r.json").read_text())["error"] == reason
+    invocation = json.loads((out / "r.sarif").read_text())["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    assert 'errors="1"' in (out / "r.xml").read_text()
+
+
 def test_a_passing_run_records_a_successful_invocation(out: Path) -> None:
     done = subprocess.run(
         _command("ok", out, "60"),

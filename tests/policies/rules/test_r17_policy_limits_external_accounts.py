@@ -1,0 +1,156 @@
+"""KG-R17 kms-policy-limits-external-accounts: exact outcomes for own, foreign, allowed and service principals."""
+
+import copy
+from typing import Any
+
+import pytest
+
+from kmsguard.policies.rule import UNKNOWN, Context, Outcome
+from kmsguard.policies.rules.r17_policy_limits_external_accounts import RULE
+from tests.policies.golden import (
+    OTHER_ACCOUNT,
+    evaluate,
+    fired,
+    golden,
+    golden_key_policy,
+    with_policy,
+    with_props,
+)
+
+KEY = "aws:kms/key:Key"
+KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"
+OTHER_ROLE = f"arn:aws:iam::{OTHER_ACCOUNT}:role/Analytics"
+ALLOW_OTHER = {"KG-R17": {"allowedExternalAccounts": [OTHER_ACCOUNT]}}
+
+
+def _policy_with_principal(statement_index: int, principal: Any) -> dict[str, Any]:
+    policy = copy.deepcopy(golden_key_policy())
+    policy["Statement"][statement_index]["Principal"] = principal
+    return policy
+
+
+def test_golden_key_and_key_policy_are_compliant() -> None:
+    for type_ in (KEY, KEY_POLICY):
+        assert evaluate(RULE, golden(type_)).outcome is Outcome.COMPLIANT
+        assert fired(golden(type_)) == set()
+
+
+@pytest.mark.parametrize(
+    "principal",
+    [{"AWS": [OTHER_ROLE]}, {"AWS": OTHER_ROLE}, {"AWS": OTHER_ACCOUNT}],
+    ids=["role-in-list", "role-as-string", "bare-account-id"],
+)
+def test_user_from_another_account_fires_unless_allow_listed(principal: dict[str, Any]) -> None:
+    key = with_policy(golden(KEY), _policy_with_principal(2, principal))
+    value = principal["AWS"][0] if isinstance(principal["AWS"], list) else principal["AWS"]
+    result = evaluate(RULE, key)
+    assert result.outcome is Outcome.VIOLATION
+    assert result.messages == (
+        f"key policy (policy) statement 'KeyUsage' allows account {OTHER_ACCOUNT} ({value}), which is not in "
+        f"allowedExternalAccounts; remove the principal or add {OTHER_ACCOUNT} to allowedExternalAccounts",
+    )
+    assert fired(key) == {"KG-R17"}
+    # Usage from an allow-listed account is the sanctioned way to share a key.
+    assert fired(key, config=ALLOW_OTHER) == set()
+
+
+def test_allow_listed_account_still_never_administers() -> None:
+    key = with_policy(golden(KEY), _policy_with_principal(0, {"AWS": [OTHER_ROLE]}))
+    result = evaluate(RULE, key, allowedExternalAccounts=[OTHER_ACCOUNT])
+    assert result.outcome is Outcome.VIOLATION
+    assert result.messages == (
+        f"key policy (policy) statement 'KeyAdministration' gives account {OTHER_ACCOUNT} ({OTHER_ROLE}) administration "
+        "actions (CancelKeyDeletion, CreateAlias, DisableKey, DisableKeyRotation, EnableKey, "
+        "EnableKeyRotation, RevokeGrant, RotateKeyOnDemand, TagResource, UntagResource, UpdateAlias, "
+        "UpdateKeyDescription); grant other accounts only usage actions and keep administration in the "
+        "key's own account",
+    )
+    # The admin role lost its non-critical actions to the other account: separation of duties and
+    # lockout rules are unaffected, so only R17 fires.
+    assert fired(key, config=ALLOW_OTHER) == {"KG-R17"}
+
+
+def test_not_listed_administrator_gets_both_messages() -> None:
+    key = with_policy(golden(KEY_POLICY), _policy_with_principal(1, {"AWS": [OTHER_ROLE]}))
+    where = "key policy (policy) statement 'KeyAdministrationCriticalWithMfa'"
+    assert evaluate(RULE, key).messages == (
+        f"{where} allows account {OTHER_ACCOUNT} ({OTHER_ROLE}), which is not in allowedExternalAccounts; "
+        f"remove the principal or add {OTHER_ACCOUNT} to allowedExternalAccounts",
+        f"{where} gives account {OTHER_ACCOUNT} ({OTHER_ROLE}) administration actions (DeleteAlias, "
+        "PutKeyPolicy, ScheduleKeyDeletion); grant other accounts only usage actions and keep "
+        "administration in the key's own account",
+    )
+
+
+def test_assumed_role_session_and_root_of_other_account_are_foreign() -> None:
+    session = f"arn:aws:sts::{OTHER_ACCOUNT}:assumed-role/Analytics/alice"
+    root = f"arn:aws:iam::{OTHER_ACCOUNT}:root"
+    key = with_policy(golden(KEY), _policy_with_principal(2, {"AWS": [session, root]}))
+    result = evaluate(RULE, key)
+    assert result.messages == tuple(
+        f"key policy (policy) statement 'KeyUsage' allows account {OTHER_ACCOUNT} ({who}), which is not in "
+        f"allowedExternalAccounts; remove the principal or add {OTHER_ACCOUNT} to allowedExternalAccounts"
+        for who in (session, root)
+    )
+
+
+def test_service_principals_are_not_accounts() -> None:
+    key = with_policy(golden(KEY), _policy_with_principal(2, {"Service": "logs.eu-west-1.amazonaws.com"}))
+    assert evaluate(RULE, key).outcome is Outcome.COMPLIANT
+
+
+def test_public_principal_is_left_to_r04() -> None:
+    key = with_policy(golden(KEY), _policy_with_principal(2, "*"))
+    assert evaluate(RULE, key).outcome is Outcome.COMPLIANT
+    assert "KG-R17" not in fired(key)
+    assert "KG-R04" in fired(key)
+
+
+def test_deny_statements_naming_other_accounts_are_fine() -> None:
+    policy = golden_key_policy()
+    policy["Statement"].append(
+        {
+            "Sid": "DenyOther",
+            "Effect": "Deny",
+            "Principal": {"AWS": OTHER_ROLE},
+            "Action": "kms:*",
+            "Resource": "*",
+        }
+    )
+    assert evaluate(RULE, with_policy(golden(KEY), policy)).outcome is Outcome.COMPLIANT
+
+
+def test_principal_whose_account_cannot_be_told_fires() -> None:
+    key = with_policy(golden(KEY), _policy_with_principal(2, {"AWS": "AROAEXAMPLEUNIQUEID"}))
+    assert evaluate(RULE, key).messages == (
+        "key policy (policy) statement 'KeyUsage' names principal 'AROAEXAMPLEUNIQUEID', whose account cannot be told; "
+        "name principals by account id or IAM ARN",
+    )
+
+
+def test_unknown_own_account_fails_closed_for_every_account_principal() -> None:
+    no_account = Context(stack="prod", config=RULE.meta.config_defaults(), stack_config={})
+    result = RULE.check(golden(KEY), no_account)
+    assert result.outcome is Outcome.VIOLATION
+    # One message per account principal occurrence in Allow statements (5 statements, 1 principal each).
+    assert len(result.messages) == 5
+    assert result.messages[0] == (
+        "key policy (policy) statement 'KeyAdministration' names account 111122223333 "
+        "(arn:aws:iam::111122223333:role/KeyAdministrators) and the stack's own account is unknown; set "
+        "this rule's accountId or the stack's aws:allowedAccountIds, or add 111122223333 to "
+        "allowedExternalAccounts"
+    )
+    configured = Context(stack="prod", config={**RULE.meta.config_defaults(), "accountId": "111122223333"})
+    assert RULE.check(golden(KEY), configured).outcome is Outcome.COMPLIANT
+
+
+def test_unknown_or_unparseable_policy_is_not_applicable_here() -> None:
+    for policy in (UNKNOWN, "{not json"):
+        result = evaluate(RULE, with_props(golden(KEY), policy=policy))
+        assert result.outcome is Outcome.NOT_APPLICABLE
+    assert evaluate(RULE, with_props(golden(KEY), policy=...)).outcome is Outcome.NOT_APPLICABLE
+
+
+def test_applies_to_key_policy_carriers_only() -> None:
+    assert RULE.applies_to("aws:kms/replicaExternalKey:ReplicaExternalKey")
+    assert not RULE.applies_to("aws:iam/policy:Policy")

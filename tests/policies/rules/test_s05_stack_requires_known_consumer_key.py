@@ -1,0 +1,135 @@
+"""KG-S05 kms-stack-requires-known-consumer-key: a key reference unknown at preview must come from a key
+or alias of the stack; traced through property dependencies, else dependencies."""
+
+from typing import Any
+
+import pytest
+
+from kmsguard.policies.rule import UNKNOWN, Outcome, Resource
+from kmsguard.policies.rules.s05_stack_requires_known_consumer_key import RULE
+from tests.policies.consumer_fixtures import consumer_stack, context, sse, urn_of
+from tests.policies.golden import TAGS, stack_replace, stack_resource
+
+QUEUE = "orders-queue"
+MESSAGE = (
+    "messages: cannot judge: kmsMasterKeyId is unknown during preview and does not come from a key or alias of "
+    "this stack; pass the ARN of a key (or the name of an alias) of this stack, or name the key literally"
+)
+
+
+def _unknown_queue_key(
+    dependencies: tuple[str, ...] = (),
+    property_dependencies: dict[str, tuple[str, ...]] | None = None,
+    **props: Any,
+) -> list[Resource]:
+    stack = consumer_stack()
+    return [
+        Resource(r.type, r.name, r.urn, {**r.props, "kmsMasterKeyId": UNKNOWN, **props}, r.parent, dependencies,
+                 property_dependencies or {})
+        if r.name == QUEUE else r
+        for r in stack
+    ]  # fmt: skip
+
+
+def _check(stack: list[Resource], stack_name: str = "prod") -> tuple[Outcome, tuple[str, ...]]:
+    result = RULE.check(stack, context(RULE.meta.config_defaults(), stack_name))
+    return result.outcome, result.messages
+
+
+def test_pass_when_every_reference_is_known() -> None:
+    assert _check(consumer_stack()) == (Outcome.COMPLIANT, ())
+
+
+@pytest.mark.parametrize(
+    "source", [pytest.param("orders", id="pass_from_key"), pytest.param("orders-alias", id="pass_from_alias")]
+)
+def test_pass_when_the_property_comes_from_the_stack(source: str) -> None:
+    stack = consumer_stack()
+    linked = _unknown_queue_key(property_dependencies={"kmsMasterKeyId": (urn_of(stack, source),)})
+    assert _check(linked) == (Outcome.COMPLIANT, ())
+
+
+def test_pass_with_dependencies_when_no_property_dependencies_are_sent() -> None:
+    assert _check(_unknown_queue_key(dependencies=(urn_of(consumer_stack(), "orders"),))) == (
+        Outcome.COMPLIANT,
+        (),
+    )
+
+
+@pytest.mark.parametrize(
+    ("dependencies", "property_dependencies"),
+    [
+        pytest.param((), None, id="fail_no_dependency_information"),
+        pytest.param(("urn:pulumi:prod::kmsguard::pulumi:pulumi:StackReference::shared",),
+                     {"kmsMasterKeyId": ("urn:pulumi:prod::kmsguard::pulumi:pulumi:StackReference::shared",)},
+                     id="fail_from_a_stack_reference"),
+        pytest.param(("KEY",), {"kmsMasterKeyId": (), "name": ("KEY",)}, id="fail_key_feeds_another_property"),
+        pytest.param(("urn:pulumi:prod::kmsguard::aws:kms/key:Key::gone",), None, id="fail_dependency_not_in_stack"),
+    ],
+)  # fmt: skip
+def test_fail_when_the_reference_cannot_be_traced(
+    dependencies: tuple[str, ...], property_dependencies: dict[str, tuple[str, ...]] | None
+) -> None:
+    key_urn = urn_of(consumer_stack(), "orders")
+    swap = {"KEY": key_urn}
+    deps = tuple(swap.get(d, d) for d in dependencies)
+    prop_deps = {k: tuple(swap.get(d, d) for d in v) for k, v in (property_dependencies or {}).items()}
+    stack = _unknown_queue_key(deps, prop_deps)
+    result = RULE.check(stack, context(RULE.meta.config_defaults()))
+    assert [(f.urn, f.message) for f in result.findings] == [(urn_of(stack, QUEUE), MESSAGE)]
+
+
+def test_not_applicable_where_the_environment_does_not_require_customer_keys() -> None:
+    stack = _unknown_queue_key(tags={**TAGS, "Environment": "dev"})
+    assert _check(stack) == (Outcome.COMPLIANT, ())
+    assert _check(_unknown_queue_key(tags={}), stack_name="dev") == (Outcome.COMPLIANT, ())
+
+
+def test_shares_r23_s_configuration() -> None:
+    assert RULE.meta.config_defaults() == {
+        "requireCustomerKey": {"prod": True, "production": True, "*": False}
+    }
+
+
+BUCKET_TYPE = "aws:s3/bucket:Bucket"
+SSE_TYPE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+BARE = (
+    "bucket 'orders-bucket' has no default encryption configuration, so S3 applies SSE-S3, the provider's "
+    "default; add an aws.s3.BucketServerSideEncryptionConfiguration for it with sse_algorithm aws:kms and a "
+    "customer managed key"
+)
+
+
+def _bucket_stack(config: dict[str, Any] | None, property_dependencies: bool = False) -> list[Resource]:
+    bucket = stack_resource(BUCKET_TYPE, "orders-bucket", {"bucket": "orders-1", "id": "orders-1", "tags": TAGS},
+                            parent=None)  # fmt: skip
+    stack = [*consumer_stack(), bucket]
+    if config is not None:
+        deps = {"bucket": (bucket.urn,)} if property_dependencies else {}
+        stack.append(
+            Resource(SSE_TYPE, "orders-sse", "urn:sse", {"rules": [sse("aws:kms")], **config}, None, (), deps)
+        )
+    return stack
+
+
+@pytest.mark.parametrize(
+    ("config", "property_dependencies", "expected"),
+    [
+        pytest.param(None, False, (BARE,), id="fail_bucket_without_any_configuration"),
+        pytest.param({"bucket": "orders-2"}, False, (BARE,), id="fail_configuration_of_another_bucket"),
+        pytest.param({"bucket": "orders-1"}, False, (), id="pass_configuration_by_name"),
+        pytest.param({"bucket": UNKNOWN}, True, (), id="pass_configuration_by_property_dependency"),
+        pytest.param({"bucket": UNKNOWN}, False, (BARE,), id="fail_unknown_name_and_no_graph"),
+    ],
+)  # fmt: skip
+def test_a_bucket_without_inline_encryption_needs_a_separate_configuration(
+    config: dict[str, Any] | None, property_dependencies: bool, expected: tuple[str, ...]
+) -> None:
+    assert _check(_bucket_stack(config, property_dependencies))[1] == expected
+
+
+def test_a_bucket_with_inline_encryption_needs_nothing_else() -> None:
+    stack = stack_replace(
+        _bucket_stack(None), "orders-bucket", serverSideEncryptionConfiguration={"rule": sse("aws:kms")}
+    )
+    assert _check(stack) == (Outcome.COMPLIANT, ())
