@@ -12,7 +12,14 @@ import pytest
 
 from kmsguard.builders.monitoring import WatchedKey, api_call_patterns, service_event_pattern
 from kmsguard.policies.monitoring_facts import DEFAULT_MONITORED_ACTIONS
-from tests.components.monitoring.cloudtrail_samples import ACCOUNT, KEY_ARN, KEY_ID, REGION, record
+from tests.components.monitoring.cloudtrail_samples import (
+    ACCOUNT,
+    DOCUMENTED,
+    KEY_ARN,
+    KEY_ID,
+    REGION,
+    record,
+)
 from tests.components.moto_server import client
 
 REPLICA_REGION = "us-east-1"
@@ -87,6 +94,10 @@ def send(moto_endpoint: str) -> Send:
 
 
 BY_KEY = sorted(set(DEFAULT_MONITORED_ACTIONS) - {"CreateGrant", "DeleteAlias"})
+
+
+def test_every_watched_action_has_a_sample_record() -> None:
+    assert set(DOCUMENTED) == set(DEFAULT_MONITORED_ACTIONS)
 
 
 @pytest.mark.parametrize("action", BY_KEY)
