@@ -16,6 +16,7 @@ from kmsguard.monitoring import KeyMonitoring, plan_monitoring, register_respond
 from kmsguard.monitoring_spec import MonitoringSpec
 from tests.components.factories import ACCOUNT, ADMIN, DEPLOYER, REGION, USER
 from tests.components.mocks import Capture, key_id, run
+from tests.stacks.pack import violations
 
 REPLICA = "eu-central-1"
 CATALOG: dict[str, Any] = {
@@ -492,6 +493,30 @@ def test_keys_beyond_one_patterns_quota_get_another_rule() -> None:
         captured.named(f"prod-monitoring-api-keys-2-{REGION}-target").inputs["rule"]
         == f"prod-monitoring-api-keys-2-{REGION}"
     )
+
+
+def test_the_pack_counts_every_rule_of_a_kind_and_misses_the_key_of_a_dropped_one() -> None:
+    catalog_spec = CatalogSpec.model_validate(many_classes(14))
+
+    def program() -> None:
+        catalog = KeyCatalog("prod", catalog_spec, region=REGION, account_id=ACCOUNT, partition="aws")
+        KeyMonitoring("prod-monitoring", monitoring_spec(), catalog, catalog_spec, region=REGION,
+                      account_id=ACCOUNT, partition="aws")  # fmt: skip
+
+    captured = run(program, stack="prod")
+    config = {"aws:region": REGION, "aws:allowedAccountIds": json.dumps([ACCOUNT])}
+    # KG-R08 wants the mock account's deployer listed in the pack config; monitoring is complete.
+    assert set(violations(captured.resources, stack="prod", stack_config=config, states=captured.states)) == {
+        "KG-R08"
+    }
+    dropped = [r for r in captured.resources if "api-keys-2" not in r.name]
+    found = violations(dropped, stack="prod", stack_config=config, states=captured.states)
+    assert found["KG-S04"] == [
+        "None: 1 key(s) are not watched: 'prod-monitoring-alerts-key' in eu-west-1 misses DeleteImportedKeyMaterial, "
+        "DisableKey, DisableKeyRotation, PutKeyPolicy, ReplicateKey, ScheduleKeyDeletion, UpdatePrimaryRegion. Add "
+        "EventBridge rules for these CloudTrail calls in each key's region and the pending-deletion metric filter with "
+        "an alarm (kmsguard's KeyMonitoring builds both)"
+    ]
 
 
 def test_a_key_whose_aliases_cannot_fit_one_pattern_is_refused_before_anything_is_registered() -> None:
