@@ -10,9 +10,12 @@ Children, `<m>` being the component name, `<r>` each region a catalog key lives 
 - `<m>-<purpose>-<r>` + `<m>-<purpose>-<r>-target` — EventBridge rules on the default bus, each
   sending to the region's topic: `api-keys` (watched calls that name a key), `api-grants` (CreateGrant
   to a grantee outside the account), `api-aliases` (DeleteAlias of the catalog's aliases), and
-  `kms-events` (KMS CMK Deletion / Rotation / Imported Key Material Expiration);
+  `kms-events` (KMS CMK Deletion / Rotation / Imported Key Material Expiration); when a region's keys
+  overflow one pattern (EventBridge's 2,048 characters) the next rules of a kind are `<purpose>-2`, …;
 - `<m>-pending-deletion` + `<m>-pending-deletion-alarm` — the KMS guide's metric filter on the trail's
   log group and its alarm, which notifies the stack region's topic;
+- with `trail`: `<m>-trail` and its bucket, log group and role (`kmsguard.trail`), encrypted with the
+  named data class's key;
 - with a responder: `<m>-responder-policy` and `<m>-responder-logs` on the role the program registers
   before the catalog (`register_responder_role`), and per region `<m>-responder-function-<r>`, its rule
   `<m>-responder-<r>` (ScheduleKeyDeletion of a catalog key) with `-target` and `-permission`.
