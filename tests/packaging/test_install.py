@@ -20,6 +20,9 @@ from kmsguard.gate import cli
 ROOT = Path(__file__).resolve().parents[2]
 VERSION = (ROOT / "policies" / "VERSION").read_text(encoding="utf-8").strip()
 
+#: What a checkout holds besides its sources: environments, caches, earlier builds.
+UNSHIPPED = (".git", ".venv", "venv", "build", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis")
+
 # Import names a user's own project may well have; kmsguard must never claim them.
 GENERIC = ("components", "gate", "policies", "kmsguard_policies", "rule", "facts", "registry", "docs")
 
@@ -107,6 +110,10 @@ main()
 def test_the_wheel_installed_in_a_fresh_virtualenv_gates_a_users_program(tmp_path: Path) -> None:
     """Non-editable: the wheel alone must carry the pack (PulumiPolicy.yaml, __main__.py, VERSION)."""
     wheels = tmp_path / "wheels"
+    # setuptools reuses build/lib in the tree it builds, stale modules included (a renamed rule
+    # would ship twice): build from a copy that holds only the sources.
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*UNSHIPPED))
     subprocess.run(
         [
             sys.executable,
@@ -118,7 +125,7 @@ def test_the_wheel_installed_in_a_fresh_virtualenv_gates_a_users_program(tmp_pat
             "-q",
             "-w",
             str(wheels),
-            str(ROOT),
+            str(source),
         ],
         check=True,
         timeout=300,
