@@ -39,6 +39,8 @@ unit: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python -m kmsguard.policies.docs --write
 	$(BIN)/python -m kmsguard.docs --write
+	$(BIN)/python -m kmsguard.provider.derive --write
+	$(BIN)/python -m kmsguard.provider.host --write
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -6,21 +6,32 @@ registers anything, so one bad class stops the whole catalog with every problem 
 named `<catalog>-<data class>`; their children follow `KmsKey`'s naming scheme.
 """
 
-from __future__ import annotations
+# Hosted by Pulumi's component provider like KmsKey (see kmsguard.key): annotations stay evaluated.
 
 from collections.abc import Collection
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, TypeAlias
 
 import pulumi
 
 from kmsguard.catalog_spec import CatalogSpec
 from kmsguard.errors import KmsGuardError
-from kmsguard.key import ExtraStatements, KmsKey, check_key
+from kmsguard.key import ExtraStatements, KmsKey, check_key, provider_options, stack_region
 from kmsguard.policies.facts import PRODUCTION_ENVIRONMENTS
+from kmsguard.provider.args import KeyCatalogArgs
+from kmsguard.provider.convert import catalog_spec_from_args
 from kmsguard.spec import KmsKeySpec
 from kmsguard.spec.lifecycle import KeyState, deletion_problems
 
+#: The type a `CatalogSpec` registers; args register the provider's token (see kmsguard.key).
 CATALOG_TYPE_TOKEN = "kmsguard:kms:KeyCatalog"
+PROVIDER_CATALOG_TYPE_TOKEN = "kmsguard:index:KeyCatalog"
+
+if TYPE_CHECKING:
+    CatalogInput: TypeAlias = CatalogSpec | KeyCatalogArgs
+else:
+    # The provider's analyzer reads this annotation at runtime and refuses unions: it gets the args type.
+    CatalogInput = KeyCatalogArgs
 
 
 def plan_catalog(
@@ -56,26 +67,32 @@ def plan_catalog(
 class KeyCatalog(pulumi.ComponentResource):
     """The keys of one environment, by data class."""
 
-    keys: dict[str, KmsKey]
     key_arns: pulumi.Output[dict[str, str]]
+    """Active primary key ARN by data class."""
     alias_names: pulumi.Output[dict[str, list[str]]]
+    """Alias names by data class."""
 
     def __init__(
         self,
         name: str,
-        spec: CatalogSpec,
+        args: CatalogInput,
+        opts: pulumi.ResourceOptions | None = None,
         *,
-        region: str,
+        region: str | None = None,
         account_id: str | None = None,
         partition: str | None = None,
         extra_statements: ExtraStatements | None = None,
         production_environments: Collection[str] = PRODUCTION_ENVIRONMENTS,
         today: date | None = None,
-        opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """`args` is a `CatalogSpec`, or the same fields as a mapping (`KeyCatalogArgs`, what the
+        provider passes), validated here. `region` defaults to the stack's `aws:region`."""
+        from_spec = isinstance(args, CatalogSpec)
+        spec = args if isinstance(args, CatalogSpec) else catalog_spec_from_args(args)
+        region = stack_region(region, "the catalog's keys need one")
         specs = plan_catalog(spec, region=region, account_id=account_id, partition=partition, today=today)
-        super().__init__(CATALOG_TYPE_TOKEN, name, None, opts)
-        caller = opts or pulumi.ResourceOptions()
+        super().__init__(CATALOG_TYPE_TOKEN if from_spec else PROVIDER_CATALOG_TYPE_TOKEN, name, None, opts)
+        caller = (opts if from_spec else provider_options(opts)) or pulumi.ResourceOptions()
         # protect / retain_on_delete are not inherited through a parent (retain_on_delete never is),
         # so an explicit choice on the catalog is handed to every key.
         child = pulumi.ResourceOptions(
@@ -84,7 +101,7 @@ class KeyCatalog(pulumi.ComponentResource):
             retain_on_delete=caller.retain_on_delete,
             depends_on=caller.depends_on,
         )
-        self.keys = {
+        self.keys: dict[str, KmsKey] = {
             data_class.name: KmsKey(
                 f"{name}-{data_class.name}",
                 key_spec,

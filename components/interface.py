@@ -12,13 +12,25 @@ _DOC = ConfigDict(frozen=True, extra="forbid")
 
 
 class KmsKeyArgs(BaseModel):
-    """`KmsKey(name, spec, *, account_id=None, partition=None, region=None, extra_statements=None,
-    production=None, today=None, opts=None)`."""
+    """`KmsKey(name, args, opts=None, *, account_id=None, partition=None, region=None,
+    extra_statements=None, production=None, today=None)`."""
 
     model_config = _DOC
-    spec: str = Field(
-        description="The validated `KmsKeySpec` (see its fields below).",
-        json_schema_extra={"x-python-type": "KmsKeySpec"},
+    args: str = Field(
+        description=(
+            "The validated `KmsKeySpec` (see its fields below), or the same fields as a mapping "
+            "(`kmsguard.provider.args.KmsKeyArgs`, what other languages send), validated here."
+        ),
+        json_schema_extra={"x-python-type": "KmsKeySpec | KmsKeyArgs"},
+    )
+    opts: str | None = Field(
+        default=None,
+        json_schema_extra={"x-python-type": "pulumi.ResourceOptions"},
+        description=(
+            "pulumi.ResourceOptions: providers are inherited by every child; protect and retain_on_delete "
+            "override the production default for keys and aliases (through the provider only True does: "
+            "it cannot tell an unset value from False)."
+        ),
     )
     account_id: str | None = Field(
         default=None,
@@ -51,14 +63,6 @@ class KmsKeyArgs(BaseModel):
         json_schema_extra={"x-python-type": "datetime.date"},
         description="The day quarantines are measured against (default: the current UTC date).",
     )
-    opts: str | None = Field(
-        default=None,
-        json_schema_extra={"x-python-type": "pulumi.ResourceOptions"},
-        description=(
-            "pulumi.ResourceOptions: providers are inherited by every child; protect and retain_on_delete "
-            "override the production default for keys and aliases."
-        ),
-    )
 
 
 class KmsKeyOutputs(BaseModel):
@@ -84,15 +88,26 @@ class KmsKeyOutputs(BaseModel):
 
 
 class KeyCatalogArgs(BaseModel):
-    """`KeyCatalog(name, spec, *, region, account_id=None, partition=None, extra_statements=None,
-    production_environments=PRODUCTION_ENVIRONMENTS, today=None, opts=None)`."""
+    """`KeyCatalog(name, args, opts=None, *, region=None, account_id=None, partition=None,
+    extra_statements=None, production_environments=PRODUCTION_ENVIRONMENTS, today=None)`."""
 
     model_config = _DOC
-    spec: str = Field(
-        description="The `CatalogSpec` (see its fields below).",
-        json_schema_extra={"x-python-type": "CatalogSpec"},
+    args: str = Field(
+        description=(
+            "The `CatalogSpec` (see its fields below), or the same fields as a mapping "
+            "(`kmsguard.provider.args.KeyCatalogArgs`, what other languages send), validated here."
+        ),
+        json_schema_extra={"x-python-type": "CatalogSpec | KeyCatalogArgs"},
     )
-    region: str = Field(description="The region of every primary key and its aliases.")
+    opts: str | None = Field(
+        default=None,
+        json_schema_extra={"x-python-type": "pulumi.ResourceOptions"},
+        description="pulumi.ResourceOptions; an explicit protect/retain_on_delete reaches every key.",
+    )
+    region: str | None = Field(
+        default=None,
+        description="The region of every primary key and its aliases (default: the stack's aws:region).",
+    )
     account_id: str | None = Field(default=None, description="Passed to every KmsKey.")
     partition: str | None = Field(default=None, description="Passed to every KmsKey.")
     extra_statements: str | None = Field(
@@ -108,11 +123,6 @@ class KeyCatalogArgs(BaseModel):
         default=None,
         json_schema_extra={"x-python-type": "datetime.date"},
         description="Passed to every KmsKey: the day quarantines are measured against.",
-    )
-    opts: str | None = Field(
-        default=None,
-        json_schema_extra={"x-python-type": "pulumi.ResourceOptions"},
-        description="pulumi.ResourceOptions; an explicit protect/retain_on_delete reaches every key.",
     )
 
 

@@ -15,11 +15,14 @@ In production environments keys and aliases are protected and retained on delete
 caller's options say otherwise: a deleted alias while the key survives is an outage (aws-cdk #38217).
 """
 
-from __future__ import annotations
+# Pulumi's component provider (kmsguard.provider) hosts this class for other languages: it reads the
+# `args` annotation and the class-level annotations (the outputs) at runtime, so this module keeps
+# annotations evaluated (no `from __future__ import annotations`) and declares only outputs on the class.
 
+import copy
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import pulumi
 import pulumi_aws as aws
@@ -27,11 +30,22 @@ import pulumi_aws as aws
 from kmsguard.builders import build_consumer_policies, build_key_policy, plan_grants, render_policy
 from kmsguard.errors import KmsGuardError
 from kmsguard.policies.facts import ALIAS_PREFIX, PRODUCTION_ENVIRONMENTS
+from kmsguard.provider.args import KmsKeyArgs
+from kmsguard.provider.convert import key_spec_from_args
 from kmsguard.rotation import GenerationKeys, generations, lifecycle_options, register_generation
 from kmsguard.spec import KmsKeySpec
 from kmsguard.spec.lifecycle import KeyState, deletion_problems
 
+#: The type a `KmsKeySpec` registers (unchanged since the first release: stacks keep their URNs).
 KEY_TYPE_TOKEN = "kmsguard:kms:Key"
+#: The type args register: the provider's token (`<package>:index:<class>`), which other languages use.
+PROVIDER_KEY_TYPE_TOKEN = "kmsguard:index:KmsKey"
+
+if TYPE_CHECKING:
+    KeyInput: TypeAlias = KmsKeySpec | KmsKeyArgs
+else:
+    # The provider's analyzer reads this annotation at runtime and refuses unions: it gets the args type.
+    KeyInput = KmsKeyArgs
 
 #: region → statements appended to the key policy there: grants a component needs for a role it
 #: creates itself (the monitoring responder), which an `ExtraStatement` may not express (administration).
@@ -41,22 +55,26 @@ ExtraStatements = Callable[[str], Sequence[dict[str, Any]]]
 class KmsKey(pulumi.ComponentResource):
     """A KMS key with its policy, replicas, aliases in every region and grants."""
 
-    key: aws.kms.Key | aws.kms.ExternalKey
     key_id: pulumi.Output[str]
+    """The active primary key's id."""
     key_arn: pulumi.Output[str]
+    """The active primary key's ARN."""
     alias_names: pulumi.Output[list[str]]
+    """Alias names (conventional first); each exists in every region of the key."""
     replica_arns: pulumi.Output[dict[str, str]]
+    """Replica key ARN by region."""
     policy: pulumi.Output[str]
+    """The primary key's policy JSON."""
     consumer_policies: pulumi.Output[dict[str, str]]
+    """External account id → the IAM policy JSON that account attaches to use the key."""
     generation_arns: pulumi.Output[dict[str, str]]
-    #: The validated spec (region filled in) and every generation's keys, oldest first.
-    spec: KmsKeySpec
-    generations: list[GenerationKeys]
+    """Manual rotation: primary key ARN by generation id (empty otherwise)."""
 
     def __init__(
         self,
         name: str,
-        spec: KmsKeySpec,
+        args: KeyInput,
+        opts: pulumi.ResourceOptions | None = None,
         *,
         account_id: str | None = None,
         partition: str | None = None,
@@ -64,14 +82,16 @@ class KmsKey(pulumi.ComponentResource):
         extra_statements: ExtraStatements | None = None,
         production: bool | None = None,
         today: date | None = None,
-        opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        """`account_id`/`partition` default to the provider's invokes (get_caller_identity,
-        get_partition); give them for an offline preview. `region` fills in a spec without one and
-        defaults to the stack's `aws:region`. `extra_statements` adds statements per region.
-        `production` (default: the environment is one of the facts' production names) protects and
-        retains keys, aliases and grants; `today` (default: the UTC date) decides which quarantines
-        are over."""
+        """`args` is a validated `KmsKeySpec`, or the same fields as a mapping (`KmsKeyArgs`, what the
+        provider passes), validated here. `account_id`/`partition` default to the provider's invokes
+        (get_caller_identity, get_partition); give them for an offline preview. `region` fills in a
+        spec without one and defaults to the stack's `aws:region`. `extra_statements` adds statements
+        per region. `production` (default: the environment is one of the facts' production names)
+        protects and retains keys, aliases and grants; `today` (default: the UTC date) decides which
+        quarantines are over."""
+        from_spec = isinstance(args, KmsKeySpec)
+        spec = args if isinstance(args, KmsKeySpec) else key_spec_from_args(args)
         today = today or datetime.now(UTC).date()
         spec = _with_region(spec, region)
         _check_lifecycle(spec, today)
@@ -85,10 +105,10 @@ class KmsKey(pulumi.ComponentResource):
             if account_id and partition
             else None
         )
-        _check_retained(spec, opts or pulumi.ResourceOptions(), production=production, today=today)
-        super().__init__(KEY_TYPE_TOKEN, name, None, opts)
+        caller = (opts if from_spec else provider_options(opts)) or pulumi.ResourceOptions()
+        _check_retained(spec, caller, production=production, today=today)
+        super().__init__(KEY_TYPE_TOKEN if from_spec else PROVIDER_KEY_TYPE_TOKEN, name, None, opts)
 
-        caller = opts or pulumi.ResourceOptions()
         lasting = _lasting_options(spec, caller, parent=self, production=production)
 
         # One pair of invokes per key, however many regions and generations need a policy.
@@ -115,9 +135,10 @@ class KmsKey(pulumi.ComponentResource):
             for g in generations(spec, today)
         ]
         active = keys[-1]
-        self.spec = spec
-        self.generations = keys
-        self.key = active.primary
+        #: The validated spec (region filled in) and every generation's keys, oldest first.
+        self.spec: KmsKeySpec = spec
+        self.generations: list[GenerationKeys] = keys
+        self.key: aws.kms.Key | aws.kms.ExternalKey = active.primary
         self.aliases = _register_aliases(name, spec, alias_suffixes, active, lasting)
         # Grants are protected like their key (losing one is an outage too), but never retained: a
         # grant removed from the spec must stop granting, so removing it fails loudly until unprotected.
@@ -173,6 +194,21 @@ class KmsKey(pulumi.ComponentResource):
         )
 
 
+def provider_options(opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions | None:
+    """Options as the provider passes them, with an unset protect / retain_on_delete put back.
+
+    The Python provider server turns an unset `protect` or `retainOnDelete` into False (it ignores
+    the fields' presence, pulumi 3.272), which would override the production default and leave prod
+    keys unprotected. Through the provider only True is therefore a choice; False means the default.
+    """
+    if opts is None:
+        return None
+    restored = copy.copy(opts)
+    restored.protect = opts.protect or None
+    restored.retain_on_delete = opts.retain_on_delete or None
+    return restored
+
+
 def check_key(
     spec: KmsKeySpec,
     *,
@@ -204,10 +240,15 @@ def _check_lifecycle(spec: KmsKeySpec, today: date) -> None:
 def _with_region(spec: KmsKeySpec, region: str | None) -> KmsKeySpec:
     if spec.region is not None:
         return spec
+    return spec.with_region(stack_region(region, "the spec has no region"))
+
+
+def stack_region(region: str | None, why: str) -> str:
+    """`region`, else the stack's `aws:region`; raises saying `why` a region is needed."""
     chosen = region or pulumi.Config("aws").get("region")
     if not chosen:
-        raise KmsGuardError("region: the spec has no region and aws:region is not set; set one of them")
-    return spec.with_region(chosen)
+        raise KmsGuardError(f"region: {why} and aws:region is not set; set one of them")
+    return chosen
 
 
 def _check_retained(

@@ -1,7 +1,7 @@
 """The policy documents a resource carries, parsed once per distinct text.
 
-Key resources and `aws.kms.KeyPolicy` carry a key policy in `policy`; IAM policies carry an identity
-policy in `policy`; `aws.iam.Role` carries inline identity policies in `inlinePolicies[*].policy`.
+Key resources and `aws.kms.KeyPolicy` carry a key policy in `policy`; the identity-policy carriers and
+the path of their document are listed once, in `facts.IDENTITY_POLICY_DOCUMENTS`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
-from .facts import IAM_POLICY_CARRIER_TYPES, IAM_ROLE_TYPE, KEY_POLICY_CARRIER_TYPES, KEY_POLICY_TYPE
+from .facts import IDENTITY_POLICY_DOCUMENTS, KEY_POLICY_CARRIER_TYPES, KEY_POLICY_TYPE
 from .policydoc import PolicyDocument, PolicyParseError, parse_policy_document
 from .rule import (
     UNKNOWN_STRING_SENTINEL,
@@ -54,20 +54,39 @@ def carried_policies(resource: Resource) -> tuple[CarriedPolicy, ...]:
         # a KeyPolicy resource exists only to carry one.
         required = resource.type == KEY_POLICY_TYPE
         return _one(PolicyKind.KEY, "policy", resource.props.get("policy"), required=required)
-    if resource.type == IAM_ROLE_TYPE:
-        inline = resource.props.get("inlinePolicies")
-        if is_unknown(inline):
-            return (CarriedPolicy(PolicyKind.IDENTITY, "inlinePolicies", unknown=True),)
-        if not isinstance(inline, list):
-            return ()
-        found: list[CarriedPolicy] = []
-        for i, entry in enumerate(inline):
-            value = entry.get("policy") if isinstance(entry, Mapping) else None
-            found.extend(_one(PolicyKind.IDENTITY, f"inlinePolicies[{i}].policy", value))
-        return tuple(found)
-    if resource.type in IAM_POLICY_CARRIER_TYPES:
-        return _one(PolicyKind.IDENTITY, "policy", resource.props.get("policy"), required=True)
+    path = IDENTITY_POLICY_DOCUMENTS.get(resource.type)
+    if path is not None:
+        return _identity_documents(resource.props, path)
     return ()
+
+
+def _identity_documents(props: Mapping[str, Any], path: str) -> tuple[CarriedPolicy, ...]:
+    """The documents at `path` (`policy`, or `inlinePolicies[*].policy` through a list)."""
+    head, each, leaf = path.partition("[*].")
+    if not each:
+        # A resource that exists only to carry a document must carry one.
+        return _one(PolicyKind.IDENTITY, path, props.get(path), required=True)
+    entries = props.get(head)
+    if entries is None:
+        return ()
+    if is_unknown(entries):
+        return (CarriedPolicy(PolicyKind.IDENTITY, head, unknown=True),)
+    if isinstance(entries, Mapping):
+        # One block where a list is expected: judged as the list of one it stands for.
+        return _entry(entries, f"{head}.{leaf}", leaf)
+    if not isinstance(entries, list):
+        return (CarriedPolicy(PolicyKind.IDENTITY, head, error=f"{head} must be a list of objects"),)
+    return tuple(c for i, entry in enumerate(entries) for c in _entry(entry, f"{head}[{i}].{leaf}", leaf))
+
+
+def _entry(entry: Any, path: str, leaf: str) -> tuple[CarriedPolicy, ...]:
+    if is_unknown(entry):
+        return (CarriedPolicy(PolicyKind.IDENTITY, path, unknown=True),)
+    if not isinstance(entry, Mapping):
+        where = path.removesuffix(f".{leaf}")
+        return (CarriedPolicy(PolicyKind.IDENTITY, where, error=f"{where} must be an object"),)
+    # A block without a document (`inline_policy {}`) only tells the provider to remove the others.
+    return _one(PolicyKind.IDENTITY, path, entry.get(leaf))
 
 
 def parsed_documents(resource: Resource) -> tuple[tuple[CarriedPolicy, PolicyDocument], ...]:
@@ -132,7 +151,8 @@ def judge_documents(resource: Resource, judge: DocumentJudge) -> Result:
         else:
             # A Role carries several inline policies; the path tells the reader which one.
             prefix = "" if policy.path == "policy" else f"{policy.path}: "
-            messages.extend(prefix + message for message in judge(policy.document))
+            # Judged as it grants: an Allow that unconditional Denies wholly cancel grants nothing.
+            messages.extend(prefix + message for message in judge(policy.document.effective))
     if messages:
         return violations(messages)
     if broken:

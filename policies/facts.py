@@ -392,29 +392,82 @@ PRINCIPAL_ORG_ID_KEY: Final = "aws:PrincipalOrgID"
 ENCRYPTION_CONTEXT_KEY_PREFIX: Final = "kms:EncryptionContext:"
 ENCRYPTION_CONTEXT_KEYS_KEY: Final = "kms:EncryptionContextKeys"
 
-#: Condition keys that make a `Principal: "*"` statement private (Prowler's list), lowercased.
-PUBLIC_PRINCIPAL_MITIGATING_KEYS: Final = frozenset(
-    k.lower()
-    for k in (
-        "kms:CallerAccount",
-        "kms:ViaService",
-        "aws:PrincipalAccount",
-        "aws:PrincipalArn",
-        "aws:PrincipalOrgID",
-        "aws:PrincipalOrgPaths",
-        "aws:SourceAccount",
-        "aws:SourceArn",
-        "aws:SourceOwner",
-        "aws:SourceVpc",
-        "aws:SourceVpce",
-        "aws:userid",
-        "aws:username",
+
+class CallerValue(StrEnum):
+    """What a condition key that identifies the caller (or the resource it acts for) holds; each value
+    says, for messages, what a value must be to name a party."""
+
+    ACCOUNT = "an account id (12 digits, no wildcard or variable)"
+    #: An IAM or STS ARN: its account field must be one account.
+    PRINCIPAL_ARN = "an IAM principal ARN in a named account"
+    #: A resource ARN: one account, or no account field at all (S3 buckets) and no wildcard.
+    SOURCE_ARN = "a resource ARN in a named account"
+    ORGANIZATION = "an organization id (no wildcard or variable)"
+    ORGANIZATION_PATH = "a path under a named organization"
+    VPC = "a VPC id"
+    VPC_ENDPOINT = "a VPC endpoint id"
+    USER_ID = "a principal's unique id"
+
+
+#: Condition keys that pin who the caller is or which account it acts for, lowercased (IAM Access
+#: Analyzer's trust-zone keys and Prowler's `is_condition_block_restrictive`, minus the keys that name
+#: no party: kms:ViaService admits every account that calls through the service, aws:username is
+#: unique only inside one account, aws:ResourceAccount names the key's own account). These are what
+#: can make a `Principal: "*"` statement private; `conditions.py` decides when a value names a party.
+CALLER_CONDITION_KEYS: Final[Mapping[str, CallerValue]] = {
+    k.lower(): v
+    for k, v in (
+        ("aws:PrincipalAccount", CallerValue.ACCOUNT),
+        ("kms:CallerAccount", CallerValue.ACCOUNT),
+        ("aws:SourceAccount", CallerValue.ACCOUNT),
+        ("aws:SourceOwner", CallerValue.ACCOUNT),
+        ("aws:PrincipalArn", CallerValue.PRINCIPAL_ARN),
+        ("aws:SourceArn", CallerValue.SOURCE_ARN),
+        ("aws:PrincipalOrgID", CallerValue.ORGANIZATION),
+        ("aws:SourceOrgID", CallerValue.ORGANIZATION),
+        ("aws:PrincipalOrgPaths", CallerValue.ORGANIZATION_PATH),
+        ("aws:SourceOrgPaths", CallerValue.ORGANIZATION_PATH),
+        ("aws:SourceVpc", CallerValue.VPC),
+        ("aws:SourceVpce", CallerValue.VPC_ENDPOINT),
+        ("aws:userid", CallerValue.USER_ID),
     )
-)
-#: Operators under which those keys restrict (a negated or IfExists form does not).
-PUBLIC_PRINCIPAL_MITIGATING_OPERATORS: Final = frozenset(
-    {"StringEquals", "StringLike", "StringEqualsIgnoreCase", "ArnEquals", "ArnLike"}
-)
+}
+
+
+class KeyLimitValue(StrEnum):
+    """What a condition key that narrows which keys (or which data) a statement reaches holds."""
+
+    VIA_SERVICE = "a kms:ViaService endpoint (<service>.<region>.amazonaws.com)"
+    ALIAS = "an alias name (no wildcard or variable)"
+    TEXT = "a fixed value (no wildcard or variable)"
+
+
+#: Condition keys that narrow an identity policy's KMS statement to some keys, some data or one
+#: service path, lowercased; a key ending in `/` or `:` is a prefix (`aws:ResourceTag/<tag>`).
+#: Keys on the caller are absent on purpose: in an identity policy the caller is the identity itself.
+KEY_LIMITING_CONDITION_KEYS: Final[Mapping[str, KeyLimitValue]] = {
+    "kms:viaservice": KeyLimitValue.VIA_SERVICE,
+    "kms:resourcealiases": KeyLimitValue.ALIAS,
+    "aws:resourcetag/": KeyLimitValue.TEXT,
+    ENCRYPTION_CONTEXT_KEY_PREFIX.lower(): KeyLimitValue.TEXT,
+}
+
+#: Operators that compare a key with the listed values as strings, and as ARNs (field by field,
+#: with wildcards in each field). Their negated forms admit everyone else and restrict nothing.
+STRING_MATCH_OPERATORS: Final = frozenset({"StringEquals", "StringLike", "StringEqualsIgnoreCase"})
+ARN_MATCH_OPERATORS: Final = frozenset({"ArnEquals", "ArnLike"})
+#: Operators under which a condition on one of the keys above can restrict, unqualified (the
+#: components' confused-deputy check uses exactly these).
+RESTRICTING_OPERATORS: Final = STRING_MATCH_OPERATORS | ARN_MATCH_OPERATORS
+#: A set qualifier that keeps an operator restricting: ForAnyValue is false when the key is absent.
+#: ForAllValues is true on an empty set, so it restricts nothing when the key is absent.
+RESTRICTING_SET_QUALIFIERS: Final = frozenset({None, "ForAnyValue"})
+VPC_ID_RE: Final = re.compile(r"^vpc-[0-9a-f]{8,17}\Z", re.ASCII)
+VPC_ENDPOINT_ID_RE: Final = re.compile(r"^vpce-[0-9a-f]{8,17}\Z", re.ASCII)
+#: An IAM unique id (AIDA…, AROA…, an account id for the root), optionally `:<session>`.
+USER_ID_RE: Final = re.compile(r"^[A-Z0-9]{12,128}(:.*)?\Z", re.ASCII | re.DOTALL)
+#: An organization path `o-…/r-…/ou-…/`: what follows the organization id may hold wildcards.
+ORGANIZATION_PATH_RE: Final = re.compile(r"^o-[a-z0-9]{10,32}/", re.ASCII)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -433,19 +486,29 @@ IAM_ROLE_POLICY_TYPE: Final = "aws:iam/rolePolicy:RolePolicy"
 IAM_USER_POLICY_TYPE: Final = "aws:iam/userPolicy:UserPolicy"
 IAM_GROUP_POLICY_TYPE: Final = "aws:iam/groupPolicy:GroupPolicy"
 IAM_ROLE_TYPE: Final = "aws:iam/role:Role"
+PERMISSION_SET_INLINE_POLICY_TYPE: Final = "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy"
 
 ALL_KEY_TYPES: Final = (KEY_TYPE, EXTERNAL_KEY_TYPE, REPLICA_KEY_TYPE, REPLICA_EXTERNAL_KEY_TYPE)
 PRIMARY_KEY_TYPES: Final = (KEY_TYPE, EXTERNAL_KEY_TYPE)
 #: Resources that carry a key policy in their `policy` property.
 KEY_POLICY_CARRIER_TYPES: Final = (*ALL_KEY_TYPES, KEY_POLICY_TYPE)
+#: Every resource type of pulumi-aws 7 that carries an identity-based policy document (one that grants
+#: permissions to the principals it is attached to), with the wire path of the document; `[*]` walks
+#: a list. Checked against the installed provider by tests/policies/test_facts.py. Left out: resources
+#: that only reference a policy (attachments, `managedPolicyArns`, the SSO customer managed policy
+#: and permissions boundary attachments, `*PoliciesExclusive`), the role's trust policy
+#: (`assumeRolePolicy`, a resource policy), and session policies (IAM Roles Anywhere profiles,
+#: Transfer users and accesses, EKS pod identity associations), which only narrow what a role grants.
+IDENTITY_POLICY_DOCUMENTS: Final[Mapping[str, str]] = {
+    IAM_POLICY_TYPE: "policy",
+    IAM_ROLE_POLICY_TYPE: "policy",
+    IAM_USER_POLICY_TYPE: "policy",
+    IAM_GROUP_POLICY_TYPE: "policy",
+    IAM_ROLE_TYPE: "inlinePolicies[*].policy",
+    PERMISSION_SET_INLINE_POLICY_TYPE: "inlinePolicy",
+}
 #: Resources that carry an identity (IAM) policy document.
-IAM_POLICY_CARRIER_TYPES: Final = (
-    IAM_POLICY_TYPE,
-    IAM_ROLE_POLICY_TYPE,
-    IAM_USER_POLICY_TYPE,
-    IAM_GROUP_POLICY_TYPE,
-    IAM_ROLE_TYPE,
-)
+IAM_POLICY_CARRIER_TYPES: Final = tuple(IDENTITY_POLICY_DOCUMENTS)
 ALL_POLICY_CARRIER_TYPES: Final = (*KEY_POLICY_CARRIER_TYPES, *IAM_POLICY_CARRIER_TYPES)
 
 
@@ -533,8 +596,6 @@ EVENT_BUS_CONTEXT_KEY: Final = "kms:EncryptionContext:aws:events:event-bus:arn"
 #: Condition keys that tie a service principal's request to a resource or account
 #: (KMS guide, "Permissions for AWS services in key policies"), lowercased.
 CONFUSED_DEPUTY_KEYS: Final = frozenset(k.lower() for k in (SOURCE_ACCOUNT_KEY, SOURCE_ARN_KEY))
-#: Operators under which a confused-deputy key restricts (no negation, no IfExists).
-RESTRICTING_OPERATORS: Final = PUBLIC_PRINCIPAL_MITIGATING_OPERATORS
 
 #: Global service principals (the same name in every region) used by the service presets.
 CLOUDTRAIL_PRINCIPAL: Final = "cloudtrail.amazonaws.com"

@@ -8,14 +8,15 @@ violation, never a pass.
 
 from __future__ import annotations
 
-import fnmatch
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Final
 
+from .evaluation import cancelled_allows
 from .facts import KMS_ACTIONS, canonical_action
+from .patterns import compile_glob
 
 
 class PolicyParseError(ValueError):
@@ -133,22 +134,34 @@ class PolicyDocument:
     def allows(self) -> tuple[Statement, ...]:
         return tuple(s for s in self.statements if s.is_allow)
 
+    @cached_property
+    def effective(self) -> PolicyDocument:
+        """The document as it grants: Allow statements that unconditional Denies wholly cancel are
+        left out (evaluation.py says when that is provable). Rules that judge grants read this."""
+        cancelled = cancelled_allows(self.statements)
+        if not cancelled:
+            return self
+        return PolicyDocument(self.version, tuple(s for s in self.statements if s.index not in cancelled))
+
 
 def expand_kms_actions(patterns: Iterable[str]) -> frozenset[str]:
-    """KMS actions matched by IAM action patterns (`kms:*`, `KMS:Create*`, `*`, `kms:decrypt`)."""
-    matched: set[str] = set()
+    """KMS actions matched by IAM action patterns (`kms:*`, `KMS:Create*`, `*`, `kms:**`, `k?s:*`)."""
+    matched: frozenset[str] = frozenset()
     for pattern in patterns:
-        lowered = pattern.lower()
-        if lowered == "*":
-            return KMS_ACTIONS
-        service, sep, name = lowered.partition(":")
-        if not sep or service != "kms":
-            continue
-        if "*" in name or "?" in name:
-            matched.update(a for a in KMS_ACTIONS if fnmatch.fnmatchcase(a.lower(), name))
-        elif (action := canonical_action(name)) is not None:
-            matched.add(action)
-    return frozenset(matched)
+        matched |= _expand_one(pattern)
+    return matched
+
+
+@lru_cache(maxsize=4096)
+def _expand_one(pattern: str) -> frozenset[str]:
+    # IAM matches the whole `service:action` string, case-insensitively, so a wildcard may sit in the
+    # service prefix too; `kms:**` is `kms:*`.
+    lowered = pattern.lower()
+    if not is_wildcard_action(lowered):
+        action = canonical_action(lowered.removeprefix("kms:")) if lowered.startswith("kms:") else None
+        return frozenset({action}) if action is not None else frozenset()
+    glob = compile_glob(lowered, ignore_case=True)
+    return frozenset(a for a in KMS_ACTIONS if glob.match(f"kms:{a}"))
 
 
 def is_wildcard_action(pattern: str) -> bool:

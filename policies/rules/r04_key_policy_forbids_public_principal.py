@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
+from ..conditions import caller_scope
 from ..documents import judge_documents
-from ..facts import (
-    KEY_POLICY_CARRIER_TYPES,
-    PUBLIC_PRINCIPAL_MITIGATING_KEYS,
-    PUBLIC_PRINCIPAL_MITIGATING_OPERATORS,
-)
-from ..policydoc import Condition, PolicyDocument, Statement
+from ..facts import KEY_POLICY_CARRIER_TYPES
+from ..policydoc import PolicyDocument, Statement
 from ..rule import (
     AWS_FSBP,
     PCI_KEY_CUSTODIANS,
@@ -27,12 +24,18 @@ META = RuleMeta(
     title="Key policies do not allow a public principal",
     description=(
         'An Allow statement in a key policy must not name the public principal (`"*"`, '
-        '`{"AWS": "*"}`, or `"*"` inside a principal list) unless a condition restricts it: one of '
-        "kms:CallerAccount, kms:ViaService, aws:PrincipalAccount, aws:PrincipalArn, aws:PrincipalOrgID, "
-        "aws:PrincipalOrgPaths, aws:SourceAccount, aws:SourceArn, aws:SourceOwner, aws:SourceVpc, "
-        "aws:SourceVpce, aws:userid or aws:username under StringEquals, StringLike, "
-        "StringEqualsIgnoreCase, ArnEquals or ArnLike, with a value other than `*`. IfExists and "
-        "negated operators, and conditions on any other key, do not make the statement private."
+        '`{"AWS": "*"}`, or `"*"` inside a principal list) unless a condition confines callers to named '
+        "parties: a key that identifies the caller or the resource it acts for (aws:PrincipalAccount, "
+        "kms:CallerAccount, aws:SourceAccount, aws:SourceOwner, aws:PrincipalArn, aws:SourceArn, "
+        "aws:PrincipalOrgID, aws:SourceOrgID, aws:PrincipalOrgPaths, aws:SourceOrgPaths, aws:SourceVpc, "
+        "aws:SourceVpce, aws:userid), under StringEquals, StringLike or StringEqualsIgnoreCase (ArnEquals "
+        "or ArnLike on the ARN keys), plain or ForAnyValue, with every value naming a party: an account "
+        "id, an ARN whose account is one account, an organization id, without wildcards where the party "
+        "is named and without policy variables. IfExists, ForAllValues and negated operators hold for "
+        "callers that lack the key or differ from it, and keys such as kms:ViaService or aws:username "
+        "name no party (any account calls through a service or has a user of that name), so none of "
+        "them makes the statement private. A restriction to another account is KG-R17's business. An "
+        "Allow that an unconditional Deny wholly cancels grants nothing and is not judged."
     ),
     rationale=(
         "A public principal lets any AWS account in the world use or manage the key. Tools that "
@@ -57,26 +60,27 @@ META = RuleMeta(
 )
 
 
-def is_mitigating(condition: Condition) -> bool:
-    # The operator is compared exactly: a set qualifier, IfExists or a negated form is not in the list.
-    return (
-        condition.operator in PUBLIC_PRINCIPAL_MITIGATING_OPERATORS
-        and condition.key_lower in PUBLIC_PRINCIPAL_MITIGATING_KEYS
-        and "*" not in condition.values
-    )
-
-
 def _is_public(statement: Statement) -> bool:
     return statement.is_allow and statement.has_public_principal
 
 
+def _message(statement: Statement, reasons: tuple[str, ...]) -> str:
+    why = f" ({'; '.join(reasons)})" if reasons else ""
+    return (
+        f'{statement.label} allows the public principal "*" without a restricting condition{why}; name '
+        "the principals, or add a StringEquals condition on kms:CallerAccount or aws:PrincipalOrgID"
+    )
+
+
 def _judge(document: PolicyDocument) -> list[str]:
-    return [
-        f'{s.label} allows the public principal "*" without a restricting condition; name the '
-        "principals, or add a StringEquals condition on kms:CallerAccount or aws:PrincipalOrgID"
-        for s in document.statements
-        if _is_public(s) and not any(is_mitigating(c) for c in s.conditions)
-    ]
+    findings = []
+    for statement in document.statements:
+        if not _is_public(statement):
+            continue
+        scope = caller_scope(statement.conditions)
+        if not scope.restricted:
+            findings.append(_message(statement, scope.reasons))
+    return findings
 
 
 def check(resource: Resource, context: Context) -> Result:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from ..documents import PolicyKind, carried_policies, parsed_documents
+from ..evaluation import unconditional_denies
 from ..facts import KEY_POLICY_CARRIER_TYPES
 from ..policydoc import PolicyDocument
 from ..rule import (
@@ -61,9 +62,9 @@ def keepers(document: PolicyDocument) -> frozenset[str]:
         if statement.not_principal or PUT_KEY_POLICY not in statement.kms_actions:
             continue
         allowed.update(p.value for p in statement.principals if p.kind == "AWS" and not p.is_wildcard)
-    for statement in document.statements:
-        # A conditional Deny may not apply, so only unconditional ones take PutKeyPolicy away.
-        if statement.is_allow or statement.conditions or PUT_KEY_POLICY not in statement.kms_actions:
+    # A conditional Deny may not apply, so only unconditional ones take PutKeyPolicy away.
+    for statement in unconditional_denies(document.statements):
+        if PUT_KEY_POLICY not in statement.kms_actions:
             continue
         named = {p.value for p in statement.principals}
         if statement.not_principal:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from ..conditions import caller_scope
 from ..documents import carried_policies
 from ..facts import (
     ADMINISTRATION_ACTIONS,
     KEY_POLICY_CARRIER_TYPES,
     PRINCIPAL_ACCOUNT_RE,
 )
-from ..policydoc import Statement
+from ..policydoc import Principal, Statement
 from ..rule import (
     ACCOUNT_ID_CONFIG,
     PCI_KEY_CUSTODIANS,
@@ -30,10 +31,16 @@ META = RuleMeta(
         "An Allow statement of a key policy may name principals of another AWS account (a bare account "
         "id, its root, a role, a user or an assumed-role session) only when that account is listed in "
         "`allowedExternalAccounts`, and such a statement must not grant administration actions "
-        "(PutKeyPolicy, ScheduleKeyDeletion, DisableKey, …). The stack's own account comes from this "
-        "rule's `accountId`, else from the stack's `aws:allowedAccountIds`. Service principals are not "
-        'accounts and are ignored; `Principal: "*"` is KG-R04\'s business; Deny statements restrict '
-        "and are ignored."
+        "(PutKeyPolicy, ScheduleKeyDeletion, DisableKey, …). A public or service principal confined by "
+        "its conditions to named accounts (aws:PrincipalAccount, kms:CallerAccount, aws:SourceAccount, "
+        "aws:SourceOwner, or the account of an aws:PrincipalArn or aws:SourceArn, decided as KG-R04 "
+        'decides a restricting condition) is the principal of those accounts: `Principal: "*"` with '
+        "aws:PrincipalAccount naming another account is judged as that account. The stack's own account "
+        "comes from this rule's `accountId`, else from the stack's `aws:allowedAccountIds`. A public "
+        "principal that no condition confines is KG-R04's business; one confined to an organization or "
+        "a VPC endpoint names no account and is not judged here; a service principal without such a "
+        "condition is not an account. Deny statements restrict and are ignored, and an Allow that an "
+        "unconditional Deny wholly cancels grants nothing."
     ),
     rationale=(
         "A key policy is the only thing that decides who can use or manage a KMS key; naming another "
@@ -76,20 +83,40 @@ def _account_of(principal: str) -> str | None:
     return match.group("bare") or match.group("account")
 
 
+def _accounts_reached(statement: Statement) -> list[tuple[str | None, str]]:
+    """(account or None when it cannot be told, how the policy names it) for each party the Allow
+    reaches. A named IAM principal is its own account. `*` and service principals reach whoever the
+    conditions confine them to: `Principal: "*"` with aws:PrincipalAccount = X is X's principal."""
+    reached: list[tuple[str | None, str]] = []
+    scope = None
+    for principal in statement.principals:
+        if principal.kind == "AWS" and not principal.is_wildcard:
+            reached.append((_account_of(principal.value), principal.value))
+            continue
+        if principal.kind not in ("AWS", "*", "Service"):
+            continue
+        scope = scope or caller_scope(statement.conditions)
+        # No account named: unrestricted `*` is KG-R04's business, an organization or endpoint is
+        # a deliberate trust boundary, and a service alone is not an account.
+        for account in sorted(scope.accounts or ()):
+            reached.append((account, _through(principal, scope.keys)))
+    return reached
+
+
+def _through(principal: Principal, keys: tuple[str, ...]) -> str:
+    return f"Principal {principal.value} limited by {', '.join(keys)}"
+
+
 def _statement_findings(
     place: str, statement: Statement, own: str | None, allowed: frozenset[str]
 ) -> list[str]:
     findings: list[str] = []
     admin = sorted(statement.kms_actions & ADMINISTRATION_ACTIONS)
-    for principal in statement.principals:
-        # Service principals name a service, and `*` is KG-R04's business: neither is an account.
-        if principal.kind != "AWS" or principal.is_wildcard:
-            continue
-        account = _account_of(principal.value)
-        where = f"{place} {statement.label}"
+    where = f"{place} {statement.label}"
+    for account, named in _accounts_reached(statement):
         if account is None:
             findings.append(
-                f"{where} names principal {principal.value!r}, whose account cannot be told; "
+                f"{where} names principal {named!r}, whose account cannot be told; "
                 "name principals by account id or IAM ARN"
             )
             continue
@@ -98,19 +125,19 @@ def _statement_findings(
         if own is None and account not in allowed:
             # Without the own account nobody can tell own from foreign: fail closed, once per principal.
             findings.append(
-                f"{where} names account {account} ({principal.value}) and the stack's own account is "
+                f"{where} names account {account} ({named}) and the stack's own account is "
                 "unknown; set this rule's accountId or the stack's aws:allowedAccountIds, or add "
                 f"{account} to allowedExternalAccounts"
             )
             continue
         if account not in allowed:
             findings.append(
-                f"{where} allows account {account} ({principal.value}), which is not in "
+                f"{where} allows account {account} ({named}), which is not in "
                 f"allowedExternalAccounts; remove the principal or add {account} to allowedExternalAccounts"
             )
         if admin:
             findings.append(
-                f"{where} gives account {account} ({principal.value}) administration actions "
+                f"{where} gives account {account} ({named}) administration actions "
                 f"({', '.join(admin)}); grant other accounts only usage actions and keep administration "
                 "in the key's own account"
             )
@@ -134,7 +161,7 @@ def check(resource: Resource, context: Context) -> Result:
         if policy.document is None:
             continue
         judged = True
-        for statement in policy.document.allows():
+        for statement in policy.document.effective.allows():
             findings.extend(_statement_findings(f"{policy.kind} ({policy.path})", statement, own, allowed))
     if not judged:
         return not_applicable(

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from ..consumer_links import StackKeys, partition_of, region_of, stack_region
 from ..consumers import Verdict, consumer_types
 from ..documents import UNKNOWN_DOCUMENT, UNPARSEABLE
+from ..evaluation import deny_applies_to, unconditional_denies
 from ..facts import CONSUMER_SERVICE_PRINCIPALS, CONSUMERS, SERVICE_PRINCIPAL_ACTIONS, service_principal
-from ..policydoc import PolicyDocument, Statement
+from ..policydoc import PolicyDocument, Principal, Statement
 from ..rule import Context, Finding, Resource, Result, RuleMeta, Severity, StackRule, violations
 from .r23_consumer_requires_customer_key import META as R23
 
@@ -84,15 +85,16 @@ def _names(statement: Statement, principal: str) -> bool:
 
 def missing_actions(document: PolicyDocument, principal: str, actions: tuple[str, ...]) -> list[str]:
     """The actions `principal` may not take under the document: no Allow names it, or an unconditional
-    Deny takes them back. Conditions on an Allow are assumed to match (this asks "can it ever work")."""
+    Deny takes them back (evaluation.py decides when a Deny provably applies to it). Conditions on an
+    Allow are assumed to match (this asks "can it ever work")."""
+    service = Principal("Service", principal)
     allowed: set[str] = set()
     denied: set[str] = set()
-    for statement in document.statements:
-        if not _names(statement, principal):
-            continue
-        if statement.is_allow:
+    for statement in document.allows():
+        if _names(statement, principal):
             allowed |= statement.kms_actions
-        elif not statement.conditions:
+    for statement in unconditional_denies(document.statements):
+        if deny_applies_to(statement, service):
             denied |= statement.kms_actions
     return [a for a in actions if a not in allowed or a in denied]
 

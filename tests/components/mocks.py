@@ -128,17 +128,21 @@ def _qualified_type(urn: str) -> str:
 
 
 class RecordingMonitor(MockMonitor):
-    def __init__(self, mocks: KmsMocks) -> None:
+    def __init__(self, mocks: KmsMocks, *, stack: str | None = None, project: str | None = None) -> None:
         super().__init__(mocks)
         self.capture = mocks.capture
+        # None: the mock runtime's own (a program in this process); a monitor served over gRPC to
+        # another process (tests/components/provider) has no runtime here to ask.
+        self.stack = stack
+        self.project = project
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         qualified = type_
         if parent and _qualified_type(parent) != STACK_TYPE:
             qualified = f"{_qualified_type(parent)}${type_}"
-        return "::".join(
-            ["urn:pulumi:" + runtime_settings.get_stack(), runtime_settings.get_project(), qualified, name]
-        )
+        stack = self.stack or runtime_settings.get_stack()
+        project = self.project or runtime_settings.get_project()
+        return "::".join(["urn:pulumi:" + stack, project, qualified, name])
 
     def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)

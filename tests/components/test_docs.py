@@ -33,7 +33,7 @@ def test_a_field_without_description_fails_generation() -> None:
 def test_nested_and_union_fields_get_their_own_rows() -> None:
     paths = {r.path for r in docs.model_rows(KmsKeyArgs)}
     assert paths == {
-        "spec",
+        "args",
         "account_id",
         "partition",
         "region",

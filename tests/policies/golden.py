@@ -129,6 +129,12 @@ _golden("aws:iam/role:Role", "orders-role", {
     "inlinePolicies": [{"name": "use-orders-key", "policy": json.dumps(golden_identity_policy())}],
 })  # fmt: skip
 
+_golden("aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy", "orders-use-sso", {
+    "inlinePolicy": json.dumps(golden_identity_policy()),
+    "instanceArn": "arn:aws:sso:::instance/ssoins-1234567890abcdef",
+    "permissionSetArn": "arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef",
+})  # fmt: skip
+
 
 def golden(type_: str) -> Resource:
     """A deep copy of the golden resource of that type, safe to mutate."""
@@ -146,6 +152,8 @@ def with_policy(resource: Resource, policy: Mapping[str, Any] | str) -> Resource
     text = policy if isinstance(policy, str) else json.dumps(policy)
     if resource.type == "aws:iam/role:Role":
         return with_props(resource, inlinePolicies=[{"name": "p", "policy": text}])
+    if resource.type == "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy":
+        return with_props(resource, inlinePolicy=text)
     return with_props(resource, policy=text)
 
 

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 
 from kmsguard.policies.documents import CarriedPolicy, PolicyKind, carried_policies, parsed_documents
+from kmsguard.policies.facts import IDENTITY_POLICY_DOCUMENTS
 from kmsguard.policies.policydoc import parse_policy_document
 from kmsguard.policies.rule import UNKNOWN, UNKNOWN_STRING_SENTINEL, Resource, decode_unknowns
 from tests.policies.golden import GOLDEN, golden, golden_identity_policy, golden_key_policy, with_props
@@ -50,8 +51,11 @@ def test_role_carries_each_inline_policy_but_not_its_trust_policy() -> None:
         ],
     )
     document = parse_policy_document(golden_identity_policy())
+    # A block without a policy only asks the provider to drop the others; an entry that is not an
+    # object cannot be judged and says so (KG-R20 reports it).
     assert carried_policies(role) == (
         CarriedPolicy(PolicyKind.IDENTITY, "inlinePolicies[0].policy", document=document),
+        CarriedPolicy(PolicyKind.IDENTITY, "inlinePolicies[2]", error="inlinePolicies[2] must be an object"),
         CarriedPolicy(PolicyKind.IDENTITY, "inlinePolicies[3].policy", document=document),
     )
 
@@ -129,3 +133,63 @@ def test_object_policy_with_an_unknown_inside_is_unknown_not_a_crash() -> None:
     }
     carried = carried_policies(Resource("aws:iam/policy:Policy", "p", "urn:p", {"policy": policy}))
     assert carried == (CarriedPolicy(PolicyKind.IDENTITY, "policy", unknown=True),)
+
+
+SSO_INLINE = "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy"
+IDENTITY = parse_policy_document(golden_identity_policy())
+
+
+def test_every_identity_carrier_of_the_facts_table_is_read_at_its_path() -> None:
+    assert {t: [c.path for c in carried_policies(golden(t))] for t in IDENTITY_POLICY_DOCUMENTS} == {
+        "aws:iam/policy:Policy": ["policy"],
+        "aws:iam/rolePolicy:RolePolicy": ["policy"],
+        "aws:iam/userPolicy:UserPolicy": ["policy"],
+        "aws:iam/groupPolicy:GroupPolicy": ["policy"],
+        "aws:iam/role:Role": ["inlinePolicies[0].policy"],
+        SSO_INLINE: ["inlinePolicy"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("inline", "expected"),
+    [
+        pytest.param([{"name": "s", "policy": json.dumps(golden_identity_policy())}],
+                     (CarriedPolicy(PolicyKind.IDENTITY, "inlinePolicies[0].policy", document=IDENTITY),),
+                     id="list_of_blocks_with_json_text"),
+        pytest.param([{"name": "o", "policy": golden_identity_policy()}],
+                     (CarriedPolicy(PolicyKind.IDENTITY, "inlinePolicies[0].policy", document=IDENTITY),),
+                     id="list_of_blocks_with_an_object"),
+        pytest.param({"name": "one", "policy": golden_identity_policy()},
+                     (CarriedPolicy(PolicyKind.IDENTITY, "inlinePolicies.policy", document=IDENTITY),),
+                     id="one_block_without_a_list"),
+        pytest.param([{}], (), id="empty_block_removes_out_of_band_policies"),
+        pytest.param([], (), id="no_blocks"),
+        pytest.param("{}", (CarriedPolicy(PolicyKind.IDENTITY, "inlinePolicies",
+                                          error="inlinePolicies must be a list of objects"),), id="fail_text"),
+        pytest.param([UNKNOWN], (CarriedPolicy(PolicyKind.IDENTITY, "inlinePolicies[0].policy", unknown=True),),
+                     id="unknown_block"),
+        pytest.param([{"name": "n", "policy": 7}], (CarriedPolicy(PolicyKind.IDENTITY, "inlinePolicies[0].policy",
+                                                                  error="inlinePolicies[0].policy must be a JSON string or object"),),
+                     id="fail_number_policy"),
+    ],
+)  # fmt: skip
+def test_role_inline_policies_in_every_shape(inline: Any, expected: tuple[CarriedPolicy, ...]) -> None:
+    assert carried_policies(with_props(golden("aws:iam/role:Role"), inlinePolicies=inline)) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        pytest.param(json.dumps(golden_identity_policy()), CarriedPolicy(PolicyKind.IDENTITY, "inlinePolicy", document=IDENTITY),
+                     id="json_text"),
+        pytest.param(golden_identity_policy(), CarriedPolicy(PolicyKind.IDENTITY, "inlinePolicy", document=IDENTITY),
+                     id="object"),
+        pytest.param(UNKNOWN, CarriedPolicy(PolicyKind.IDENTITY, "inlinePolicy", unknown=True), id="unknown"),
+        pytest.param("", CarriedPolicy(PolicyKind.IDENTITY, "inlinePolicy",
+                                       error="inlinePolicy is empty; this resource must carry a document"), id="fail_empty"),
+        pytest.param(..., CarriedPolicy(PolicyKind.IDENTITY, "inlinePolicy",
+                                        error="inlinePolicy is empty; this resource must carry a document"), id="fail_absent"),
+    ],
+)  # fmt: skip
+def test_permission_set_inline_policy_is_an_identity_policy(value: Any, expected: CarriedPolicy) -> None:
+    assert carried_policies(with_props(golden(SSO_INLINE), inlinePolicy=value)) == (expected,)

@@ -43,7 +43,7 @@ def test_golden_policies_are_compliant(type_: str) -> None:
 
 
 def test_every_policy_carrier_is_in_scope() -> None:
-    assert len(CARRIERS) == 10
+    assert len(CARRIERS) == 11
 
 
 def test_allow_with_not_principal_fires() -> None:

@@ -132,4 +132,9 @@ def test_absent_unknown_and_unparseable_policies_are_not_applicable(resource: Re
 
 
 def test_scope_is_every_policy_carrier() -> None:
-    assert set(RULE.meta.resource_types) == {*KEY_TYPES, *IAM_TYPES, "aws:iam/role:Role"}
+    assert set(RULE.meta.resource_types) == {
+        *KEY_TYPES,
+        *IAM_TYPES,
+        "aws:iam/role:Role",
+        "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy",
+    }

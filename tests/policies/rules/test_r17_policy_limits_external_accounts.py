@@ -154,3 +154,138 @@ def test_unknown_or_unparseable_policy_is_not_applicable_here() -> None:
 def test_applies_to_key_policy_carriers_only() -> None:
     assert RULE.applies_to("aws:kms/replicaExternalKey:ReplicaExternalKey")
     assert not RULE.applies_to("aws:iam/policy:Policy")
+
+
+# ---------------------------------------------------------------------------------------------
+# A public or service principal confined by its conditions to another account is that account's.
+# ---------------------------------------------------------------------------------------------
+
+ACCOUNT = "111122223333"
+WHERE = "key policy (policy) statement 'Scoped'"
+
+
+def _key_with(principal: Any, actions: Any, condition: dict[str, Any]) -> Any:
+    policy = golden_key_policy()
+    policy["Statement"].append(
+        {"Sid": "Scoped", "Effect": "Allow", "Principal": principal, "Action": actions, "Resource": "*",
+         "Condition": condition}
+    )  # fmt: skip
+    return with_policy(golden(KEY), policy)
+
+
+def _not_listed(named: str) -> str:
+    return (
+        f"{WHERE} allows account {OTHER_ACCOUNT} ({named}), which is not in allowedExternalAccounts; "
+        f"remove the principal or add {OTHER_ACCOUNT} to allowedExternalAccounts"
+    )
+
+
+def _administers(named: str, actions: str) -> str:
+    return (
+        f"{WHERE} gives account {OTHER_ACCOUNT} ({named}) administration actions ({actions}); grant other "
+        "accounts only usage actions and keep administration in the key's own account"
+    )
+
+
+def test_public_principal_confined_to_another_account_administers_it() -> None:
+    # The issue's example: every rule passed it before.
+    key = _key_with("*", "kms:PutKeyPolicy", {"StringEquals": {"aws:PrincipalAccount": OTHER_ACCOUNT}})
+    named = "Principal * limited by aws:PrincipalAccount"
+    assert evaluate(RULE, key).messages == (_not_listed(named), _administers(named, "PutKeyPolicy"))
+    # PutKeyPolicy without MFA in prod is KG-R08's finding as well.
+    assert fired(key) == {"KG-R08", "KG-R17"}
+    assert evaluate(RULE, key, allowedExternalAccounts=[OTHER_ACCOUNT]).messages == (
+        _administers(named, "PutKeyPolicy"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("condition", "keys"),
+    [
+        pytest.param({"StringEquals": {"kms:CallerAccount": OTHER_ACCOUNT}}, "kms:CallerAccount",
+                     id="fail_caller_account"),
+        pytest.param({"StringEquals": {"aws:SourceAccount": OTHER_ACCOUNT}}, "aws:SourceAccount",
+                     id="fail_source_account"),
+        pytest.param({"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{OTHER_ACCOUNT}:role/*"}}, "aws:PrincipalArn",
+                     id="fail_principal_arn"),
+        pytest.param({"ArnEquals": {"aws:SourceArn": f"arn:aws:sns:eu-west-1:{OTHER_ACCOUNT}:topic"}},
+                     "aws:SourceArn", id="fail_source_arn"),
+        pytest.param({"StringEquals": {"kms:CallerAccount": [ACCOUNT, OTHER_ACCOUNT]}}, "kms:CallerAccount",
+                     id="fail_own_and_other_listed"),
+        pytest.param({"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5", "aws:PrincipalAccount": OTHER_ACCOUNT}},
+                     "aws:PrincipalOrgID, aws:PrincipalAccount", id="fail_org_and_other_account"),
+    ],
+)  # fmt: skip
+def test_each_way_of_naming_another_account_makes_it_that_accounts_principal(
+    condition: dict[str, Any], keys: str
+) -> None:
+    key = _key_with("*", ["kms:Decrypt"], condition)
+    assert evaluate(RULE, key).messages == (_not_listed(f"Principal * limited by {keys}"),)
+    assert fired(key) == {"KG-R17"}
+    assert fired(key, config=ALLOW_OTHER) == set()
+
+
+def test_service_principal_acting_for_another_account_is_that_account() -> None:
+    key = _key_with(
+        {"Service": "logs.eu-west-1.amazonaws.com"},
+        ["kms:Encrypt", "kms:Decrypt"],
+        {"StringEquals": {"aws:SourceAccount": OTHER_ACCOUNT}},
+    )
+    assert evaluate(RULE, key).messages == (
+        _not_listed("Principal logs.eu-west-1.amazonaws.com limited by aws:SourceAccount"),
+    )
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        pytest.param({"StringEquals": {"aws:PrincipalAccount": ACCOUNT}}, id="pass_own_account"),
+        pytest.param({"StringEquals": {"kms:CallerAccount": ACCOUNT,
+                                       "kms:ViaService": "s3.eu-west-1.amazonaws.com"}}, id="pass_own_via_service"),
+        pytest.param({"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}, id="pass_organization"),
+        pytest.param({"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}, id="pass_vpc_endpoint"),
+        # Both must hold and no caller is in two accounts: the statement admits nobody.
+        pytest.param({"StringEquals": {"aws:PrincipalAccount": OTHER_ACCOUNT, "kms:CallerAccount": ACCOUNT}},
+                     id="pass_contradictory_accounts"),
+        # A wildcard names no account: KG-R04 reports the statement as public instead.
+        pytest.param({"StringLike": {"aws:PrincipalAccount": "4444*"}}, id="pass_wildcard_is_r04s"),
+    ],
+)  # fmt: skip
+def test_restrictions_to_no_foreign_account_are_not_findings_here(condition: dict[str, Any]) -> None:
+    key = _key_with("*", "kms:PutKeyPolicy", condition)
+    assert evaluate(RULE, key).outcome is Outcome.COMPLIANT
+
+
+def test_unknown_own_account_fails_closed_for_a_confined_public_principal() -> None:
+    key = _key_with("*", "kms:Decrypt", {"StringEquals": {"aws:PrincipalAccount": OTHER_ACCOUNT}})
+    no_account = Context(
+        stack="prod", config={**RULE.meta.config_defaults(), "accountId": ""}, stack_config={}
+    )
+    assert RULE.check(key, no_account).messages[-1] == (
+        f"{WHERE} names account {OTHER_ACCOUNT} (Principal * limited by aws:PrincipalAccount) and the stack's "
+        "own account is unknown; set this rule's accountId or the stack's aws:allowedAccountIds, or add "
+        f"{OTHER_ACCOUNT} to allowedExternalAccounts"
+    )
+
+
+def test_an_allow_cancelled_by_an_unconditional_deny_reaches_nobody() -> None:
+    policy = golden_key_policy()
+    policy["Statement"] += [
+        {
+            "Sid": "Other",
+            "Effect": "Allow",
+            "Principal": {"AWS": OTHER_ROLE},
+            "Action": "kms:*",
+            "Resource": "*",
+        },
+        {
+            "Sid": "NoOther",
+            "Effect": "Deny",
+            "Principal": {"AWS": OTHER_ROLE},
+            "Action": "kms:*",
+            "Resource": "*",
+        },
+    ]
+    key = with_policy(golden(KEY), policy)
+    assert evaluate(RULE, key).outcome is Outcome.COMPLIANT
+    assert fired(key) == set()

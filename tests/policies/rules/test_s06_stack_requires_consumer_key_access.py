@@ -125,19 +125,41 @@ def test_statements_that_admit_logs(statement: dict[str, Any]) -> None:
     assert stack_fired(stack) == {}
 
 
-def test_fail_an_unconditional_deny_wins() -> None:
-    deny = {
-        "Sid": "NoLogs",
-        "Effect": "Deny",
-        "Principal": {"Service": LOGS},
-        "Action": "kms:Encrypt",
-        "Resource": "*",
-    }
+@pytest.mark.parametrize(
+    "who",
+    [
+        pytest.param({"Principal": {"Service": LOGS}}, id="fail_deny_names_the_service"),
+        pytest.param({"Principal": {"Service": LOGS.upper()}}, id="fail_deny_names_the_service_in_upper_case"),
+        pytest.param({"Principal": "*"}, id="fail_deny_everyone"),
+        pytest.param({"Principal": {"Service": "*"}}, id="fail_deny_every_service"),
+        # Denies everyone but the admin role, so the service too (evaluation.deny_applies_to).
+        pytest.param({"NotPrincipal": {"AWS": f"arn:aws:iam::{ACCOUNT}:role/KeyAdministrators"}},
+                     id="fail_deny_all_but_a_role"),
+    ],
+)  # fmt: skip
+def test_fail_an_unconditional_deny_wins(who: dict[str, Any]) -> None:
+    deny = {"Sid": "NoLogs", "Effect": "Deny", **who, "Action": "kms:Encrypt", "Resource": "*"}
     stack = stack_replace(consumer_stack(), "orders", policy=key_policy([*SERVICE_STATEMENTS, deny]))
+    # Only the logs group needs kms:Encrypt; the other consumers' services are not affected.
     assert _messages(stack) == (
         f"{LOG_LEAD} may not kms:Encrypt under its key policy; allow {LOGS} kms:Decrypt, kms:Encrypt, "
         "kms:GenerateDataKey",
     )
+
+
+@pytest.mark.parametrize(
+    "who",
+    [
+        pytest.param({"Principal": {"Service": "cloudtrail.amazonaws.com"}}, id="pass_deny_another_service"),
+        pytest.param({"NotPrincipal": {"Service": LOGS}}, id="pass_deny_all_but_the_service"),
+        pytest.param({"Principal": {"Service": LOGS}, "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+                     id="pass_conditional_deny"),
+    ],
+)  # fmt: skip
+def test_denies_that_do_not_provably_apply_to_logs_take_nothing(who: dict[str, Any]) -> None:
+    deny = {"Sid": "NoLogs", "Effect": "Deny", **who, "Action": "kms:Encrypt", "Resource": "*"}
+    stack = stack_replace(consumer_stack(), "orders", policy=key_policy([*SERVICE_STATEMENTS, deny]))
+    assert _messages(stack) == ()
 
 
 @pytest.mark.parametrize(
