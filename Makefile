@@ -4,20 +4,25 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The pack's own virtualenv, which policies/PulumiPolicy.yaml names (`virtualenv: venv`): what
+# `pulumi install` run in policies/ creates, with the pack's requirements.txt and nothing else.
+PACK_VENV := policies/venv
 STACK ?= dev
 
 .PHONY: preview test lint typecheck unit docs bench clean install
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml policies/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(PYTHON) -m venv $(PACK_VENV)
+	$(PACK_VENV)/bin/python -m pip install --quiet -r policies/requirements.txt
 	touch $(STAMP)
 
 preview: $(STAMP)
-	$(BIN)/kmsguard preview --stack $(STACK) $(if $(wildcard stacks/policy-config.$(STACK).json),--policy-config stacks/policy-config.$(STACK).json)
+	$(BIN)/kmsguard preview --stack $(STACK)
 
 test: lint typecheck unit
 
@@ -46,4 +51,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(PACK_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -17,6 +17,7 @@ import pulumi
 from kmsguard.catalog_spec import CatalogSpec
 from kmsguard.errors import KmsGuardError
 from kmsguard.key import ExtraStatements, KmsKey, check_key, provider_options, stack_region
+from kmsguard.origin import config_item
 from kmsguard.policies.facts import PRODUCTION_ENVIRONMENTS
 from kmsguard.provider.args import KeyCatalogArgs
 from kmsguard.provider.convert import catalog_spec_from_args
@@ -101,21 +102,22 @@ class KeyCatalog(pulumi.ComponentResource):
             retain_on_delete=caller.retain_on_delete,
             depends_on=caller.depends_on,
         )
-        self.keys: dict[str, KmsKey] = {
-            data_class.name: KmsKey(
-                f"{name}-{data_class.name}",
-                key_spec,
-                account_id=account_id,
-                partition=partition,
-                extra_statements=extra_statements,
-                production=spec.environment in production_environments,
-                today=today,
-                opts=child,
-            )
-            for data_class, key_spec in zip(spec.data_classes, specs, strict=True)
+        self.keys: dict[str, KmsKey] = {}
+        for i, (data_class, key_spec) in enumerate(zip(spec.data_classes, specs, strict=True)):
             # A deleted key registers nothing: Pulumi deletes (or, retained, forgets) it.
-            if key_spec.lifecycle.state is not KeyState.DELETED
-        }
+            if key_spec.lifecycle.state is KeyState.DELETED:
+                continue
+            with config_item(f"data_classes[{i}]"):
+                self.keys[data_class.name] = KmsKey(
+                    f"{name}-{data_class.name}",
+                    key_spec,
+                    account_id=account_id,
+                    partition=partition,
+                    extra_statements=extra_statements,
+                    production=spec.environment in production_environments,
+                    today=today,
+                    opts=child,
+                )
         self.key_arns = pulumi.Output.all(**{k: key.key_arn for k, key in self.keys.items()}).apply(dict)
         self.alias_names = pulumi.Output.all(**{k: key.alias_names for k, key in self.keys.items()}).apply(
             dict

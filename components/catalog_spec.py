@@ -52,7 +52,8 @@ class CatalogDefaults(BaseModel):
     deployer: RoleArn = Field(
         description=(
             "The role that runs `pulumi up` (a role ARN with its path, from configuration: an assumed-role "
-            "session ARN carries no path). Keeps administration without MFA so KMS's lockout check passes."
+            "session ARN carries no path). Keeps administration without MFA so KMS's lockout check passes; "
+            "stated in a stack's kmsguard:catalog, the policy pack reads it too (KG-R08)."
         )
     )
     administrators: tuple[PrincipalArn, ...] = Field(
@@ -104,7 +105,10 @@ class DataClass(BaseModel):
     )
     cross_account: tuple[CrossAccountAccess, ...] = Field(
         default=(),
-        description="Other accounts' usage access (through their root and IAM delegation, or named principals).",
+        description=(
+            "Other accounts' usage access (through their root and IAM delegation, or named principals); stated "
+            "in a stack's kmsguard:catalog, the policy pack allows these accounts (KG-R17)."
+        ),
     )
     grants: tuple[GrantSpec, ...] = Field(default=(), description="KMS grants on the key.")
     encryption_context: EncryptionContextSpec | None = Field(

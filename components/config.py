@@ -18,17 +18,19 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from kmsguard.catalog_spec import CatalogSpec
 from kmsguard.errors import KmsGuardError, SpecError
 from kmsguard.monitoring_spec import MonitoringSpec
-from kmsguard.policies.facts import PRODUCTION_ENVIRONMENTS
+from kmsguard.policies.facts import ALLOWED_ACCOUNTS_CONFIG_KEY, CATALOG_CONFIG_KEY, PRODUCTION_ENVIRONMENTS
 from kmsguard.regions import partition_regions, unknown_region_message
 from kmsguard.spec.types import AccountId, NamePart, Region, spec_error
+from kmsguard.stackfile import StackFile, StackFileError, find, yaml_problem
 
-CATALOG_KEY = "kmsguard:catalog"
+# The pack reads these two as well, so it owns their names (it publishes alone).
+CATALOG_KEY = CATALOG_CONFIG_KEY
 ACCOUNT_ID_KEY = "kmsguard:accountId"
 PARTITION_KEY = "kmsguard:partition"
 MONITORING_KEY = "kmsguard:monitoring"
 PRODUCTION_KEY = "kmsguard:productionEnvironments"
 REGION_KEY = "aws:region"
-ALLOWED_ACCOUNTS_KEY = "aws:allowedAccountIds"
+ALLOWED_ACCOUNTS_KEY = ALLOWED_ACCOUNTS_CONFIG_KEY
 #: Every config key the program reads; values of the structured ones arrive JSON-encoded.
 CONFIG_KEYS = (
     REGION_KEY,
@@ -138,9 +140,28 @@ def parse_stack_config(values: Mapping[str, str | None]) -> StackConfig:
 def read_stack_file(path: Path) -> dict[str, str]:
     """The flat map the CLI would hand the program for a `Pulumi.<stack>.yaml` file (for tests, the
     gate and tooling; the CLI itself does this for `pulumi up`)."""
-    # Only tooling needs YAML (the CLI hands the program its config); PyYAML ships without types.
+    # PyYAML ships without types.
     import yaml  # type: ignore[import-untyped]  # noqa: PLC0415
 
-    document = yaml.safe_load(path.read_text()) or {}
+    try:
+        document = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(yaml_problem(exc, path)) from None
     raw: Mapping[str, Any] = document.get("config") or {}
     return {k: v if isinstance(v, str) else json.dumps(v) for k, v in raw.items()}
+
+
+def located(
+    message: str, values: Mapping[str, str | None], *, root: Path | None, stack: str, project: str
+) -> str:
+    """`message` with `file:line:column` before each line that names a config key path, when the
+    stack file is found (as the CLI finds it, from `root`) and holds the values the program was
+    given; otherwise the key paths alone, which still say what to fix."""
+    path = None if root is None else find(root, stack)
+    if path is None:
+        return message
+    try:
+        source = StackFile.read(path, project, root)
+    except (OSError, StackFileError):
+        return message  # the CLI read the file to run the program; a file we cannot read says nothing
+    return source.locate(message, values, root)

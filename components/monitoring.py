@@ -54,6 +54,7 @@ from kmsguard.catalog_spec import CatalogSpec, DataClass
 from kmsguard.errors import KmsGuardError
 from kmsguard.key import KmsKey, check_key, key_id_of
 from kmsguard.monitoring_spec import MonitoringSpec
+from kmsguard.origin import config_item
 from kmsguard.responder import CODE_DIR, HANDLER
 from kmsguard.spec import KmsKeySpec, MultiRegionSpec, parse_key_spec
 from kmsguard.spec.integrations import ServiceIntegrations
@@ -252,19 +253,20 @@ class KeyMonitoring(pulumi.ComponentResource):
             if responder_role is None
             else responder_role_arn(catalog_spec.environment, account_id=account_id, partition=partition)
         )
-        self.alert_key = KmsKey(
-            f"{name}-{spec.topic_key.name}",
-            plan.alert_key,
-            account_id=account_id,
-            partition=partition,
-            extra_statements=(lambda _r: responder_publish_statements(role_arn)) if role_arn else None,
-            opts=pulumi.ResourceOptions(
-                parent=self,
-                protect=caller.protect,
-                retain_on_delete=caller.retain_on_delete,
-                depends_on=[responder_role] if responder_role is not None else None,
-            ),
-        )
+        with config_item("topic_key"):
+            self.alert_key = KmsKey(
+                f"{name}-{spec.topic_key.name}",
+                plan.alert_key,
+                account_id=account_id,
+                partition=partition,
+                extra_statements=(lambda _r: responder_publish_statements(role_arn)) if role_arn else None,
+                opts=pulumi.ResourceOptions(
+                    parent=self,
+                    protect=caller.protect,
+                    retain_on_delete=caller.retain_on_delete,
+                    depends_on=[responder_role] if responder_role is not None else None,
+                ),
+            )
         alert_arns = {region: self.alert_key.key_arn} | {
             r: replica.arn for r, replica in self.alert_key.generations[-1].replicas.items()
         }
@@ -381,15 +383,16 @@ class KeyMonitoring(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[metric_filter]),
         )
         if spec.responder is not None and responder_role is not None:
-            self._responder(
-                name,
-                spec=spec,
-                plan=plan,
-                catalog_keys=watched_keys(keys),
-                role=responder_role,
-                account_id=account_id,
-                partition=partition,
-            )
+            with config_item("responder"):
+                self._responder(
+                    name,
+                    spec=spec,
+                    plan=plan,
+                    catalog_keys=watched_keys(keys),
+                    role=responder_role,
+                    account_id=account_id,
+                    partition=partition,
+                )
         self.topic_arns = pulumi.Output.all(**{r: t.arn for r, t in self.topics.items()}).apply(dict)
         self.register_outputs({"topicArns": self.topic_arns})
 

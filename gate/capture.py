@@ -27,11 +27,12 @@ from pulumi.runtime import mocks as sdk_mocks
 from pulumi.runtime import resource as sdk_resource
 from pulumi.runtime import rpc
 from pulumi.runtime import settings as sdk_settings
-from pulumi.runtime.proto import resource_pb2, source_pb2
+from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.stack import run_in_stack
 
 from kmsguard.gate import urns, wire
 from kmsguard.gate.errors import GateAbort, GateError
+from kmsguard.gate.locations import Location, Locator, programs_own
 from kmsguard.gate.mocks import RealisticMocks
 from kmsguard.gate.project import Project
 
@@ -52,18 +53,22 @@ class Captured:
     protect: bool = False
     dependencies: list[str] = field(default_factory=list)
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    #: Where it comes from (its own source position, else its parent's): see `kmsguard.gate.locations`.
+    location: Location | None = None
 
 
 ResourceSink = Callable[[Captured], None]
 
 
 class CaptureMonitor(sdk_mocks.MockMonitor):
-    def __init__(self, mocks: RealisticMocks, project: Project, sink: ResourceSink) -> None:
+    def __init__(self, mocks: RealisticMocks, project: Project, sink: ResourceSink, locator: Locator) -> None:
         super().__init__(mocks)
         self._project = project
         self._sink = sink
+        self._locator = locator
         self._lock = threading.Lock()
         self.captured: list[Captured] = []
+        self._locations: dict[str, Location | None] = {}
 
     def RegisterResource(self, request: Any) -> Any:
         qualified = urns.qualified_type(request.parent, request.type)
@@ -91,6 +96,10 @@ class CaptureMonitor(sdk_mocks.MockMonitor):
             response = resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=outputs)
             with self._lock:
                 self.resources[urn] = sdk_mocks.MockMonitor.ResourceRegistration(urn, resource_id, state)
+        # Children a component registers where neither config nor the program's own code says
+        # where they come from are where their parent is (a parent registers first).
+        location = self._locator.location(request.sourcePosition) or self._locations.get(request.parent)
+        self._locations[urn] = location
         captured = Captured(
             urn=urn,
             type=request.type,
@@ -104,6 +113,7 @@ class CaptureMonitor(sdk_mocks.MockMonitor):
             protect=bool(request.protect),
             dependencies=list(request.dependencies),
             property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
+            location=location,
         )
         with self._lock:
             self.captured.append(captured)
@@ -117,7 +127,8 @@ class ProgramError(GateError):
 
 def run_program(project: Project, sink: ResourceSink) -> list[Captured]:
     """Run the program to completion; every registered resource is passed to `sink` on the way."""
-    monitor = CaptureMonitor(RealisticMocks(project), project, sink)
+    locator = Locator(project.directory, project.name, project.stack_file)
+    monitor = CaptureMonitor(RealisticMocks(project), project, sink, locator)
     features = set(monitor.GetDeploymentInfo(empty_pb2.Empty()).supportedFeatures)  # type: ignore[no-untyped-call]
     sdk_settings.ROOT.set(None)
     sdk_settings.configure(
@@ -137,7 +148,7 @@ def run_program(project: Project, sink: ResourceSink) -> list[Captured]:
     previous_loop = _current_event_loop()
     loop = asyncio.new_event_loop()
     try:
-        with _as_language_host(project), _without_source_stack_traces():
+        with _as_language_host(project), _source_positions(locator):
             asyncio.set_event_loop(loop)
             loop.run_until_complete(run_in_stack(lambda: _run_main(project.main)))
     except (GateError, GateAbort, KeyboardInterrupt):
@@ -166,16 +177,17 @@ async def _run_main(main: Path) -> None:
 
 
 @contextmanager
-def _without_source_stack_traces() -> Iterator[None]:
-    """The SDK sends every RegisterResource the Python stack that created it, for the engine's
-    diagnostics; no policy ever sees it (the Analyzer protocol has no field for it). Extracting it
-    walks the whole stack — about 18 frames under the gate — with a line lookup and a file URI per
-    frame: 1.7 s of a 1,000-key program. The gate skips it for the run and puts the SDK back."""
+def _source_positions(locator: Locator) -> Iterator[None]:
+    """The SDK sends every RegisterResource the Python stack that created it and, from it, its
+    source position. Extracting the stack walks every frame with a line lookup and a file URI per
+    frame: 1.7 s of a 1,000-key program. The gate puts its `Locator` in its place for the run (the
+    position only: no policy sees the stack, the Analyzer protocol has no field for it) and puts the
+    SDK back."""
     original = getattr(sdk_resource, "_get_stack_trace", None)
-    if original is None:  # a future SDK: nothing to skip
+    if original is None:  # a future SDK: positions come (or not) as it sends them
         yield
         return
-    sdk_resource._get_stack_trace = source_pb2.StackTrace  # an empty trace, as for a frameless call
+    sdk_resource._get_stack_trace = locator.stack_trace
     try:
         yield
     finally:
@@ -207,27 +219,26 @@ def _as_language_host(project: Project) -> Iterator[None]:
 
 
 def _program_error(project: Project, exc: BaseException) -> ProgramError:
+    fix = "fix the program or its stack config; the gate ran no policies"
+    if isinstance(exc, pulumi.RunError):
+        # A message the program wrote for its user, as the CLI prints it: whole, and without the
+        # place it was raised (library code, whose line says nothing about what to fix).
+        lines = [line.rstrip() for line in str(exc).splitlines() if line.strip()]
+        return ProgramError("the Pulumi program failed: " + "\n".join(lines), fix)
     if isinstance(exc, SystemExit):
         message = f"the program called exit({exc.code})"
-    elif isinstance(exc, pulumi.RunError):
-        message = str(exc)
     else:
         message = f"{type(exc).__name__}: {exc}"
     where = _program_frame(project, exc)
     # One line: the first of the program's own message (the rest is its traceback, or noise).
     first = next((line.strip() for line in message.splitlines() if line.strip()), message)
-    return ProgramError(
-        f"the Pulumi program failed{where}: {first}",
-        "fix the program or its stack config; the gate ran no policies",
-    )
+    return ProgramError(f"the Pulumi program failed{where}: {first}", fix)
 
 
 def _program_frame(project: Project, exc: BaseException) -> str:
-    """The innermost traceback frame inside the project (not the SDK, not the gate), if any."""
+    """The innermost traceback frame of the program's own code (not the SDK, not kmsguard), if any."""
     root = str(project.directory)
-    venv = os.sep + ".venv" + os.sep
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(root)]
-    frames = [f for f in frames if venv not in f.filename and "site-packages" not in f.filename]
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if programs_own(f.filename, root + os.sep)]
     if not frames:
         return ""
     last = frames[-1]

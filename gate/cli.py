@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -22,6 +23,7 @@ from typing import Final
 
 import kmsguard
 import kmsguard.policies
+from kmsguard.gate import interpreter as interpreters
 from kmsguard.gate import pack as packs
 from kmsguard.gate import project as projects
 from kmsguard.gate.access.baseline import read_baseline
@@ -38,6 +40,8 @@ from kmsguard.gate.text import printable
 from kmsguard.gate.tuning import batch_runtime
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+#: Set in the run `_in_program_environment` starts: it is already in the program's environment.
+PROGRAM_ENVIRONMENT: Final = "KMSGUARD_PROGRAM_ENVIRONMENT"
 #: After the deadline (or a signal), how long the run gets to unwind before the watchdog ends the
 #: process itself: for code that swallows the abort or blocks outside Python.
 HARD_EXIT_GRACE_S: Final = 5.0
@@ -49,7 +53,8 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True)
     commands.add_parser(
         "policy-pack-path",
-        help='print the bundled pack\'s folder, for `pulumi preview --policy-pack "$(kmsguard policy-pack-path)"`',
+        help="print the bundled pack's folder (for the Pulumi CLI, copy it and run `pulumi install` in the "
+        "copy, which creates the virtualenv its PulumiPolicy.yaml names)",
     )
     preview = commands.add_parser(
         "preview",
@@ -138,6 +143,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # An earlier run's report must never outlive this one: if this run dies before it writes, CI
     # finds no file rather than a stale pass.
     _remove_reports(args)
+    try:
+        delegated = _in_program_environment(argv)
+    except GateError as exc:
+        return _fail(args, exc.problem, exc.fix)
+    if delegated is not None:
+        return delegated
     deadline = Deadline(args.timeout)
     watchdog = _Watchdog(args, deadline.seconds + HARD_EXIT_GRACE_S)
     try:
@@ -152,6 +163,53 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         watchdog.cancel()
         packs.kill_all()
+
+
+def _in_program_environment(argv: Sequence[str] | None) -> int | None:
+    """Runs this preview again inside the program's own environment when Pulumi.yaml names one
+    (`virtualenv`, `toolchain`) other than this interpreter's, as `pulumi preview` would run the
+    program there: a package installed only in the program's virtualenv must import. The gate runs
+    the program in-process, so kmsguard has to be installed there too. Returns that run's exit code,
+    or None to go on here. A project that cannot be read is left to the run here to report."""
+    if os.environ.get(PROGRAM_ENVIRONMENT):
+        return None
+    args = parser().parse_args(argv)
+    try:
+        project = projects.load(args.program, args.stack)
+    except GateError:
+        return None
+    python = interpreters.resolve(
+        project.directory,
+        project.runtime,
+        "Pulumi.yaml",
+        f"run `pulumi install` in {project.directory} (it creates the virtualenv and installs the "
+        "program's requirements.txt)",
+    )
+    if python.is_current:
+        return None
+    if not interpreters.has_module(python, "kmsguard"):
+        raise GateError(
+            f"kmsguard is not installed in {python.origin}, where the gate runs the program",
+            f"install it there: {python.python} -m pip install kmsguard "
+            "(or add kmsguard to the program's requirements.txt and run `pulumi install`)",
+        )
+    env = python.environ(os.environ)
+    env[PROGRAM_ENVIRONMENT] = str(python.virtualenv)
+    command = [str(python.python), "-m", "kmsguard.gate.cli", *(sys.argv[1:] if argv is None else argv)]
+    child = subprocess.Popen(command, env=env)
+    # The run is the child's: a SIGTERM meant for this process is passed on (the child then stops
+    # its packs and writes its failure reports), and a Ctrl-C reaches the child's group by itself.
+    forward = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, lambda signum, _: child.send_signal(signum)) if forward else None
+    try:
+        while True:
+            try:
+                return child.wait()
+            except KeyboardInterrupt:
+                continue
+    finally:
+        if forward:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _live(args: argparse.Namespace) -> int:
@@ -173,10 +231,12 @@ def _live(args: argparse.Namespace) -> int:
 
 
 def _fail(args: argparse.Namespace, problem: str, fix: str = "") -> int:
-    reason = printable(problem)
-    _write_failure(args, reason)
+    _write_failure(args, printable(problem))
     sys.stdout.flush()
-    print(f"kmsguard: error: {reason}" + (f"\n  {printable(fix)}" if fix else ""), file=sys.stderr)
+    # A program's message may span lines (one per config problem): each is escaped on its own and
+    # indented, so none can pass for a line of the gate's.
+    shown = "\n    ".join(printable(line) for line in problem.splitlines() or [""])
+    print(f"kmsguard: error: {shown}" + (f"\n  {printable(fix)}" if fix else ""), file=sys.stderr)
     return EXIT_ERROR
 
 

@@ -12,6 +12,7 @@ import pulumi
 
 from kmsguard.gate.project import Project
 from kmsguard.gate.schema import Kind, autonamed, computed_outputs
+from kmsguard.policies.facts import RESOURCE_ARNS
 
 _NAMESPACE = uuid.UUID("3b241101-e2bb-4255-8caf-4136c566a962")
 _SERVICE_OF_MODULE = {"kms": "kms", "iam": "iam", "s3": "s3", "sns": "sns", "sqs": "sqs"}
@@ -43,6 +44,12 @@ class RealisticMocks(pulumi.runtime.Mocks):
             # target) and AWS reports it back unchanged; a made-up one would hide what it points at.
             outputs.pop("arn", None)
         computed = _computed(self.project, args.typ, args.name, inputs, str(region), outputs)
+        if args.typ in RESOURCE_ARNS and "arn" in outputs:
+            # The policy pack matches key-policy conditions against these ARNs (KG-S06): give them
+            # the shape AWS gives them, from the resource's (auto)name.
+            outputs["arn"] = _formatted_arn(
+                self.project, RESOURCE_ARNS[args.typ], {**computed, **inputs}, str(region)
+            )
         return str(outputs.get("id", f"{args.name}-id")), {**computed, **inputs, **outputs, "region": region}
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
@@ -103,6 +110,19 @@ def _value(  # noqa: PLR0917 - the resource and the output it asks about
     if lowered.endswith("region"):
         return region
     return f"{name}-{prop}-{token[:8]}"
+
+
+def _formatted_arn(project: Project, template: str, props: dict[str, Any], region: str) -> str:
+    known = {"partition": project.partition, "region": region, "account": project.account_id}
+    return template.format_map({**{k: v for k, v in props.items() if isinstance(v, str)}, **known})
+
+
+def _realistic_arn(project: Project, typ: str, props: dict[str, Any], region: str, made_up: Any) -> Any:
+    """The ARN AWS gives a resource of RESOURCE_ARNS; the made-up one when its name is not text."""
+    try:
+        return _formatted_arn(project, RESOURCE_ARNS[typ], props, region)
+    except KeyError:
+        return made_up
 
 
 def _uuid(*parts: str) -> str:

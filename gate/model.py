@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any, Final
 
 from kmsguard.gate.capture import Captured
+from kmsguard.gate.locations import Location
 from kmsguard.gate.project import Project
 
 #: Display order, worst first.
@@ -53,6 +54,8 @@ class Violation:
     enforcement: str
     urn: str
     message: str
+    #: Where the resource comes from (a stack-config line, or the program's), when known.
+    location: Location | None = None
 
     @property
     def mandatory(self) -> bool:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import importlib.metadata
 import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 from collections import deque
 from dataclasses import dataclass
@@ -25,6 +25,7 @@ import yaml  # type: ignore[import-untyped]
 from google.protobuf import empty_pb2  # type: ignore[import-untyped]
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, plugin_pb2
 
+from kmsguard.gate import interpreter as interpreters
 from kmsguard.gate import reaper, urns, wire
 from kmsguard.gate.capture import Captured
 from kmsguard.gate.deadline import Deadline
@@ -92,29 +93,20 @@ class PackProcess:
         self._process: subprocess.Popen[str] | None = None
 
     def start(self) -> None:
-        manifest = self.directory / "PulumiPolicy.yaml"
-        if not manifest.is_file():
-            raise GateError(
-                f"no PulumiPolicy.yaml in {self.directory}", "pass --policy-pack with a policy pack folder"
-            )
-        fields = yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}
-        runtime = fields.get("runtime")
-        self.version = str(fields.get("version") or "")
-        runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
-        if runtime_name != "python":
-            raise GateError(
-                f"policy pack runtime {runtime_name!r} is not supported offline", "use a Python policy pack"
-            )
-        env = {
-            **os.environ,
-            "PULUMI_CONFIG": json.dumps(self.project.config),
-            "PULUMI_PROJECT": self.project.name,
-            "PULUMI_STACK": self.project.stack,
-            "PULUMI_ORGANIZATION": self.project.organization,
-            "PULUMI_DRY_RUN": "true",
-        }
+        runtime, self.version = read_manifest(self.directory)
+        python = pack_interpreter(self.directory, runtime)
+        env = python.environ(
+            {
+                **os.environ,
+                "PULUMI_CONFIG": json.dumps(self.project.config),
+                "PULUMI_PROJECT": self.project.name,
+                "PULUMI_STACK": self.project.stack,
+                "PULUMI_ORGANIZATION": self.project.organization,
+                "PULUMI_DRY_RUN": "true",
+            }
+        )
         self._process = subprocess.Popen(
-            [self._python(runtime), "-u", "-m", "pulumi.policy", ENGINE_PLACEHOLDER, "."],
+            [str(python.python), "-u", "-m", "pulumi.policy", ENGINE_PLACEHOLDER, "."],
             cwd=self.directory,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -150,16 +142,6 @@ class PackProcess:
     def last_error_line(self) -> str:
         """The pack's last non-blank stderr line (a Python error's own last line names it)."""
         return next((line.strip() for line in reversed(self._stderr) if line.strip()), "")
-
-    def _python(self, runtime: object) -> str:
-        """The pack's own virtualenv when it has one (as the CLI would use), else this interpreter."""
-        options = runtime.get("options") if isinstance(runtime, dict) else None
-        venv = options.get("virtualenv") if isinstance(options, dict) else None
-        if isinstance(venv, str):
-            candidate = self.directory / venv / "bin" / "python"
-            if candidate.is_file():
-                return str(candidate)
-        return sys.executable
 
     def _read_port(self) -> int:
         assert self._process is not None
@@ -413,6 +395,55 @@ class Providers:
             urn=urns.make(self.project.stack, self.project.name, type_, name),
             name=name,
         )
+
+
+def read_manifest(directory: Path) -> tuple[object, str]:
+    """PulumiPolicy.yaml's `runtime` and `version` (which the CLI reports instead of the SDK's "0.0.1")."""
+    manifest = directory / "PulumiPolicy.yaml"
+    if not manifest.is_file():
+        raise GateError(
+            f"no PulumiPolicy.yaml in {directory}", "pass --policy-pack with a policy pack folder"
+        )
+    fields = yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}
+    runtime = fields.get("runtime")
+    runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    if runtime_name != "python":
+        raise GateError(
+            f"policy pack runtime {runtime_name!r} is not supported offline", "use a Python policy pack"
+        )
+    return runtime, str(fields.get("version") or "")
+
+
+def pack_interpreter(directory: Path, runtime: object = None) -> interpreters.Interpreter:
+    """The pack's Python, as the CLI picks it from PulumiPolicy.yaml (no fallback: a virtualenv it
+    names must exist). The pack a non-editable kmsguard installed is the exception: it runs on the
+    interpreter kmsguard is installed in, which has its requirements by construction (pulumi-policy
+    is a kmsguard dependency), since nothing may be created inside site-packages."""
+    directory = directory.resolve()
+    if runtime is None:
+        runtime, _ = read_manifest(directory)
+    if directory == installed_pack():
+        return interpreters.ambient("the interpreter kmsguard is installed in (the bundled pack)")
+    return interpreters.resolve(
+        directory,
+        runtime,
+        f"{directory.name}/PulumiPolicy.yaml",
+        f"run `pulumi install` in {directory} (it creates the virtualenv and installs the pack's "
+        "requirements.txt); in a kmsguard checkout, `make install` does it",
+    )
+
+
+def installed_pack() -> Path | None:
+    """The pack folder a non-editable kmsguard installed (its files are in the distribution's
+    RECORD); None for an editable install, whose pack is the checkout's `policies/`."""
+    try:
+        files = importlib.metadata.distribution("kmsguard").files or ()
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    for file in files:
+        if file.as_posix() == "kmsguard/policies/PulumiPolicy.yaml":
+            return Path(str(file.locate())).resolve().parent
+    return None
 
 
 def plugin_version(client: PackClient) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 import yaml  # type: ignore[import-untyped]
 
 from kmsguard.gate.errors import GateError
+from kmsguard.stackfile import yaml_problem
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_PARTITION = "aws"
@@ -35,6 +36,8 @@ class Project:
     config: dict[str, str] = field(default_factory=dict)
     secret_keys: tuple[str, ...] = ()
     organization: str = "organization"
+    #: Pulumi.yaml's `runtime` as written (`python` or `{name, options}`): it picks the interpreter.
+    runtime: Any = "python"
 
     def get(self, key: str) -> str | None:
         return self.config.get(key)
@@ -102,6 +105,7 @@ def load(program_dir: Path, stack: str) -> Project:
         stack_file=stack_file,
         config=config,
         secret_keys=tuple(sorted(secrets | stack_secrets)),
+        runtime=runtime,
     )
 
 
@@ -111,7 +115,8 @@ def _read_yaml(path: Path, what: str) -> dict[str, Any] | None:
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise GateError(f"{what} {path.name} is not valid YAML: {exc}", "fix the YAML syntax") from None
+        problem = yaml_problem(exc, path).removesuffix("; fix the YAML syntax")
+        raise GateError(f"{what} is not valid YAML: {problem}", "fix the YAML syntax") from None
     if doc is None:
         return {}
     if not isinstance(doc, dict):

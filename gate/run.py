@@ -28,7 +28,6 @@ from kmsguard.gate import secrets, unknowns
 from kmsguard.gate.access.captured import access_of
 from kmsguard.gate.capture import Captured, run_program
 from kmsguard.gate.deadline import Deadline, interrupting
-from kmsguard.gate.errors import GateError
 from kmsguard.gate.model import GateResult, PolicyMeta, Violation
 from kmsguard.gate.policyconfig import reconcile
 from kmsguard.gate.project import Project
@@ -201,6 +200,8 @@ def run(
 ) -> GateResult:
     """Raises GateError when the program or the pack fails, GateAbort when `deadline` passes."""
     deadline = deadline if deadline is not None else Deadline()
+    # Before the program runs: a pack that cannot start is reported as such, not as a failed program.
+    packs.pack_interpreter(pack_dir)
     # Resolved now: the program runs in its project directory, and instances start during it.
     worker = _Worker(project, pack_dir.resolve(), user_config, config_source, progress, deadline)
 
@@ -270,6 +271,8 @@ def _result(  # noqa: PLR0917 - the parts of one run, assembled once
     violations = [_violation(urn, d, by_name.get(d.policy)) for urn, d in found]
     unknown = {r.urn: paths for r in resources if r.custom and (paths := unknowns.unknown_paths(r))}
     violations = _fail_on_unknowns(violations, unknown, allow_unknowns)
+    located = {r.urn: r.location for r in resources if r.location is not None}
+    violations = [replace(v, location=located.get(v.urn)) if v.urn in located else v for v in violations]
     if violations:
         masker = secrets.Masker.of(resources)
         if masker:
@@ -338,8 +341,3 @@ def _violation(urn: str, diagnostic: packs.Diagnostic, meta: PolicyMeta | None) 
         urn=urn,
         message=diagnostic.message,
     )
-
-
-def check_pack_dir(pack_dir: Path) -> None:
-    if not (pack_dir / "PulumiPolicy.yaml").is_file():
-        raise GateError(f"no PulumiPolicy.yaml in {pack_dir}", "pass --policy-pack with a policy pack folder")

@@ -217,33 +217,68 @@ def _judge_element(slot: KeySlot, element: Any, where: str, prefix: str) -> Slot
     return use(Verdict.CUSTOMER_KEY, reference=reference, raw=value)
 
 
-def _elements(slot: KeySlot, props: Mapping[str, Any]) -> list[tuple[Any, str, str]] | SlotUse:
-    """(element, where, path prefix) for each element of the slot, or one SlotUse that settles it."""
+def _elements(slot: KeySlot, props: Mapping[str, Any]) -> list[tuple[Any, str, str] | SlotUse]:
+    """(element, where, path prefix) for each element of the slot, or a SlotUse that settles a part of it.
+
+    `slot.each` may walk nested lists (`serverSideEncryptionConfigurations.rules.…`): every part is a
+    list (each element taken) or one object."""
     if not slot.each:
         return [(props, slot.what, "")]
-    top = slot.each.split(".")[0]
-    remedy = f"name a customer managed key in {slot.each}[*].{slot.key}"
-    try:
-        value = _get(props, slot.each)
-    except TypeError as exc:
-        message = f"{slot.what}: cannot judge: {exc} must be an object; {remedy}"
-        return SlotUse(slot.what, slot.each, top, Verdict.FINDING, message=message)
-    if is_unknown(value):
-        message = f"{slot.what}: cannot judge: {slot.each} is unknown during preview; set it to a literal"
-        return SlotUse(slot.what, slot.each, top, Verdict.FINDING, message=message)
-    if _absent(value) or (isinstance(value, list) and not value):
-        meaning, cause = slot.each_absent, f"{slot.each} is not set"
-        if meaning.protection is Protection.NOT_STORED:
-            return SlotUse(slot.what, slot.each, top, Verdict.NOT_STORED, message=f"{slot.what}: {cause}")
-        return SlotUse(
-            slot.what, slot.each, top, Verdict.FINDING, message=_finding(slot.what, meaning, cause, remedy)
-        )
-    if isinstance(value, Mapping):
-        return [(value, f"{slot.what} ({slot.each})", slot.each)]
-    if isinstance(value, list):
-        return [(v, f"{slot.what} ({slot.each}[{i}])", f"{slot.each}[{i}]") for i, v in enumerate(value)]
-    message = f"{slot.what}: cannot judge: {slot.each} must be a list or an object, got {value!r}; {remedy}"
-    return SlotUse(slot.what, slot.each, top, Verdict.FINDING, message=message)
+    parts = slot.each.split(".")
+    top = parts[0]
+    remedy = "name a customer managed key in " + "".join(f"{p}[*]." for p in parts) + slot.key
+    level: list[tuple[Any, str, str] | SlotUse] = [(props, slot.what, "")]
+    for depth, part in enumerate(parts):
+        absent = slot.each_absent if depth == 0 else (slot.inner_absent or slot.each_absent)
+        following: list[tuple[Any, str, str] | SlotUse] = []
+        for item in level:
+            if isinstance(item, SlotUse):
+                following.append(item)
+                continue
+            container, where, prefix = item
+            if depth and (is_unknown(container) or not isinstance(container, Mapping)):
+                following.append(_not_an_object(where, prefix, container))
+                continue
+            path = _prefixed(prefix, part)
+            value = container.get(part, _MISSING)
+
+            def settled(verdict: Verdict, message: str, path: str = path, where: str = where) -> SlotUse:
+                return SlotUse(where, path, top, verdict, message=message)
+
+            if is_unknown(value):
+                message = f"{where}: cannot judge: {path} is unknown during preview; set it to a literal"
+                following.append(settled(Verdict.FINDING, message))
+            elif _absent(value) or (isinstance(value, list) and not value):
+                cause = f"{path} is not set"
+                if absent.protection is Protection.NOT_STORED:
+                    following.append(settled(Verdict.NOT_STORED, f"{where}: {cause}"))
+                else:
+                    following.append(settled(Verdict.FINDING, _finding(where, absent, cause, remedy)))
+            elif isinstance(value, Mapping):
+                following.append((value, f"{slot.what} ({path})", path))
+            elif isinstance(value, list):
+                following.extend(
+                    (v, f"{slot.what} ({path}[{i}])", f"{path}[{i}]") for i, v in enumerate(value)
+                )
+            else:
+                message = (
+                    f"{where}: cannot judge: {path} must be a list or an object, got {value!r}; {remedy}"
+                )
+                following.append(settled(Verdict.FINDING, message))
+        level = following
+    return level
+
+
+def _not_an_object(where: str, prefix: str, element: Any) -> SlotUse:
+    shown = "unknown during preview" if is_unknown(element) else f"{element!r}, not an object"
+    message = f"{where}: cannot judge: {prefix or 'the resource'} is {shown}"
+    return SlotUse(
+        where,
+        prefix,
+        prefix.split("[", maxsplit=1)[0].split(".", maxsplit=1)[0],
+        Verdict.FINDING,
+        message=message,
+    )
 
 
 def slot_uses(resource: Resource) -> tuple[SlotUse, ...]:
@@ -253,17 +288,15 @@ def slot_uses(resource: Resource) -> tuple[SlotUse, ...]:
         return ()
     uses: list[SlotUse] = []
     for slot in consumer.slots:
-        elements = _elements(slot, resource.props)
-        if isinstance(elements, SlotUse):
-            uses.append(elements)
-            continue
-        for element, where, prefix in elements:
-            if is_unknown(element) or not isinstance(element, Mapping):
-                shown = "unknown during preview" if is_unknown(element) else f"{element!r}, not an object"
-                message = f"{where}: cannot judge: {prefix or 'the resource'} is {shown}"
-                uses.append(SlotUse(where, prefix, prefix.split("[")[0], Verdict.FINDING, message=message))
+        for element in _elements(slot, resource.props):
+            if isinstance(element, SlotUse):
+                uses.append(element)
                 continue
-            uses.append(_judge_element(slot, element, where, prefix))
+            value, where, prefix = element
+            if is_unknown(value) or not isinstance(value, Mapping):
+                uses.append(_not_an_object(where, prefix, value))
+                continue
+            uses.append(_judge_element(slot, value, where, prefix))
     return tuple(uses)
 
 

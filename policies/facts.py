@@ -675,9 +675,12 @@ class KeySlot:
     absent_key: Meaning
     switches: tuple[Switch, ...] = ()
     #: Dotted wire path of a list (or one object) whose every element holds the slot; "" for the resource.
+    #: Each part may itself be a list, walked element by element (the legacy bucket's nested blocks).
     each: str = ""
     #: Meaning when that list is absent or empty.
     each_absent: Meaning = Meaning(Protection.NOT_STORED)
+    #: Meaning when a list below the first part of `each` is absent or empty; None: `each_absent`.
+    inner_absent: Meaning | None = None
     #: Consulted only when no key is named (SQS: `sqsManagedSseEnabled`); overrides `absent_key`.
     fallback: Switch | None = None
 
@@ -735,6 +738,10 @@ def _simple(type_: str, service: str, key: str, absent_key: Meaning, what: str =
 
 
 S3_BUCKET_TYPE: Final = "aws:s3/bucket:Bucket"
+#: The deprecated name pulumi-aws 7 still registers, whose inline form nests three lists.
+S3_BUCKET_V2_TYPE: Final = "aws:s3/bucketV2:BucketV2"
+#: Buckets whose default encryption may instead come from a separate configuration resource.
+S3_BUCKET_TYPES: Final = (S3_BUCKET_TYPE, S3_BUCKET_V2_TYPE)
 S3_BUCKET_SSE_TYPE: Final = (
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
 )
@@ -746,6 +753,7 @@ TRAIL_TYPE: Final = "aws:cloudtrail/trail:Trail"
 SNS_TOPIC_TYPE: Final = "aws:sns/topic:Topic"
 SQS_QUEUE_TYPE: Final = "aws:sqs/queue:Queue"
 EBS_DEFAULT_KEY_TYPE: Final = "aws:ebs/defaultKmsKey:DefaultKmsKey"
+EBS_ENCRYPTION_BY_DEFAULT_TYPE: Final = "aws:ebs/encryptionByDefault:EncryptionByDefault"
 
 _S3_RULES = KeySlot(
     "default encryption",
@@ -783,11 +791,27 @@ CONSUMERS: Final[Mapping[str, Consumer]] = {
                 ),
             ),
         ),
+        Consumer(
+            S3_BUCKET_V2_TYPE,
+            "s3",
+            (
+                KeySlot(
+                    "default encryption",
+                    "kmsMasterKeyId",
+                    _managed("s3"),
+                    (Switch("sseAlgorithm", _SSE_S3_ALGORITHMS, _SSE_S3),),
+                    each="serverSideEncryptionConfigurations.rules.applyServerSideEncryptionByDefaults",
+                    # No configuration: the separate resource decides (KG-S05); a configuration whose
+                    # rule sets no default algorithm leaves S3's own, SSE-S3.
+                    inner_absent=_SSE_S3,
+                ),
+            ),
+        ),
         # EBS: encrypted absent follows the account's encryption-by-default setting, which the
         # volume cannot show: judged as not encrypted.
         Consumer("aws:ebs/volume:Volume", "ebs", (_storage("ebs", "kmsKeyId", "encrypted"),)),
         Consumer(
-            "aws:ebs/encryptionByDefault:EncryptionByDefault",
+            EBS_ENCRYPTION_BY_DEFAULT_TYPE,
             "ebs",
             (
                 KeySlot(
@@ -1012,6 +1036,115 @@ CONSUMERS: Final[Mapping[str, Consumer]] = {
             "model volumes",
         ),
         _simple("aws:timestreamwrite/database:Database", "timestream", "kmsKeyId", _managed("timestream")),
+        # Further stores of the provider with a key property of their own (the provider sweep in
+        # tests/policies/test_consumer_facts.py lists the types left out, each with its reason).
+        _simple("aws:amp/workspace:Workspace", "aps", "kmsKeyArn", _AWS_OWNED, "metrics"),
+        _simple(
+            "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault",
+            "backup",
+            "encryptionKeyArn",
+            _AWS_OWNED,
+            "recovery points",
+        ),
+        _simple(
+            "aws:cloudtrail/eventDataStore:EventDataStore", "cloudtrail", "kmsKeyId", _AWS_OWNED, "events"
+        ),
+        _simple(
+            "aws:cloudwatch/eventArchive:EventArchive",
+            "events",
+            "kmsKeyIdentifier",
+            _AWS_OWNED,
+            "archived events",
+        ),
+        _simple(
+            "aws:codeartifact/domain:Domain",
+            "codeartifact",
+            "encryptionKey",
+            _managed("codeartifact"),
+            "packages",
+        ),
+        _simple(
+            "aws:codecommit/repository:Repository",
+            "codecommit",
+            "kmsKeyId",
+            _managed("codecommit"),
+            "repository",
+        ),
+        _simple("aws:docdb/elasticCluster:ElasticCluster", "docdb-elastic", "kmsKeyId", _AWS_OWNED),
+        Consumer(
+            "aws:docdb/clusterInstance:ClusterInstance",
+            "rds",
+            (
+                KeySlot(
+                    "Performance Insights",
+                    "performanceInsightsKmsKeyId",
+                    _managed("rds"),
+                    (Switch("enablePerformanceInsights", _flag(_KEY, _NONE), _NONE),),
+                ),
+            ),
+        ),
+        _simple("aws:dms/replicationInstance:ReplicationInstance", "dms", "kmsKeyArn", _managed("dms")),
+        _simple("aws:fsx/fileCache:FileCache", "fsx", "kmsKeyId", _managed("fsx")),
+        _simple("aws:grafana/workspace:Workspace", "grafana", "kmsKeyId", _AWS_OWNED, "workspace data"),
+        _simple(
+            "aws:location/geofenceCollection:GeofenceCollection", "geo", "kmsKeyId", _AWS_OWNED, "geofences"
+        ),
+        _simple("aws:location/tracker:Tracker", "geo", "kmsKeyId", _AWS_OWNED, "positions"),
+        _simple("aws:m2/environment:Environment", "m2", "kmsKeyId", _AWS_OWNED),
+        _simple("aws:m2/application:Application", "m2", "kmsKeyId", _AWS_OWNED, "application data"),
+        _simple("aws:mailmanager/archive:Archive", "ses", "kmsKeyArn", _AWS_OWNED, "archived mail"),
+        _simple("aws:mwaa/environment:Environment", "airflow", "kmsKey", _AWS_OWNED, "environment data"),
+        _simple("aws:neptunegraph/graph:Graph", "neptune-graph", "kmsKeyIdentifier", _AWS_OWNED),
+        _simple("aws:redshiftserverless/namespace:Namespace", "redshift-serverless", "kmsKeyId", _AWS_OWNED),
+        _simple(
+            "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+            "rds",
+            "kmsKeyId",
+            _managed("rds"),
+            "replicated backups",
+        ),
+        _simple(
+            "aws:workmail/organization:Organization",
+            "workmail",
+            "kmsKeyArn",
+            _managed("workmail"),
+            "mailboxes",
+        ),
+        # Storage Gateway: without `kmsEncrypted` the data in S3 is encrypted with SSE-S3.
+        *(
+            Consumer(
+                type_,
+                "storagegateway",
+                (KeySlot("storage", key, _SSE_S3, (Switch("kmsEncrypted", _flag(_KEY, _SSE_S3), _SSE_S3),)),),
+            )
+            for type_, key in (
+                ("aws:storagegateway/cachesIscsiVolume:CachesIscsiVolume", "kmsKey"),
+                ("aws:storagegateway/storedIscsiVolume:StoredIscsiVolume", "kmsKey"),
+                ("aws:storagegateway/nfsFileShare:NfsFileShare", "kmsKeyArn"),
+                ("aws:storagegateway/smbFileShare:SmbFileShare", "kmsKeyArn"),
+            )
+        ),
+        # S3 objects written by the program: without `serverSideEncryption` the bucket's default
+        # encryption applies, which the bucket (or its separate configuration) is judged for.
+        *(
+            Consumer(
+                type_,
+                "s3",
+                (
+                    KeySlot(
+                        "object",
+                        "kmsKeyId",
+                        _managed("s3"),
+                        (Switch("serverSideEncryption", _SSE_S3_ALGORITHMS, Meaning(Protection.DELEGATED)),),
+                    ),
+                ),
+            )
+            for type_ in (
+                "aws:s3/bucketObject:BucketObject",
+                "aws:s3/bucketObjectv2:BucketObjectv2",
+                "aws:s3/objectCopy:ObjectCopy",
+            )
+        ),
         Consumer(
             "aws:eks/cluster:Cluster",
             "eks",
@@ -1073,6 +1206,21 @@ TOPIC_SUBSCRIPTION_TYPE: Final = "aws:sns/topicSubscription:TopicSubscription"
 BUCKET_NOTIFICATION_TYPE: Final = "aws:s3/bucketNotification:BucketNotification"
 
 
+EVENT_RULE_TYPE: Final = "aws:cloudwatch/eventRule:EventRule"
+#: The ARN each service gives the resources the consumer rules reason about (the services' ARN
+#: formats, "Actions, resources, and condition keys"), from wire properties; `{partition}`,
+#: `{region}` and `{account}` are the stack's. KG-S06 rebuilds a consumer's ARN from it when the ARN
+#: is unknown, and the gate's mock runtime gives these resources the ARN AWS would.
+RESOURCE_ARNS: Final[Mapping[str, str]] = {
+    LOG_GROUP_TYPE: "arn:{partition}:logs:{region}:{account}:log-group:{name}",
+    TRAIL_TYPE: "arn:{partition}:cloudtrail:{region}:{account}:trail/{name}",
+    SNS_TOPIC_TYPE: "arn:{partition}:sns:{region}:{account}:{name}",
+    SQS_QUEUE_TYPE: "arn:{partition}:sqs:{region}:{account}:{name}",
+    METRIC_ALARM_TYPE: "arn:{partition}:cloudwatch:{region}:{account}:alarm:{name}",
+    EVENT_RULE_TYPE: "arn:{partition}:events:{region}:{account}:rule/{name}",
+}
+
+
 @dataclass(frozen=True)
 class Publisher:
     """A resource that makes a service write into a topic or queue, so that service needs its key."""
@@ -1083,16 +1231,105 @@ class Publisher:
     targets: tuple[str, ...]
     #: Required (path, value) for the link to count (a subscription delivers to SQS only with protocol sqs).
     only_when: tuple[str, str] | None = None
+    #: The `aws:SourceArn` the service sends (SNS guide, step 3: the resource that publishes), as
+    #: templates tried in order: the first whose every `{property}` is set; `{partition}`, `{region}`
+    #: and `{account}` are the stack's.
+    source_arn: tuple[str, ...] = ()
 
 
 PUBLISHERS: Final = (
-    Publisher(EVENT_TARGET_TYPE, EVENTS_PRINCIPAL, ("arn",)),
     Publisher(
-        METRIC_ALARM_TYPE, CLOUDWATCH_PRINCIPAL, ("alarmActions", "okActions", "insufficientDataActions")
+        EVENT_TARGET_TYPE,
+        EVENTS_PRINCIPAL,
+        ("arn",),
+        # A rule on a custom bus has the bus in its ARN; `default` is the account's own bus.
+        source_arn=(
+            "arn:{partition}:events:{region}:{account}:rule/{eventBusName}/{rule}",
+            "arn:{partition}:events:{region}:{account}:rule/{rule}",
+        ),
     ),
-    Publisher(TOPIC_SUBSCRIPTION_TYPE, SNS_PRINCIPAL, ("endpoint",), only_when=("protocol", "sqs")),
-    Publisher(BUCKET_NOTIFICATION_TYPE, S3_PRINCIPAL, ("topics.topicArn", "queues.queueArn")),
+    Publisher(
+        METRIC_ALARM_TYPE,
+        CLOUDWATCH_PRINCIPAL,
+        ("alarmActions", "okActions", "insufficientDataActions"),
+        source_arn=("{arn}", RESOURCE_ARNS[METRIC_ALARM_TYPE]),
+    ),
+    Publisher(
+        TOPIC_SUBSCRIPTION_TYPE,
+        SNS_PRINCIPAL,
+        ("endpoint",),
+        only_when=("protocol", "sqs"),
+        source_arn=("{topic}",),
+    ),
+    Publisher(
+        BUCKET_NOTIFICATION_TYPE,
+        S3_PRINCIPAL,
+        ("topics.topicArn", "queues.queueArn"),
+        source_arn=("arn:{partition}:s3:::{bucket}",),
+    ),
 )
+
+#: Actions whose requests carry an encryption context (the cryptographic operations of a symmetric
+#: key), so only they can meet a `kms:EncryptionContext:` condition: DescribeKey carries none.
+ENCRYPTION_CONTEXT_ACTIONS: Final = frozenset(
+    {
+        "Decrypt",
+        "Encrypt",
+        "GenerateDataKey",
+        "GenerateDataKeyPair",
+        "GenerateDataKeyPairWithoutPlaintext",
+        "GenerateDataKeyWithoutPlaintext",
+        "ReEncryptFrom",
+        "ReEncryptTo",
+    }
+)
+
+
+@dataclass(frozen=True)
+class ServiceRequest:
+    """The condition keys a service principal's request carries when it uses a consumer's key
+    (service-facts §1a-1d). A condition on any other key cannot be judged from the stack."""
+
+    #: The encryption-context key whose value is the consumer's own ARN (on ENCRYPTION_CONTEXT_ACTIONS).
+    context_key: str | None
+    #: Whether `aws:SourceArn` (the consumer itself, or the publisher's resource) and
+    #: `aws:SourceAccount` are sent.
+    source_keys: bool
+
+
+#: Per principal of SERVICE_PRINCIPAL_ACTIONS. CloudTrail documents `aws:SourceArn` (the trail) and
+#: `aws:SourceAccount`; CloudWatch Logs documents only its encryption context; publishers follow the
+#: SNS guide's step 3.
+SERVICE_REQUESTS: Final[Mapping[str, ServiceRequest]] = {
+    CLOUDTRAIL_PRINCIPAL: ServiceRequest(CLOUDTRAIL_CONTEXT_KEY, True),
+    LOGS_REGIONAL_PRINCIPAL: ServiceRequest(LOGS_CONTEXT_KEY, False),
+    EVENTS_PRINCIPAL: ServiceRequest(None, True),
+    CLOUDWATCH_PRINCIPAL: ServiceRequest(None, True),
+    S3_PRINCIPAL: ServiceRequest(None, True),
+    SNS_PRINCIPAL: ServiceRequest(None, True),
+}
+#: Consumers whose key is set by another resource type of the table, per region: with EBS encryption
+#: by default on and no `DefaultKmsKey`, new volumes get the AWS managed key `alias/aws/ebs`.
+DELEGATED_KEYS: Final[Mapping[str, str]] = {EBS_ENCRYPTION_BY_DEFAULT_TYPE: EBS_DEFAULT_KEY_TYPE}
 #: Tags a consumer shares with the key that protects it (the seeds: the same cost centre, one
 #: key per class of data).
 CONSUMER_MATCHING_TAGS: Final = ("DataClass", "CostCenter")
+
+# ---------------------------------------------------------------------------------------------
+# Stack configuration the components are built from and the pack reads its defaults from
+# ---------------------------------------------------------------------------------------------
+# The CLI hands the pack the stack's config (`PULUMI_CONFIG`: `namespace:key` → string, structured
+# values JSON-encoded), so what a stack file states once — the deployer, the partner accounts —
+# configures both the keys the components build and the rules that judge them. The pack owns these
+# names (it publishes alone); the components import them from here.
+
+#: The accounts the AWS provider accepts; the first is the stack's own.
+ALLOWED_ACCOUNTS_CONFIG_KEY: Final = "aws:allowedAccountIds"
+#: The key catalog (`kmsguard.catalog_spec.CatalogSpec`): one key per data class.
+CATALOG_CONFIG_KEY: Final = "kmsguard:catalog"
+#: Catalog path of the role that runs `pulumi up`: every key policy's deployer statement names it.
+CATALOG_DEPLOYER_PATH: Final = ("defaults", "deployer")
+#: Catalog path of the data classes, and within each the accounts it shares its key with.
+CATALOG_DATA_CLASSES: Final = "data_classes"
+CATALOG_CROSS_ACCOUNT: Final = "cross_account"
+CATALOG_ACCOUNT_ID: Final = "account_id"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 from typing import Any, Final
 
-from .facts import ENVIRONMENT_TAG
+from .facts import ALLOWED_ACCOUNTS_CONFIG_KEY, ENVIRONMENT_TAG
 
 
 class Severity(StrEnum):
@@ -235,7 +235,7 @@ class Context:
         configured = self.config.get("accountId")
         if isinstance(configured, str) and configured:
             return configured
-        allowed = self.stack_config.get("aws:allowedAccountIds")
+        allowed = self.stack_config.get(ALLOWED_ACCOUNTS_CONFIG_KEY)
         if isinstance(allowed, str):
             try:
                 allowed = json.loads(allowed)

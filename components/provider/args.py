@@ -379,7 +379,7 @@ class CatalogDefaults(TypedDict):
     """Settings every key of the environment shares unless its data class overrides them."""
 
     deployer: str
-    """The role that runs `pulumi up` (a role ARN with its path, from configuration: an assumed-role session ARN carries no path). Keeps administration without MFA so KMS's lockout check passes."""
+    """The role that runs `pulumi up` (a role ARN with its path, from configuration: an assumed-role session ARN carries no path). Keeps administration without MFA so KMS's lockout check passes; stated in a stack's kmsguard:catalog, the policy pack reads it too (KG-R08)."""
     administrators: NotRequired[list[str]]
     """Human key administrators of every key; critical actions need MFA. Data classes may add more."""
     mfa: NotRequired[MfaSpec]
@@ -412,7 +412,7 @@ class DataClass(TypedDict):
     replication: NotRequired[MultiRegionSpec]
     """Replicate the key to other regions, with the reason (multi-region key)."""
     cross_account: NotRequired[list[CrossAccountAccess]]
-    """Other accounts' usage access (through their root and IAM delegation, or named principals)."""
+    """Other accounts' usage access (through their root and IAM delegation, or named principals); stated in a stack's kmsguard:catalog, the policy pack allows these accounts (KG-R17)."""
     grants: NotRequired[list[GrantSpec]]
     """KMS grants on the key."""
     encryption_context: NotRequired[EncryptionContextSpec]

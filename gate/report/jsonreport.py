@@ -7,9 +7,11 @@ from collections import Counter
 from typing import Any
 
 from kmsguard.gate import wire
+from kmsguard.gate.locations import Location
 from kmsguard.gate.model import GateFailure, GateResult
 from kmsguard.gate.report.evaluation import evaluate
 from kmsguard.gate.report.plan import by_type, short_message
+from kmsguard.stackfile import shown_path
 
 
 def document(result: GateResult) -> dict[str, Any]:
@@ -36,12 +38,25 @@ def document(result: GateResult) -> dict[str, Any]:
                 "enforcement": v.enforcement,
                 "urn": v.urn,
                 "message": short_message(result, v),
+                "location": location(v.location),
             }
             for v in result.violations
         ],
         "access": result.access,
         **({} if result.access_changes is None else {"access_changes": result.access_changes}),
         "summary": summary(result),
+    }
+
+
+def location(found: Location | None) -> dict[str, Any] | None:
+    """Where the resource comes from: the file relative to the working directory when inside it."""
+    if found is None:
+        return None
+    return {
+        "file": shown_path(found.path),
+        "line": found.line,
+        "column": found.column or None,
+        "config_key": found.config_key or None,
     }
 
 

@@ -15,9 +15,11 @@ from typing import Final, NamedTuple
 from xml.sax.saxutils import escape
 
 from kmsguard.gate.capture import Captured
+from kmsguard.gate.locations import Location
 from kmsguard.gate.model import GateFailure, GateResult, PolicyMeta, Violation
 from kmsguard.gate.report.plan import short_message
 from kmsguard.gate.text import printable
+from kmsguard.stackfile import shown_path
 
 _Found = dict[tuple[str, str], list[Violation]]
 _COUNTS: Final = ("tests", "failures", "skipped", "errors")
@@ -33,6 +35,8 @@ class _Case(NamedTuple):
 class _Suite(NamedTuple):
     name: str
     cases: list[_Case]
+    #: Where the resource comes from; test viewers link each case to it (`file`, `line`).
+    location: Location | None = None
 
     def counts(self) -> dict[str, int]:
         failures = sum(1 for c in self.cases if c.failures)
@@ -70,7 +74,14 @@ def _suites(result: GateResult) -> Iterator[_Suite]:
         if kind not in applicable:
             applicable[kind] = _checks([p for p in resource_policies if _applies(p, resource, kmsguard_pack)])
         if applicable[kind]:
-            yield _suite(result, applicable[kind], found, name=resource.urn, urn=resource.urn)
+            yield _suite(
+                result,
+                applicable[kind],
+                found,
+                name=resource.urn,
+                urn=resource.urn,
+                location=resource.location,
+            )
     stack_policies = [p for p in active if p.stack_policy]
     if stack_policies:
         # A stack policy's failures are all its violations, whichever resource each names.
@@ -87,14 +98,24 @@ def _checks(policies: list[PolicyMeta]) -> list[tuple[str, str]]:
 
 
 def _suite(
-    result: GateResult, checks: list[tuple[str, str]], found: _Found, *, name: str, urn: str
+    result: GateResult,
+    checks: list[tuple[str, str]],
+    found: _Found,
+    *,
+    name: str,
+    urn: str,
+    location: Location | None = None,
 ) -> _Suite:
     cases = []
     for policy, case in checks:
         violations = found.get((urn, policy), ())
         skipped = not violations and (urn, policy) in result.not_applicable
         cases.append(_Case(case, violations, skipped))
-    return _Suite(name, cases)
+    return _Suite(name, cases, location)
+
+
+def _where(location: Location | None) -> dict[str, str]:
+    return {} if location is None else {"file": shown_path(location.path), "line": str(location.line)}
 
 
 #: The suite that carries what the run judged and at which enforcement levels (no test cases).
@@ -133,7 +154,8 @@ def document(result: GateResult) -> ET.Element:
             totals[attribute] += counts[attribute]
         element = ET.SubElement(root, "testsuite", name=printable(suite.name))
         for case in suite.cases:
-            testcase = ET.SubElement(element, "testcase", classname=printable(suite.name), name=case.name)
+            attributes = {"classname": printable(suite.name), "name": case.name, **_where(suite.location)}
+            testcase = ET.SubElement(element, "testcase", attributes)
             for v in case.failures:
                 message = printable(short_message(result, v))
                 failure = ET.SubElement(
@@ -166,11 +188,12 @@ def render(result: GateResult) -> str:
         for attribute in _COUNTS:
             totals[attribute] += counts[attribute]
         classname = _attribute(printable(suite.name))
+        where = "".join(f' {k}="{_attribute(v)}"' for k, v in _where(suite.location).items())
         body.append(f'  <testsuite name="{classname}"{_counts(counts)}>\n')
         for case in suite.cases:
             if case.name not in case_names:
                 case_names[case.name] = _attribute(case.name)
-            opening = f'    <testcase classname="{classname}" name="{case_names[case.name]}"'
+            opening = f'    <testcase classname="{classname}" name="{case_names[case.name]}"{where}'
             if not case.failures and not case.skipped:
                 body.append(f"{opening} />\n")
                 continue

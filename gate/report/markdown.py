@@ -1,7 +1,7 @@
 """`--markdown FILE`: the pull-request summary (GitHub's job summary), leading with what changed.
 
-Order: the verdict, the access changes against the baseline, who controls each key, then each key's
-full access table. GitHub refuses a job summary over 1 MiB, so the per-key tables stop before that
+Order: the verdict, the access changes against the baseline, the findings (each with the line that
+produced its resource), who controls each key, then each key's full access table. GitHub refuses a job summary over 1 MiB, so the per-key tables stop before that
 and say how many were left out (the JSON report has them all).
 """
 
@@ -14,6 +14,7 @@ from typing import Any, Final
 from kmsguard.gate.access.text import change_line, controllers, holds_text, who
 from kmsguard.gate.model import GateFailure, GateResult
 from kmsguard.gate.report.evaluation import enforcement_text, evaluate
+from kmsguard.gate.report.plan import short_message
 from kmsguard.gate.report.terminal import verdict
 
 #: Below GitHub's 1 MiB job-summary limit, with room for the notes and what other steps append.
@@ -62,6 +63,7 @@ def render(result: GateResult) -> str:
     if evaluation.warnings:
         page.add(*[f"> **Warning:** {cell(w)}" for w in evaluation.warnings], "")
     _changes(page, result, home)
+    _findings(page, result)
     by_key = [(k, list(g)) for k, g in groupby(result.access, key=lambda e: e["key"])]
     if not by_key:
         return "\n".join(page.lines).rstrip() + "\n"
@@ -86,6 +88,26 @@ def render_failure(failure: GateFailure) -> str:
     """A run that reached no verdict says so, instead of an earlier run's summary."""
     title = f"# kmsguard preview: {cell(failure.project)} / {cell(failure.stack)}"
     return "\n".join([title, "", f"**ERROR: no verdict: {cell(failure.reason)}**", ""])
+
+
+def _findings(page: _Page, result: GateResult) -> None:
+    if not result.violations:
+        return
+    page.add(
+        "## Findings",
+        "",
+        "| rule | enforcement | resource | where | finding |",
+        "| --- | --- | --- | --- | --- |",
+    )
+    keep = page.left // 2  # the access tables below get at least half of what is left
+    for shown, v in enumerate(result.violations):
+        where = v.location.shown() if v.location is not None else ""
+        row = f"| {cell(v.rule_id)} | {v.enforcement} | {cell(v.urn.rsplit('::', 1)[-1] or 'stack')} | {cell(where)} "
+        if not page.add(row + f"| {cell(short_message(result, v))} |", keep=keep):
+            page.add("")
+            page.note(f"_{len(result.violations) - shown} more findings are in the JSON report (`--json`)._")
+            return
+    page.add("")
 
 
 def _changes(page: _Page, result: GateResult, home: str) -> None:

@@ -1,7 +1,8 @@
 """`--sarif FILE`: SARIF 2.1.0 for GitHub code scanning and other SARIF readers.
 
-A finding is about a resource, which has no source line; its location is the stack config file
-(the file a reviewer changes), and the resource URN travels as a logical location.
+A finding is about a resource; its location is the line that produced the resource (the stack
+config entry of a config-driven program, else the program's own line: `kmsguard.gate.locations`),
+else line 1 of the stack config file. The resource URN travels as a logical location.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 from pathlib import Path
 from typing import Any, Final
 
+from kmsguard.gate.locations import Location
 from kmsguard.gate.model import GateFailure, GateResult, PolicyMeta, Violation
 from kmsguard.gate.report.evaluation import evaluate
 from kmsguard.gate.report.plan import short_message
@@ -39,7 +41,11 @@ def level(severity: str, enforcement: str) -> str:
 def document(result: GateResult, root: Path | None = None) -> dict[str, Any]:
     rules = [*(p for p in result.policies if p.enforcement != "disabled"), *result.checks]
     index = {p.name: i for i, p in enumerate(rules)}
-    uri = _uri(result.project.stack_file, root or Path.cwd())
+    root = root or Path.cwd()
+    fallback = {
+        "artifactLocation": {"uri": _uri(result.project.stack_file, root)},
+        "region": {"startLine": 1},
+    }
     evaluation = evaluate(result)
     invocation: dict[str, Any] = {"executionSuccessful": True}
     if evaluation.warnings:
@@ -66,7 +72,11 @@ def document(result: GateResult, root: Path | None = None) -> dict[str, Any]:
                     "evaluated": {"resources": evaluation.resources, "in_scope": evaluation.in_scope},
                     "notFullyEvaluated": evaluation.not_fully_evaluated,
                 },
-                "results": [_result(result, v, index, uri) for v in result.violations if v.policy in index],
+                "results": [
+                    _result(result, v, index, _physical(v.location, root) if v.location else fallback)
+                    for v in result.violations
+                    if v.policy in index
+                ],
             }
         ],
     }
@@ -96,7 +106,9 @@ def _rule(policy: PolicyMeta) -> dict[str, Any]:
     return rule
 
 
-def _result(result: GateResult, violation: Violation, index: dict[str, int], uri: str) -> dict[str, Any]:
+def _result(
+    result: GateResult, violation: Violation, index: dict[str, int], physical: dict[str, Any]
+) -> dict[str, Any]:
     fingerprint = hashlib.sha256(
         f"{violation.rule_id}|{violation.urn}|{violation.message}".encode()
     ).hexdigest()
@@ -111,7 +123,7 @@ def _result(result: GateResult, violation: Violation, index: dict[str, int], uri
         },
         "locations": [
             {
-                "physicalLocation": {"artifactLocation": {"uri": uri}, "region": {"startLine": 1}},
+                "physicalLocation": physical,
                 "logicalLocations": [{"fullyQualifiedName": violation.urn, "kind": "resource"}],
             }
         ],
@@ -122,6 +134,13 @@ def _result(result: GateResult, violation: Violation, index: dict[str, int], uri
             "severity": violation.severity,
         },
     }
+
+
+def _physical(location: Location, root: Path) -> dict[str, Any]:
+    region: dict[str, Any] = {"startLine": location.line}
+    if location.column:
+        region["startColumn"] = location.column
+    return {"artifactLocation": {"uri": _uri(location.path, root)}, "region": region}
 
 
 def _uri(path: Path, root: Path) -> str:

@@ -77,6 +77,8 @@ def plain(result: GateResult) -> str:
         for v in found:
             lines.append(f"  [{v.enforcement}] {v.rule_id} {v.policy}")
             lines.append(f"    resource: {v.urn}")
+            if v.location is not None:
+                lines.append(f"    at:       {v.location.shown()}")
             lines.append(f"    {short_message(result, v)}")
             meta = result.policy(v.policy)
             if meta is not None and meta.remediation:
@@ -122,6 +124,8 @@ def _rich(result: GateResult, console: Console) -> None:
             console.print(f"  {v.enforcement}", style=_STYLE[severity], markup=False, end=" ")
             console.print(printable(f"{v.rule_id} {v.policy}"), markup=False)
             console.print(printable(f"    {v.urn}"), markup=False)
+            if v.location is not None:
+                console.print(printable(f"    at {v.location.shown()}"), markup=False)
             console.print(printable(f"    {short_message(result, v)}"), markup=False)
             meta = result.policy(v.policy)
             if meta is not None and meta.remediation:

@@ -13,6 +13,7 @@ from ..facts import (
     MFA_AGE_KEY,
     MFA_DEFAULT_MAX_AGE_SECONDS,
     MFA_PRESENT_KEY,
+    PRINCIPAL_ARN_RE,
     canonical_action,
     production_defaults,
 )
@@ -30,6 +31,7 @@ from ..rule import (
     per_environment,
     per_environment_schema,
 )
+from ..stack_declarations import declared_deployers
 
 #: Operators that bound the MFA age from above; compared exactly (IAM operators are case-sensitive,
 #: and an IfExists form passes when no MFA was used at all).
@@ -45,8 +47,9 @@ META = RuleMeta(
         "PutKeyPolicy, ScheduleKeyDeletion, DeleteAlias, DeleteImportedKeyMaterial) must carry a "
         'working MFA condition: `Bool` aws:MultiFactorAuthPresent "true" and `NumericLessThan` or '
         "`NumericLessThanEquals` aws:MultiFactorAuthAge at most `maxMfaAgeSeconds`. Condition keys "
-        "match in any case; operators must be spelled exactly. Principals in `deployerPrincipals` (the "
-        "role that runs `pulumi up`) may hold critical actions without MFA."
+        "match in any case; operators must be spelled exactly. The deployer (the role that runs `pulumi up`: "
+        "`deployerPrincipals`, else the stack's `kmsguard:catalog` `defaults.deployer`) may hold critical "
+        "actions without MFA."
     ),
     rationale=(
         "Changing a key policy, deleting an alias or scheduling deletion can make data unreadable or "
@@ -56,9 +59,13 @@ META = RuleMeta(
         "KMS's lockout safety check requires the caller of PutKeyPolicy to keep it without MFA."
     ),
     remediation=(
-        "Move the critical actions to their own statement with the condition "
+        "Require MFA on the critical actions: the condition "
         '{"Bool": {"aws:MultiFactorAuthPresent": "true"}, "NumericLessThan": {"aws:MultiFactorAuthAge": '
-        '"300"}}, and list the pipeline role that runs `pulumi up` in deployerPrincipals.'
+        '"300"}} on their statement, moved to a statement of their own when it also grants other actions. '
+        "The deployer's statement is the exception, built without MFA on purpose: the role that runs "
+        "`pulumi up` keeps PutKeyPolicy so KMS's lockout safety check passes. State that role once, as "
+        "`defaults.deployer` of the stack's `kmsguard:catalog` (the components build the statement from it "
+        "and this rule reads it), or list it in `deployerPrincipals`."
     ),
     url="https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html",
     severity=Severity.HIGH,
@@ -93,7 +100,10 @@ META = RuleMeta(
             "type": "array",
             "items": {"type": "string"},
             "default": [],
-            "description": "Role ARNs that run `pulumi up`; they keep critical actions without MFA.",
+            "description": (
+                "Role ARNs that run `pulumi up`; they keep critical actions without MFA. Empty: the "
+                "deployer the stack's kmsguard:catalog states (defaults.deployer)."
+            ),
         },
     },
 )  # fmt: skip
@@ -123,14 +133,38 @@ def _canonical(names: Iterable[Any]) -> frozenset[str]:
     return frozenset(a for a in found if a is not None)
 
 
+def _is_role(principal: str) -> bool:
+    match = PRINCIPAL_ARN_RE.match(principal)
+    return match is not None and match.group("kind").startswith("role/")
+
+
+def _fix(statement: Statement, held: list[str], critical: frozenset[str], mfa: str) -> str:
+    """The fix for this statement: the MFA condition, on a statement of their own when it grants more."""
+    if statement.kms_actions - critical:
+        return f"move kms:{', kms:'.join(held)} to a statement of their own that requires {mfa}"
+    return f"require {mfa} on this statement"
+
+
+def _may_be_deployer(statement: Statement, held: list[str], who: list[str]) -> bool:
+    """With no deployer stated, roles that keep PutKeyPolicy may be it: the deployer's statement has
+    no MFA on purpose, and its fix is to state the deployer, not to add MFA."""
+    return "PutKeyPolicy" in held and not statement.not_principal and bool(who) and all(map(_is_role, who))
+
+
 def check(resource: Resource, context: Context) -> Result:
     environment = context.environment_of(resource)
     required = per_environment(context.config.get("requireMfa") or {}, environment)
     if required is not True:
         return not_applicable(f"MFA is not required in environment {environment!r}")
     critical = _canonical(context.config.get("criticalActions", DEFAULT_CRITICAL_ACTIONS))
-    deployers = frozenset(context.config.get("deployerPrincipals") or ())
+    configured = context.config.get("deployerPrincipals")
+    deployers = (
+        frozenset(configured)
+        if isinstance(configured, list) and configured
+        else declared_deployers(context.stack_config)
+    )
     max_age = float(context.config.get("maxMfaAgeSeconds", MFA_DEFAULT_MAX_AGE_SECONDS))
+    mfa = f'Bool aws:MultiFactorAuthPresent "true" and NumericLessThan aws:MultiFactorAuthAge {int(max_age)}'
 
     def judge(document: PolicyDocument) -> list[str]:
         found: list[str] = []
@@ -141,11 +175,15 @@ def check(resource: Resource, context: Context) -> Result:
             who = [p.value for p in s.principals if p.value not in deployers or s.not_principal]
             if s.principals and not who:
                 continue
+            fix = _fix(s, held, critical, mfa)
+            if not deployers and _may_be_deployer(s, held, who):
+                fix = (
+                    f"if {', '.join(who)} runs `pulumi up`, state it as the stack's deployer "
+                    f"(kmsguard:catalog defaults.deployer, or this rule's deployerPrincipals); otherwise {fix}"
+                )
             found.append(
                 f"{s.label} allows kms:{', kms:'.join(held)} to {', '.join(who) or 'every principal'} "
-                'without a working MFA condition; require Bool aws:MultiFactorAuthPresent "true" and '
-                f"NumericLessThan aws:MultiFactorAuthAge {int(max_age)}, or list the deploying role "
-                "in deployerPrincipals"
+                f"without a working MFA condition; {fix}"
             )
         return found
 

@@ -22,6 +22,7 @@ from ..rule import (
     not_applicable,
     violations,
 )
+from ..stack_declarations import declared_partner_accounts
 
 META = RuleMeta(
     id="KG-R17",
@@ -30,7 +31,8 @@ META = RuleMeta(
     description=(
         "An Allow statement of a key policy may name principals of another AWS account (a bare account "
         "id, its root, a role, a user or an assumed-role session) only when that account is listed in "
-        "`allowedExternalAccounts`, and such a statement must not grant administration actions "
+        "`allowedExternalAccounts` (by default the accounts the stack's `kmsguard:catalog` shares keys "
+        "with in `cross_account`), and such a statement must not grant administration actions "
         "(PutKeyPolicy, ScheduleKeyDeletion, DisableKey, …). A public or service principal confined by "
         "its conditions to named accounts (aws:PrincipalAccount, kms:CallerAccount, aws:SourceAccount, "
         "aws:SourceOwner, or the account of an aws:PrincipalArn or aws:SourceArn, decided as KG-R04 "
@@ -49,8 +51,9 @@ META = RuleMeta(
         "another account would let it change the policy or destroy the key, so it is never allowed."
     ),
     remediation=(
-        "Remove principals of accounts you do not mean to trust. To share a key deliberately, add the "
-        "account id to this rule's `allowedExternalAccounts` and grant it only usage actions (Encrypt, "
+        "Remove principals of accounts you do not mean to trust. To share a key deliberately, declare "
+        "the share in the stack's `kmsguard:catalog` (a data class's `cross_account`, which the components "
+        "build the statement from) or add the account id to this rule's `allowedExternalAccounts`, and grant it only usage actions (Encrypt, "
         "Decrypt, GenerateDataKey*, DescribeKey); keep administration in the key's own account. Set "
         "`accountId` (or the stack's `aws:allowedAccountIds`) so the rule knows which account is yours."
     ),
@@ -69,7 +72,10 @@ META = RuleMeta(
             "type": "array",
             "items": {"type": "string", "pattern": r"^\d{12}$"},
             "default": [],
-            "description": "Account ids (12 digits) whose principals may be named in key policies.",
+            "description": (
+                "Account ids (12 digits) whose principals may be named in key policies. Empty: the "
+                "accounts the stack's kmsguard:catalog shares keys with (cross_account)."
+            ),
         },
         "accountId": ACCOUNT_ID_CONFIG,
     },
@@ -152,8 +158,8 @@ def check(resource: Resource, context: Context) -> Result:
     allowed_raw = context.config.get("allowedExternalAccounts")
     allowed = (
         frozenset(a for a in allowed_raw if isinstance(a, str))
-        if isinstance(allowed_raw, list)
-        else frozenset()
+        if isinstance(allowed_raw, list) and allowed_raw
+        else declared_partner_accounts(context.stack_config)
     )
     findings: list[str] = []
     judged = False

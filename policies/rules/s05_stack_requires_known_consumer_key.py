@@ -5,9 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..consumer_links import StackKeys, sources_of, stack_region
+from ..consumer_links import StackKeys, region_of, sources_of, stack_region
 from ..consumers import Verdict, consumer_types
-from ..facts import CONSUMERS, S3_BUCKET_SSE_TYPE, S3_BUCKET_SSE_V2_TYPE, S3_BUCKET_TYPE
+from ..facts import (
+    CONSUMERS,
+    DELEGATED_KEYS,
+    RESERVED_ALIAS_PREFIX,
+    S3_BUCKET_SSE_TYPE,
+    S3_BUCKET_SSE_V2_TYPE,
+    S3_BUCKET_TYPES,
+)
 from ..rule import Context, Finding, Resource, Result, RuleMeta, Severity, StackRule, violations
 from .r23_consumer_requires_customer_key import META as R23
 from .r23_consumer_requires_customer_key import REQUIRE_CUSTOMER_KEY_SCHEMA, required
@@ -23,10 +30,13 @@ META = RuleMeta(
         "reference is unknown must get it from a key or alias of this stack, as the property "
         "dependencies of the key property (else the consumer's dependencies) show. A reference that "
         "comes from anything else (a stack reference, a lookup, an unrelated output) cannot be judged "
-        "and is a violation. Likewise a bucket (`aws.s3.Bucket`) without the inline "
-        "`serverSideEncryptionConfiguration` needs an `aws.s3.BucketServerSideEncryptionConfiguration` "
-        "(or its V2 name) in the stack whose `bucket` is that bucket (by name, or by property "
-        "dependency): without one, S3 applies SSE-S3, the provider's default."
+        "and is a violation. Likewise a bucket (`aws.s3.Bucket`, or the deprecated `aws.s3.BucketV2`) "
+        "without the inline server-side encryption configuration needs an "
+        "`aws.s3.BucketServerSideEncryptionConfiguration` (or its V2 name) in the stack whose `bucket` "
+        "is that bucket (by name, or by property dependency): without one, S3 applies SSE-S3, the "
+        "provider's default. And EBS encryption by default (`aws.ebs.EncryptionByDefault`, on) needs an "
+        "`aws.ebs.DefaultKmsKey` of the same region in the stack (KG-R23 judges its key): without one, "
+        "new volumes are encrypted with the AWS managed key `alias/aws/ebs`."
     ),
     rationale=(
         "A gate that passes every unknown key would let `alias/aws/s3` through as soon as it is wrapped "
@@ -37,7 +47,8 @@ META = RuleMeta(
         "Pass the consumer the `arn` (or `key_id`) of a key, or the `name` of an alias, created in this "
         "stack; for a key created elsewhere, pass its ARN or alias as a literal or configuration value. "
         "Give every bucket an `aws.s3.BucketServerSideEncryptionConfiguration` with `sse_algorithm` "
-        "`aws:kms` and a customer key."
+        "`aws:kms` and a customer key; beside EBS encryption by default, set the region's default key "
+        "with `aws.ebs.DefaultKmsKey`."
     ),
     url=R23.url,
     severity=Severity.HIGH,
@@ -57,7 +68,7 @@ def _bucket_findings(resources: Sequence[Resource], context: Context, stack: Sta
     bare = [
         b
         for b in resources
-        if b.type == S3_BUCKET_TYPE
+        if b.type in S3_BUCKET_TYPES
         and all(u.verdict is Verdict.NOT_STORED for u in stack.uses(b))
         and required(b, context)
     ]
@@ -83,12 +94,46 @@ def _bucket_findings(resources: Sequence[Resource], context: Context, stack: Sta
     ]
 
 
+def _delegated_findings(resources: Sequence[Resource], context: Context, stack: StackKeys) -> list[Finding]:
+    """Consumers whose key another resource sets (EBS encryption by default) without that resource in
+    their region."""
+    setters: dict[str, set[str | None]] = {}
+    for resource in resources:
+        if resource.type in DELEGATED_KEYS.values():
+            setters.setdefault(resource.type, set()).add(region_of(resource, stack.default_region))
+    findings: list[Finding] = []
+    for resource in resources:
+        setter = DELEGATED_KEYS.get(resource.type)
+        if setter is None or not required(resource, context):
+            continue
+        if not any(u.verdict is Verdict.DELEGATED for u in stack.uses(resource)):
+            continue
+        region = region_of(resource, stack.default_region)
+        regions = setters.get(setter, set())
+        # A region nobody states matches any: the provider's region is the stack's.
+        if region in regions or (regions and (region is None or None in regions)):
+            continue
+        service = CONSUMERS[resource.type].service
+        short = setter.split(":")[-1]
+        findings.append(
+            Finding(
+                f"{resource.name!r} turns {service.upper()} encryption by default on, but no "
+                f"aws.{service}.{short} of region {region or '(the provider default)'} is in the stack, so "
+                f"new volumes are encrypted with the AWS managed key {RESERVED_ALIAS_PREFIX}{service}; add "
+                f"an aws.{service}.{short} with a customer managed key",
+                resource.urn,
+            )
+        )
+    return findings
+
+
 def check(resources: Sequence[Resource], context: Context) -> Result:
     if not any(r.type in CONSUMERS for r in resources):
         return violations([])
     # Shared with KG-S06 and KG-S07 (the same decoded stack object), so indexing here costs them nothing.
     stack = StackKeys.of(resources, stack_region(context))
     findings = _bucket_findings(resources, context, stack)
+    findings.extend(_delegated_findings(resources, context, stack))
     for consumer in resources:
         if consumer.type not in CONSUMERS:
             continue

@@ -23,6 +23,8 @@ from pulumi.runtime import settings as runtime_settings
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
 from pulumi.runtime.sync_await import _ensure_event_loop
 
+from kmsguard.policies.facts import RESOURCE_ARNS
+
 MOCK_ACCOUNT = "123456789012"
 MOCK_PARTITION = "aws"
 STACK_TYPE = "pulumi:pulumi:Stack"
@@ -113,7 +115,12 @@ class KmsMocks(Mocks):
             # Autonamed resources get their name as the provider would give it, and an ARN.
             service = args.typ.split(":")[1].split("/")[0]
             state.setdefault("name", args.name)
-            state.setdefault("arn", f"arn:{self.partition}:{service}:{region}:{self.account}:{args.name}")
+            arn = f"arn:{self.partition}:{service}:{region}:{self.account}:{args.name}"
+            if args.typ in RESOURCE_ARNS and isinstance(state["name"], str):
+                # The shape AWS gives them: the pack matches key-policy conditions against these (KG-S06).
+                known = {"partition": self.partition, "region": region, "account": self.account}
+                arn = RESOURCE_ARNS[args.typ].format_map({**state, **known})
+            state.setdefault("arn", arn)
         self.capture.states[(args.typ, args.name)] = state
         return ident, state
 

@@ -397,7 +397,7 @@ def test_the_responder_is_a_function_per_region_behind_its_own_rule() -> None:
         "action": "lambda:InvokeFunction",
         "function": f"prod-monitoring-responder-function-{REGION}",
         "principal": "events.amazonaws.com",
-        "sourceArn": f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:prod-monitoring-responder-{REGION}",
+        "sourceArn": f"arn:aws:events:{REGION}:{ACCOUNT}:rule/prod-monitoring-responder-{REGION}",
         "region": REGION,
     }
 

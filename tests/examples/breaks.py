@@ -72,4 +72,13 @@ BREAKS: dict[str, Break] = {
         MAIN, '    point_in_time_recovery=aws.dynamodb.TablePointInTimeRecoveryArgs(enabled=True),\n    tags=tags("orders"),',
         '    point_in_time_recovery=aws.dynamodb.TablePointInTimeRecoveryArgs(enabled=True),\n    tags=tags("secrets"),',
     ),
+    # The preset is there but scoped to another resource: its conditions cannot match this one.
+    "log-group-key-scoped-to-another-log-group": Break(
+        KEYS, "cloudwatch_logs=CloudWatchLogs(log_group_names=(LOG_GROUP,))",
+        'cloudwatch_logs=CloudWatchLogs(log_group_names=("/orders/other",))',
+    ),
+    "trail-key-scoped-to-another-trail": Break(KEYS, "trail_names=(TRAIL,)", 'trail_names=("another-trail",)'),
+    "queue-key-scoped-to-another-topic": Break(
+        KEYS, "sqs_from_sns=SqsFromSns(topic_names=(TOPIC,))", 'sqs_from_sns=SqsFromSns(topic_names=("another-topic",))'
+    ),
 }  # fmt: skip

@@ -83,6 +83,9 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
     "topic-key-without-alarm-preset": {("KG-S06", "events-topic")},
     "secret-on-the-orders-key": {("KG-S07", "orders-api-token")},
     "table-tagged-with-another-data-class": {("KG-S07", "orders-table")},
+    "log-group-key-scoped-to-another-log-group": {("KG-S06", "audit-logs")},
+    "trail-key-scoped-to-another-trail": {("KG-S06", "trail")},
+    "queue-key-scoped-to-another-topic": {("KG-S06", "events-queue")},
 }
 
 

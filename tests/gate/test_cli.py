@@ -16,6 +16,7 @@ BAD = ("--stack", "test", "--program", str(PROGRAMS / "bad"), "--policy-pack", s
 KEY = "urn:pulumi:test::badkeys::acme:security:Vault$aws:kms/key:Key::vault-key"
 ALIAS = "urn:pulumi:test::badkeys::acme:security:Vault$aws:kms/alias:Alias::vault-alias"
 REPLICA = "urn:pulumi:test::badkeys::aws:kms/replicaKey:ReplicaKey::vault-replica"
+BAD_MAIN = "tests/gate/programs/bad/__main__.py"
 # The lead reconciles this set once every rule of issue 4 has landed.
 EXPECTED_FINDINGS = {
     ("KG-R01", "mandatory", KEY),
@@ -59,6 +60,10 @@ def test_terminal_report_is_plain_without_a_tty(
     )
     assert "    rotation: off\n    roles:    Everything\n" in done.stdout
     assert "    fix: Set `enable_key_rotation=True` on the key" in done.stdout
+    assert (
+        f"  [mandatory] KG-R01 kms-key-requires-rotation\n    resource: {KEY}\n    at:       {BAD_MAIN}:17\n"
+        in done.stdout
+    )
 
 
 def test_json_shape(bad_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
@@ -77,7 +82,7 @@ def test_json_shape(bad_run: tuple[subprocess.CompletedProcess[str], Path]) -> N
     assert (report["stack"], report["project"]) == ("test", "badkeys")
     assert all(set(r) == {"urn", "type", "name", "parent", "props"} for r in report["resources"])
     assert all(
-        set(v) == {"policy", "rule_id", "severity", "enforcement", "urn", "message"}
+        set(v) == {"policy", "rule_id", "severity", "enforcement", "urn", "message", "location"}
         for v in report["violations"]
     )
     key = next(r for r in report["resources"] if r["urn"] == KEY)
@@ -91,6 +96,8 @@ def test_json_shape(bad_run: tuple[subprocess.CompletedProcess[str], Path]) -> N
         "enforcement": "mandatory",
         "urn": KEY,
         "message": "automatic rotation is off; set enableKeyRotation to true",
+        # The program's own line that created the key (inside its Vault component).
+        "location": {"file": f"{BAD_MAIN}", "line": 17, "column": None, "config_key": None},
     }
     assert report["summary"]["resources"] == 5
     advisory = sum(1 for v in report["violations"] if v["enforcement"] == "advisory")
@@ -121,6 +128,7 @@ def test_junit_one_case_per_resource_and_policy(
     failure = rotation.find("failure")
     assert failure is not None
     assert failure.get("type") == "high/mandatory"
+    assert (rotation.get("file"), rotation.get("line")) == (BAD_MAIN, "17")
 
 
 def test_sarif_validates_against_the_2_1_0_schema(
@@ -133,9 +141,15 @@ def test_sarif_validates_against_the_2_1_0_schema(
     assert {r["ruleId"] for r in run["results"]} == {rule for rule, _, _ in EXPECTED_FINDINGS}
     rotation = next(r for r in run["results"] if r["ruleId"] == "KG-R01")
     assert rotation["level"] == "error"
-    assert rotation["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (
-        "tests/gate/programs/bad/Pulumi.test.yaml"
-    )
+    # A program that is not config-driven: each result points at the line that created its resource.
+    assert {
+        (r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+         r["locations"][0]["physicalLocation"]["region"]["startLine"])
+        for r in run["results"]
+    } == {
+        ("KG-R01", BAD_MAIN, 17), ("KG-R05", BAD_MAIN, 17), ("KG-R09", BAD_MAIN, 17), ("KG-R19", BAD_MAIN, 17),
+        ("KG-S01", BAD_MAIN, 17), ("KG-R10", BAD_MAIN, 39), ("KG-R03", BAD_MAIN, 49), ("KG-R19", BAD_MAIN, 49),
+    }  # fmt: skip
     assert rotation["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == KEY
     rule = run["tool"]["driver"]["rules"][rotation["ruleIndex"]]
     assert (rule["id"], rule["properties"]["severity"]) == ("KG-R01", "high")
@@ -202,15 +216,11 @@ STACKS = ("dev", "staging", "prod")
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_each_stack_passes(stack: str) -> None:
-    if not (ROOT / "components" / "__main__.py").is_file():
-        pytest.skip("components/__main__.py (the project's program, issue 2/3) does not exist yet")
-    if not (ROOT / "stacks" / f"Pulumi.{stack}.yaml").is_file():
-        pytest.skip(f"stacks/Pulumi.{stack}.yaml does not exist yet")
-    args = ["--stack", stack]
-    config = ROOT / "stacks" / f"policy-config.{stack}.json"
-    if config.is_file():
-        args += ["--policy-config", str(config)]
-    done = kmsguard(*args)
+def test_each_stack_passes_with_no_policy_config(stack: str, tmp_path: Path) -> None:
+    """Issue 13: the deployer and the partner accounts are stated once, in the stack file; the pack
+    reads them from the stack's config, so no policy-config file repeats them."""
+    assert list((ROOT / "stacks").glob("policy-config*")) == []
+    done = kmsguard("--stack", stack, "--json", str(tmp_path / "r.json"))
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "PASSED" in done.stdout
+    assert done.stdout.rstrip().endswith("PASSED: no policy violations")
+    assert json.loads((tmp_path / "r.json").read_text())["violations"] == []

@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-import sysconfig
 import tomllib
 from pathlib import Path
 
@@ -16,12 +15,10 @@ import yaml
 
 import kmsguard
 from kmsguard.gate import cli
+from tests.packaging.conftest import Installed, wheel_names
 
 ROOT = Path(__file__).resolve().parents[2]
 VERSION = (ROOT / "policies" / "VERSION").read_text(encoding="utf-8").strip()
-
-#: What a checkout holds besides its sources: environments, caches, earlier builds.
-UNSHIPPED = (".git", ".venv", "venv", "build", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis")
 
 # Import names a user's own project may well have; kmsguard must never claim them.
 GENERIC = ("components", "gate", "policies", "kmsguard_policies", "rule", "facts", "registry", "docs")
@@ -107,62 +104,21 @@ main()
 
 
 @pytest.mark.slow
-def test_the_wheel_installed_in_a_fresh_virtualenv_gates_a_users_program(tmp_path: Path) -> None:
-    """Non-editable: the wheel alone must carry the pack (PulumiPolicy.yaml, __main__.py, VERSION)."""
-    wheels = tmp_path / "wheels"
-    # setuptools reuses build/lib in the tree it builds, stale modules included (a renamed rule
-    # would ship twice): build from a copy that holds only the sources.
-    source = tmp_path / "source"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*UNSHIPPED))
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(wheels),
-            str(source),
-        ],
-        check=True,
-        timeout=300,
-        capture_output=True,
-    )
-    (wheel,) = wheels.glob("kmsguard-*.whl")
-    assert wheel.name.startswith(f"kmsguard-{VERSION}-")
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
-    python = venv / "bin" / "python"
-    site = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    # The dependencies come from the test environment's site-packages, appended after the venv's
-    # own (a plain path: its editable-install hook for kmsguard is not run), so no index is needed.
-    (Path(site) / "deps.pth").write_text(sysconfig.get_path("purelib") + "\n", encoding="utf-8")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "--python",
-            str(python),
-            "install",
-            "-q",
-            "--no-deps",
-            "--no-index",
-            str(wheel),
-        ],
-        check=True,
-        timeout=300,
-        capture_output=True,
-    )
+def test_the_wheel_carries_the_pack_and_no_virtualenv(installed: Installed) -> None:
+    """The pack folder travels whole, but never the virtualenv `make install` creates inside it."""
+    names = wheel_names(installed.wheel)
+    assert installed.wheel.name.startswith(f"kmsguard-{VERSION}-")
+    assert {"kmsguard/policies/PulumiPolicy.yaml", "kmsguard/policies/__main__.py"} <= set(names)
+    assert (ROOT / "policies" / "venv" / "bin" / "python").exists()  # made by `make install`
+    assert [n for n in names if "/venv/" in n or n.startswith("venv/")] == []
 
+
+@pytest.mark.slow
+def test_the_wheel_installed_in_a_fresh_virtualenv_gates_a_users_program(
+    tmp_path: Path, installed: Installed
+) -> None:
+    """Non-editable: the wheel alone must carry the pack (PulumiPolicy.yaml, __main__.py, VERSION)."""
+    venv, python = installed.venv, installed.python
     project = tmp_path / "project"
     for package in ("components", "gate"):
         (project / package).mkdir(parents=True)
@@ -171,7 +127,7 @@ def test_the_wheel_installed_in_a_fresh_virtualenv_gates_a_users_program(tmp_pat
     (project / "Pulumi.yaml").write_text("name: payments\nruntime: python\n", encoding="utf-8")
     shutil.copy(ROOT / "stacks" / "Pulumi.dev.yaml", project / "Pulumi.dev.yaml")
 
-    env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "NO_COLOR": "1", "HOME": str(tmp_path)}
+    env = installed.env(tmp_path)
     where = subprocess.run(
         [
             str(python),
@@ -207,3 +163,23 @@ def test_the_wheel_installed_in_a_fresh_virtualenv_gates_a_users_program(tmp_pat
     assert gated.returncode == 0, gated.stdout + gated.stderr
     sarif = json.loads((tmp_path / "r.sarif").read_text(encoding="utf-8"))
     assert sarif["runs"][0]["tool"]["driver"]["version"] == VERSION
+    _assert_one_installed_version(venv, Path(pack), env, gated.stdout)
+
+
+def _assert_one_installed_version(venv: Path, pack: Path, env: dict[str, str], report: str) -> None:
+    """The wheel's metadata, `kmsguard --version`, the pack's version as the CLI and the gate report
+    it (PulumiPolicy.yaml: the Python policy SDK's GetAnalyzerInfo always says 0.0.1, and the CLI
+    reads the file instead) and the SARIF driver (checked above) all say VERSION."""
+    metadata = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import importlib.metadata as m; print(m.version('kmsguard'))"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    shown = subprocess.run(
+        [str(venv / "bin" / "kmsguard"), "--version"], env=env, check=True, capture_output=True, text=True
+    ).stdout
+    manifest = yaml.safe_load((pack / "PulumiPolicy.yaml").read_text(encoding="utf-8"))
+    assert (metadata, shown, str(manifest["version"])) == (f"{VERSION}\n", f"kmsguard {VERSION}\n", VERSION)
+    assert f"Policies: kmsguard {VERSION}, " in report

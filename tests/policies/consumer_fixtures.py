@@ -21,6 +21,14 @@ def sse(algorithm: str, key: str | None = KEY_ARN) -> dict[str, Any]:
     return {"applyServerSideEncryptionByDefault": by_default, "bucketKeyEnabled": True}
 
 
+def sse_v2(algorithm: str, key: str | None = KEY_ARN) -> dict[str, Any]:
+    """A rule of the deprecated BucketV2's inline form, whose blocks are all lists."""
+    by_default: dict[str, Any] = {"sseAlgorithm": algorithm}
+    if key is not None:
+        by_default["kmsMasterKeyId"] = key
+    return {"applyServerSideEncryptionByDefaults": [by_default], "bucketKeyEnabled": True}
+
+
 #: type → (compliant props, failing props, exact message of the failure)
 CASES: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": (
@@ -44,6 +52,15 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {
         "alias/aws/s3 (serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault.kmsMasterKeyId "
         "is 'alias/aws/s3'); name a customer managed key in "
         "serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault.kmsMasterKeyId",
+    ),
+    "aws:s3/bucketV2:BucketV2": (
+        {"bucket": "orders", "serverSideEncryptionConfigurations": [{"rules": [sse_v2("aws:kms", KEY_ID)]}]},
+        {"bucket": "orders", "serverSideEncryptionConfigurations": [
+            {"rules": [sse_v2("aws:kms", KEY_ARN), sse_v2("AES256", None)]}]},
+        "default encryption (serverSideEncryptionConfigurations[0].rules[1].applyServerSideEncryptionByDefaults[0]): "
+        "encrypted with the provider's default, SSE-S3 (AES256) (serverSideEncryptionConfigurations[0].rules[1]."
+        "applyServerSideEncryptionByDefaults[0].sseAlgorithm is 'AES256'); name a customer managed key in "
+        "serverSideEncryptionConfigurations[0].rules[1].applyServerSideEncryptionByDefaults[0].kmsMasterKeyId",
     ),
     "aws:ebs/volume:Volume": (
         {"availabilityZone": "eu-west-1a", "size": 8.0, "encrypted": True, "kmsKeyId": KEY_ARN},
@@ -274,6 +291,88 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {
         "customer managed key in encryptionConfig[*].provider.keyArn",
     ),
 }  # fmt: skip
+
+
+def _named_key(key: str, what: str, value: str, managed: str) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """A store whose one key property names an AWS managed key (by name or ARN) in the failing case."""
+    return (
+        {key: KEY_ARN},
+        {key: value},
+        f"{what}: encrypted with the AWS managed key {managed} ({key} is {value!r}); name a customer managed key "
+        f"in {key}",
+    )
+
+
+def _owned_key(key: str, what: str) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """A store that falls back to an AWS owned key when its key property is left out."""
+    return (
+        {key: ALIAS},
+        {},
+        f"{what}: encrypted with the provider's default, an AWS owned key ({key} is not set); name a customer "
+        f"managed key in {key}",
+    )
+
+
+def _gateway(key: str) -> tuple[dict[str, Any], dict[str, Any], str]:
+    return (
+        {"kmsEncrypted": True, key: KEY_ARN},
+        {"kmsEncrypted": False, key: KEY_ARN},
+        f"storage: encrypted with the provider's default, SSE-S3 (AES256) (kmsEncrypted is False); name a customer "
+        f"managed key in {key}",
+    )
+
+
+def _object() -> tuple[dict[str, Any], dict[str, Any], str]:
+    return (
+        {"bucket": "orders", "key": "a", "serverSideEncryption": "aws:kms", "kmsKeyId": KEY_ID},
+        {"bucket": "orders", "key": "a", "serverSideEncryption": "AES256"},
+        "object: encrypted with the provider's default, SSE-S3 (AES256) (serverSideEncryption is 'AES256'); name a "
+        "customer managed key in kmsKeyId",
+    )
+
+
+MANAGED_ARN = f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/aws/{{}}"
+
+CASES.update({
+    "aws:amp/workspace:Workspace": _owned_key("kmsKeyArn", "metrics"),
+    "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault": _owned_key("encryptionKeyArn", "recovery points"),
+    "aws:cloudtrail/eventDataStore:EventDataStore": _owned_key("kmsKeyId", "events"),
+    "aws:cloudwatch/eventArchive:EventArchive": _owned_key("kmsKeyIdentifier", "archived events"),
+    "aws:codeartifact/domain:Domain": _named_key("encryptionKey", "packages", MANAGED_ARN.format("codeartifact"),
+                                                 "alias/aws/codeartifact"),
+    "aws:codecommit/repository:Repository": _named_key("kmsKeyId", "repository", "alias/aws/codecommit",
+                                                       "alias/aws/codecommit"),
+    "aws:docdb/elasticCluster:ElasticCluster": _owned_key("kmsKeyId", "storage"),
+    "aws:docdb/clusterInstance:ClusterInstance": (
+        {"enablePerformanceInsights": True, "performanceInsightsKmsKeyId": KEY_ARN},
+        {"enablePerformanceInsights": "true"},
+        "Performance Insights: encrypted with the AWS managed key alias/aws/rds (performanceInsightsKmsKeyId is not "
+        "set); name a customer managed key in performanceInsightsKmsKeyId",
+    ),
+    "aws:dms/replicationInstance:ReplicationInstance": _named_key("kmsKeyArn", "storage", MANAGED_ARN.format("dms"),
+                                                                  "alias/aws/dms"),
+    "aws:fsx/fileCache:FileCache": _named_key("kmsKeyId", "storage", "alias/aws/fsx", "alias/aws/fsx"),
+    "aws:grafana/workspace:Workspace": _owned_key("kmsKeyId", "workspace data"),
+    "aws:location/geofenceCollection:GeofenceCollection": _owned_key("kmsKeyId", "geofences"),
+    "aws:location/tracker:Tracker": _owned_key("kmsKeyId", "positions"),
+    "aws:m2/environment:Environment": _owned_key("kmsKeyId", "storage"),
+    "aws:m2/application:Application": _owned_key("kmsKeyId", "application data"),
+    "aws:mailmanager/archive:Archive": _owned_key("kmsKeyArn", "archived mail"),
+    "aws:mwaa/environment:Environment": _owned_key("kmsKey", "environment data"),
+    "aws:neptunegraph/graph:Graph": _owned_key("kmsKeyIdentifier", "storage"),
+    "aws:redshiftserverless/namespace:Namespace": _owned_key("kmsKeyId", "storage"),
+    "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": _named_key(
+        "kmsKeyId", "replicated backups", MANAGED_ARN.format("rds"), "alias/aws/rds"),
+    "aws:workmail/organization:Organization": _named_key("kmsKeyArn", "mailboxes", "alias/aws/workmail",
+                                                         "alias/aws/workmail"),
+    "aws:storagegateway/cachesIscsiVolume:CachesIscsiVolume": _gateway("kmsKey"),
+    "aws:storagegateway/storedIscsiVolume:StoredIscsiVolume": _gateway("kmsKey"),
+    "aws:storagegateway/nfsFileShare:NfsFileShare": _gateway("kmsKeyArn"),
+    "aws:storagegateway/smbFileShare:SmbFileShare": _gateway("kmsKeyArn"),
+    "aws:s3/bucketObject:BucketObject": _object(),
+    "aws:s3/bucketObjectv2:BucketObjectv2": _object(),
+    "aws:s3/objectCopy:ObjectCopy": _object(),
+})  # fmt: skip
 
 
 def consumer(

@@ -1,13 +1,12 @@
 """Evaluate captured resources with the pack's rule predicates, the way the pack sees them.
 
-The pack receives camelCase inputs with numbers as doubles, the stack's config as `PULUMI_CONFIG`
-and its own config from `stacks/policy-config.<stack>.json` (policy name → properties) merged over
-each rule's defaults. This is the early check; the gate (tests/gate) drives the real pack over gRPC.
+The pack receives camelCase inputs with numbers as doubles and the stack's config as `PULUMI_CONFIG`;
+no stack has a policy config (the deployer and the partner accounts come from the stack's config),
+so each rule runs with its defaults. This is the early check; the gate (tests/gate) drives the real pack over gRPC.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -48,12 +47,6 @@ def as_pack_resources(
     ]
 
 
-def policy_config(stack: str) -> dict[str, dict[str, Any]]:
-    path = STACKS / f"policy-config.{stack}.json"
-    loaded: dict[str, dict[str, Any]] = json.loads(path.read_text()) if path.exists() else {}
-    return loaded
-
-
 def violations(
     captured: Sequence[Registered],
     *,
@@ -65,15 +58,12 @@ def violations(
     outputs in `states` when given (AnalyzeStack's view), else the inputs."""
     resources = as_pack_resources(captured)
     stack_resources = as_pack_resources(captured, states) if states is not None else resources
-    configured = policy_config(stack)
     out: dict[str, list[str]] = {}
     for rule in all_rules():
-        own = configured.get(rule.meta.name, {})
-        settings = {k: v for k, v in own.items() if k != "enforcementLevel"} if isinstance(own, dict) else {}
         context = Context(
             stack=stack,
             project="kmsguard",
-            config={**rule.meta.config_defaults(), **settings},
+            config=rule.meta.config_defaults(),
             stack_config=dict(stack_config),
         )
         found: list[str] = []

@@ -1,5 +1,6 @@
 """Each stack runs under the mock runtime with no credentials, registers exactly what its catalog
-describes, and passes every rule of the pack with its policy-config file."""
+describes, and passes every rule of the pack with no policy config: the deployer and the partner
+accounts are stated once, in the stack file, and the pack reads them from the stack's config."""
 
 from __future__ import annotations
 
@@ -111,8 +112,8 @@ def test_stack_passes_every_rule_of_the_pack(stack: str) -> None:
     )
 
 
-def test_dev_passes_with_the_default_pack_config() -> None:
-    assert (STACKS / "policy-config.dev.json").read_text().strip() == "{}"
+def test_no_stack_has_a_policy_config_file() -> None:
+    assert sorted(p.name for p in STACKS.iterdir() if "policy" in p.name) == []
 
 
 def test_prod_keys_and_aliases_are_protected_and_retained() -> None:

@@ -4,6 +4,7 @@ Markdown summary read back by a CommonMark parser (markdown-it-py, as GitHub ren
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from kmsguard.gate.access.conditions import KINDS
 from kmsguard.gate.access.diff import diff
 from kmsguard.gate.access.vocabulary import Capability
 from kmsguard.gate.capture import Captured
+from kmsguard.gate.locations import Location
 from kmsguard.gate.model import GateResult, PolicyMeta, Violation
 from kmsguard.gate.project import Project
 from kmsguard.gate.report import jsonreport, markdown, terminal
@@ -30,6 +32,9 @@ ADMIN = {"Sid": "Admin", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::
          "Action": ["kms:PutKeyPolicy", "kms:DescribeKey"], "Resource": "*"}  # fmt: skip
 PIPELINE_S3 = {"Sid": "Pipeline", "Effect": "Allow", "Principal": {"AWS": PIPELINE}, "Action": "kms:Decrypt",
                "Resource": "*", "Condition": {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}}  # fmt: skip
+
+
+WHERE = Location(Path("/p/Pulumi.dev.yaml"), 12, 5, "kmsguard:catalog.data_classes[0]")
 
 
 def captured(type_: str, name: str, outputs: dict[str, Any]) -> Captured:
@@ -48,7 +53,7 @@ def result(*statements: dict[str, Any], passing: bool = False) -> GateResult:
         captured("aws:kms/alias:Alias", "alias", {"name": "alias/prod-analytics", "targetKeyId": KEY_ARN}),
     ]  # fmt: skip
     violation = Violation(
-        "kms-key-requires-rotation", "KG-R01", "high", "mandatory", KEY_URN, "rotation is off"
+        "kms-key-requires-rotation", "KG-R01", "high", "mandatory", KEY_URN, "rotation is off", WHERE
     )
     rotation = PolicyMeta(
         "kms-key-requires-rotation", "Rotation", "Rotate keys.", "high", "mandatory", tags=("KG-R01",)
@@ -77,6 +82,29 @@ def test_the_schema_is_a_valid_draft_2020_12_schema_naming_every_capability() ->
 def test_json_report_validates_against_the_schema(make: Any) -> None:
     document = json.loads(jsonreport.render(make()))
     jsonschema.Draft202012Validator(report_schema()).validate(document)
+
+
+def test_the_schema_names_exactly_what_a_violation_carries_located_or_not() -> None:
+    schema = report_schema()
+    found = result(ADMIN)
+    found.violations.append(replace(found.violations[0], location=None))
+    document = json.loads(jsonreport.render(found))
+    jsonschema.Draft202012Validator(schema).validate(document)
+    entry = schema["properties"]["violations"]["items"]
+    assert [set(v) for v in document["violations"]] == [set(entry["required"]), set(entry["properties"])]
+    assert [v["location"] for v in document["violations"]] == [
+        {
+            "file": "/p/Pulumi.dev.yaml",
+            "line": 12,
+            "column": 5,
+            "config_key": "kmsguard:catalog.data_classes[0]",
+        },
+        None,
+    ]
+    location = schema["$defs"]["location"]
+    assert (
+        set(location["required"]) == set(location["properties"]) == set(document["violations"][0]["location"])
+    )
 
 
 def test_the_schema_rejects_an_access_entry_with_a_capability_outside_the_vocabulary() -> None:
@@ -126,6 +154,7 @@ def test_markdown_summary_parses_and_leads_with_what_changed() -> None:
     assert headings == [
         "kmsguard preview: p / dev",
         "Access changes: 1 added, 0 removed",
+        "Findings",
         "Who controls each key",
         "Access by key",
         "prod-analytics",
@@ -135,7 +164,12 @@ def test_markdown_summary_parses_and_leads_with_what_changed() -> None:
         "diff",
         "+ role/EventsPipeline can now decrypt prod-analytics (via S3 only)\n",
     )
-    controls, by_key = _table_rows(tokens)
+    findings, controls, by_key = _table_rows(tokens)
+    assert findings == [
+        ["rule", "enforcement", "resource", "where", "finding"],
+        ["KG-R01", "mandatory", "analytics", "/p/Pulumi.dev.yaml:12:5 (kmsguard:catalog.data_classes[0])",
+         "rotation is off"],
+    ]  # fmt: skip
     assert controls == [["key", "can change its policy"], ["prod-analytics", "role/PulumiDeployer"]]
     assert by_key == [
         ["principal", "controls", "capabilities (conditions)", "note"],
@@ -166,7 +200,7 @@ def _table_rows(tokens: list[Any]) -> list[list[list[str]]]:
 
 def test_markdown_cells_escape_pipes_and_markup_from_policy_values() -> None:
     hostile = {**PIPELINE_S3, "Condition": {"StringEquals": {"aws:PrincipalTag/team": "a|b*c*<script>"}}}
-    rows = _table_rows(_parse(markdown.render(result(ADMIN, hostile))))[1]
+    rows = _table_rows(_parse(markdown.render(result(ADMIN, hostile))))[2]
     assert rows[1] == [
         "role/EventsPipeline",
         "",

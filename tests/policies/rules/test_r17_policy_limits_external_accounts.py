@@ -1,6 +1,7 @@
 """KG-R17 kms-policy-limits-external-accounts: exact outcomes for own, foreign, allowed and service principals."""
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from kmsguard.policies.rule import UNKNOWN, Context, Outcome
 from kmsguard.policies.rules.r17_policy_limits_external_accounts import RULE
 from tests.policies.golden import (
     OTHER_ACCOUNT,
+    STACK_CONFIG,
     evaluate,
     fired,
     golden,
@@ -289,3 +291,56 @@ def test_an_allow_cancelled_by_an_unconditional_deny_reaches_nobody() -> None:
     key = with_policy(golden(KEY), policy)
     assert evaluate(RULE, key).outcome is Outcome.COMPLIANT
     assert fired(key) == set()
+
+
+def sharing(*shares: Any) -> Context:
+    """A prod context whose stack catalog shares keys through these `cross_account` entries."""
+    stack_config = {
+        **STACK_CONFIG,
+        "kmsguard:catalog": json.dumps({"data_classes": [{"name": "a", "cross_account": list(shares)}]}),
+    }
+    return Context(
+        stack="prod", project="kmsguard", config=RULE.meta.config_defaults(), stack_config=stack_config
+    )
+
+
+def foreign_user_key() -> Any:
+    return with_policy(golden(KEY), _policy_with_principal(2, {"AWS": [OTHER_ROLE]}))
+
+
+def test_accounts_the_stack_shares_with_are_allowed() -> None:
+    assert RULE.check(foreign_user_key(), sharing({"account_id": OTHER_ACCOUNT})).outcome is Outcome.COMPLIANT
+
+
+def test_explicit_allowed_accounts_override_the_stack() -> None:
+    context = sharing({"account_id": OTHER_ACCOUNT})
+    context = Context(
+        stack=context.stack,
+        project=context.project,
+        config={**context.config, "allowedExternalAccounts": ["123456789012"]},
+        stack_config=context.stack_config,
+    )
+    assert RULE.check(foreign_user_key(), context).messages == (
+        f"key policy (policy) statement 'KeyUsage' allows account {OTHER_ACCOUNT} ({OTHER_ROLE}), which is not "
+        f"in allowedExternalAccounts; remove the principal or add {OTHER_ACCOUNT} to allowedExternalAccounts",
+    )
+
+
+@pytest.mark.parametrize(
+    "share",
+    [
+        pytest.param({"account_id": "123456789012"}, id="fail_another_account_shared"),
+        pytest.param({"account_id": int(OTHER_ACCOUNT)}, id="fail_account_a_number"),
+        pytest.param({"account": OTHER_ACCOUNT}, id="fail_misspelt_field"),
+        pytest.param(OTHER_ACCOUNT, id="fail_bare_string_share"),
+    ],
+)
+def test_a_share_the_stack_does_not_state_readably_trusts_nobody(share: Any) -> None:
+    assert RULE.check(foreign_user_key(), sharing(share)).outcome is Outcome.VIOLATION
+
+
+def test_a_shared_account_still_never_administers() -> None:
+    key = with_policy(golden(KEY), _policy_with_principal(0, {"AWS": [OTHER_ROLE]}))
+    shared = RULE.check(key, sharing({"account_id": OTHER_ACCOUNT}))
+    assert shared.messages == evaluate(RULE, key, allowedExternalAccounts=[OTHER_ACCOUNT]).messages
+    assert len(shared.messages) == 1

@@ -8,13 +8,19 @@ import pytest
 from kmsguard.policies.facts import CONSUMERS
 from kmsguard.policies.rule import UNKNOWN, UNKNOWN_STRING_SENTINEL, Outcome, Resource
 from kmsguard.policies.rules.r23_consumer_requires_customer_key import RULE
-from tests.policies.consumer_fixtures import ALIAS, CASES, KEY_ARN, consumer, sse
+from tests.policies.consumer_fixtures import ALIAS, CASES, KEY_ARN, consumer, sse, sse_v2
 from tests.policies.golden import TAGS, evaluate, fired
 
 TYPES = sorted(CONSUMERS)
 BUCKET_SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
 QUEUE = "aws:sqs/queue:Queue"
 VOLUME = "aws:ebs/volume:Volume"
+BUCKET_V2 = "aws:s3/bucketV2:BucketV2"
+V2_PATH = "serverSideEncryptionConfigurations[0].rules[0]"
+V2_REMEDY = (
+    "name a customer managed key in serverSideEncryptionConfigurations[*].rules[*]."
+    "applyServerSideEncryptionByDefaults[*].kmsMasterKeyId"
+)
 
 
 def test_every_type_of_the_table_has_fixtures() -> None:
@@ -65,6 +71,11 @@ def test_not_applicable_where_the_environment_does_not_require_it(type_: str) ->
                      id="na_instance_store_only"),
         pytest.param("aws:s3/bucket:Bucket", {"bucket": "orders"},
                      "default encryption: serverSideEncryptionConfiguration is not set", id="na_bucket_without_inline"),
+        pytest.param(BUCKET_V2, {"bucket": "orders"},
+                     "default encryption: serverSideEncryptionConfigurations is not set", id="na_bucket_v2_without_inline"),
+        pytest.param(BUCKET_V2, {"bucket": "orders", "serverSideEncryptionConfigurations": []},
+                     "default encryption: serverSideEncryptionConfigurations is not set",
+                     id="na_bucket_v2_empty_inline_list"),
     ],
 )  # fmt: skip
 def test_not_applicable_when_nothing_is_stored(type_: str, props: dict[str, Any], reason: str) -> None:
@@ -168,6 +179,52 @@ def test_look_alike_references_fail(reference: str, message: str) -> None:
                      "sseAlgorithm is 'aws:KMS', expected one of 'AES256', 'aws:kms', 'aws:kms:dsse'; name a "
                      "customer managed key in rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId",
                      id="fail_algorithm_miscased"),
+        pytest.param(BUCKET_V2, {"serverSideEncryptionConfigurations": [{"rules": []}]},
+                     "default encryption (serverSideEncryptionConfigurations[0]): encrypted with the provider's "
+                     "default, SSE-S3 (AES256) (serverSideEncryptionConfigurations[0].rules is not set); "
+                     + V2_REMEDY, id="fail_v2_configuration_without_rules"),
+        pytest.param(BUCKET_V2, {"serverSideEncryptionConfigurations": [{"rules": [{"bucketKeyEnabled": True}]}]},
+                     f"default encryption ({V2_PATH}): encrypted with the provider's default, SSE-S3 (AES256) "
+                     f"({V2_PATH}.applyServerSideEncryptionByDefaults is not set); " + V2_REMEDY,
+                     id="fail_v2_rule_without_default"),
+        pytest.param(BUCKET_V2, {"serverSideEncryptionConfigurations": [{"rules": UNKNOWN}]},
+                     "default encryption (serverSideEncryptionConfigurations[0]): cannot judge: "
+                     "serverSideEncryptionConfigurations[0].rules is unknown during preview; set it to a literal",
+                     id="fail_v2_rules_unknown"),
+        pytest.param(BUCKET_V2, {"serverSideEncryptionConfigurations": [{"rules": "aws:kms"}]},
+                     "default encryption (serverSideEncryptionConfigurations[0]): cannot judge: "
+                     "serverSideEncryptionConfigurations[0].rules must be a list or an object, got 'aws:kms'; "
+                     + V2_REMEDY, id="fail_v2_rules_a_string"),
+        pytest.param(BUCKET_V2, {"serverSideEncryptionConfigurations": ["aws:kms"]},
+                     "default encryption (serverSideEncryptionConfigurations[0]): cannot judge: "
+                     "serverSideEncryptionConfigurations[0] is 'aws:kms', not an object",
+                     id="fail_v2_configuration_a_string"),
+        pytest.param(BUCKET_V2, {"serverSideEncryptionConfigurations": [UNKNOWN]},
+                     "default encryption (serverSideEncryptionConfigurations[0]): cannot judge: "
+                     "serverSideEncryptionConfigurations[0] is unknown during preview",
+                     id="fail_v2_configuration_unknown"),
+        pytest.param(BUCKET_V2, {"serverSideEncryptionConfigurations": [{"rules": [sse_v2("aws:kms", " alias/x")]}]},
+                     f"default encryption ({V2_PATH}.applyServerSideEncryptionByDefaults[0]): "
+                     f"{V2_PATH}.applyServerSideEncryptionByDefaults[0].kmsMasterKeyId ' alias/x' is not a KMS key "
+                     f"ARN, key id, alias name or alias ARN; name a customer managed key in "
+                     f"{V2_PATH}.applyServerSideEncryptionByDefaults[0].kmsMasterKeyId", id="fail_v2_padded_alias"),
+        pytest.param(BUCKET_V2, {"serverSideEncryptionConfigurations": [{"rules": [sse_v2("aws:kms", "ALIAS/AWS/S3")]}]},
+                     f"default encryption ({V2_PATH}.applyServerSideEncryptionByDefaults[0]): "
+                     f"{V2_PATH}.applyServerSideEncryptionByDefaults[0].kmsMasterKeyId 'ALIAS/AWS/S3' is not a KMS "
+                     f"key ARN, key id, alias name or alias ARN; name a customer managed key in "
+                     f"{V2_PATH}.applyServerSideEncryptionByDefaults[0].kmsMasterKeyId", id="fail_v2_upper_case_alias"),
+        pytest.param(BUCKET_V2, {"serverSideEncryptionConfigurations": [{"rules": [sse_v2(
+                         "aws:kms", "arn:aws:kms:eu-west-1:111122223333:alias/AWS/s3")]}]},
+                     f"default encryption ({V2_PATH}.applyServerSideEncryptionByDefaults[0]): encrypted with the AWS "
+                     f"managed key alias/AWS/s3 ({V2_PATH}.applyServerSideEncryptionByDefaults[0].kmsMasterKeyId is "
+                     f"'arn:aws:kms:eu-west-1:111122223333:alias/AWS/s3'); name a customer managed key in "
+                     f"{V2_PATH}.applyServerSideEncryptionByDefaults[0].kmsMasterKeyId",
+                     id="fail_v2_managed_alias_arn_cased"),
+        pytest.param(BUCKET_V2, {"serverSideEncryptionConfigurations": [{"rules": [sse_v2("aws:kms", None)]}]},
+                     f"default encryption ({V2_PATH}.applyServerSideEncryptionByDefaults[0]): encrypted with the AWS "
+                     f"managed key alias/aws/s3 ({V2_PATH}.applyServerSideEncryptionByDefaults[0].kmsMasterKeyId is "
+                     f"not set); name a customer managed key in "
+                     f"{V2_PATH}.applyServerSideEncryptionByDefaults[0].kmsMasterKeyId", id="fail_v2_kms_without_key"),
         pytest.param("aws:lambda/function:Function", {"environment": {"variables": "A=b"}},
                      "environment variables: cannot judge: environment.variables must be an object, got 'A=b'; "
                      "name a customer managed key in kmsKeyArn", id="fail_variables_a_string"),

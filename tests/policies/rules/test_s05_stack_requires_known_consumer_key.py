@@ -8,7 +8,7 @@ import pytest
 from kmsguard.policies.rule import UNKNOWN, Outcome, Resource
 from kmsguard.policies.rules.s05_stack_requires_known_consumer_key import RULE
 from tests.policies.consumer_fixtures import consumer_stack, context, sse, urn_of
-from tests.policies.golden import TAGS, stack_replace, stack_resource
+from tests.policies.golden import KEY_ARN, TAGS, stack_replace, stack_resource
 
 QUEUE = "orders-queue"
 MESSAGE = (
@@ -133,3 +133,81 @@ def test_a_bucket_with_inline_encryption_needs_nothing_else() -> None:
         _bucket_stack(None), "orders-bucket", serverSideEncryptionConfiguration={"rule": sse("aws:kms")}
     )
     assert _check(stack) == (Outcome.COMPLIANT, ())
+
+
+def test_a_bucket_v2_without_inline_encryption_needs_a_separate_configuration() -> None:
+    stack = [r for r in _bucket_stack(None) if r.name != "orders-bucket"]
+    bucket = stack_resource("aws:s3/bucketV2:BucketV2", "orders-bucket", {"bucket": "orders-1", "tags": TAGS},
+                            parent=None)  # fmt: skip
+    assert _check([*stack, bucket])[1] == (BARE,)
+    inline = stack_replace(
+        [*stack, bucket],
+        "orders-bucket",
+        serverSideEncryptionConfigurations=[{"rules": [{"applyServerSideEncryptionByDefaults": []}]}],
+    )
+    # The inline form is there (KG-R23 judges what it says): nothing more is asked of the stack.
+    assert _check(inline) == (Outcome.COMPLIANT, ())
+
+
+BY_DEFAULT = "aws:ebs/encryptionByDefault:EncryptionByDefault"
+DEFAULT_KEY = "aws:ebs/defaultKmsKey:DefaultKmsKey"
+
+
+def _ebs_message(region: str) -> str:
+    return (
+        f"'volumes' turns EBS encryption by default on, but no aws.ebs.DefaultKmsKey of region {region} is in "
+        "the stack, so new volumes are encrypted with the AWS managed key alias/aws/ebs; add an "
+        "aws.ebs.DefaultKmsKey with a customer managed key"
+    )
+
+
+def _ebs_stack(by_default: dict[str, Any] | None, default_key: dict[str, Any] | None) -> list[Resource]:
+    stack = consumer_stack()
+    if by_default is not None:
+        stack.append(stack_resource(BY_DEFAULT, "volumes", {"tags": TAGS, **by_default}, parent=None))
+    if default_key is not None:
+        stack.append(stack_resource(DEFAULT_KEY, "volumes-key", default_key, parent=None))
+    return stack
+
+
+@pytest.mark.parametrize(
+    ("by_default", "default_key", "stack_name", "expected"),
+    [
+        pytest.param({"enabled": True}, {"keyArn": KEY_ARN}, "prod", (), id="pass_on_with_default_key"),
+        pytest.param({}, {"keyArn": KEY_ARN}, "prod", (), id="pass_enabled_absent_means_on"),
+        pytest.param({"enabled": True, "region": "us-east-1"}, {"keyArn": KEY_ARN, "region": "us-east-1"}, "prod",
+                     (), id="pass_same_explicit_region"),
+        pytest.param({"enabled": "true"}, {"keyArn": UNKNOWN}, "prod", (), id="pass_default_key_from_the_stack_later"),
+        pytest.param({"enabled": True}, None, "prod", (_ebs_message("eu-west-1"),), id="fail_no_default_key"),
+        pytest.param({"enabled": True, "region": "us-east-1"}, {"keyArn": KEY_ARN}, "prod",
+                     (_ebs_message("us-east-1"),), id="fail_default_key_of_another_region"),
+        pytest.param({"enabled": True}, {"keyArn": KEY_ARN, "region": "us-east-1"}, "prod",
+                     (_ebs_message("eu-west-1"),), id="fail_default_key_elsewhere_provider_here"),
+        pytest.param({"enabled": False}, None, "prod", (), id="na_off_is_r23_s_finding"),
+        pytest.param({"enabled": UNKNOWN}, None, "prod", (), id="na_unknown_switch_is_r23_s_finding"),
+        pytest.param({"enabled": True, "tags": {**TAGS, "Environment": "dev"}}, None, "prod", (),
+                     id="na_environment_does_not_require"),
+        pytest.param(None, {"keyArn": KEY_ARN}, "prod", (), id="na_default_key_alone"),
+    ],
+)  # fmt: skip
+def test_ebs_encryption_by_default_needs_a_default_key_of_its_region(
+    by_default: dict[str, Any] | None,
+    default_key: dict[str, Any] | None,
+    stack_name: str,
+    expected: tuple[str, ...],
+) -> None:
+    stack = _ebs_stack(by_default, default_key)
+    if default_key is not None and default_key.get("keyArn") is UNKNOWN:
+        stack = [
+            Resource(r.type, r.name, r.urn, r.props, r.parent, (), {"keyArn": (urn_of(stack, "orders"),)})
+            if r.name == "volumes-key" else r
+            for r in stack
+        ]  # fmt: skip
+    result = RULE.check(stack, context(RULE.meta.config_defaults(), stack_name, region="eu-west-1"))
+    assert result.messages == expected
+    assert [f.urn for f in result.findings] == ([urn_of(stack, "volumes")] if expected else [])
+
+
+def test_ebs_region_unstated_everywhere() -> None:
+    assert _check(_ebs_stack({"enabled": True}, None))[1] == (_ebs_message("(the provider default)"),)
+    assert _check(_ebs_stack({"enabled": True}, {"keyArn": KEY_ARN}))[1] == ()
