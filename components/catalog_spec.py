@@ -17,12 +17,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationInfo, field_validator
 
 from kmsguard.errors import FieldError, SpecError
-from kmsguard.policies.facts import (
-    DEFAULT_ENVIRONMENTS,
-    DELETION_WINDOW_MAX_DAYS,
-    DELETION_WINDOW_MIN_DAYS,
-    DESCRIPTION_MAX_CHARS,
-)
+from kmsguard.facts import DESCRIPTION_MAX_CHARS
+from kmsguard.policies.facts import DEFAULT_ENVIRONMENTS, DELETION_WINDOW_MAX_DAYS, DELETION_WINDOW_MIN_DAYS
 from kmsguard.spec import (
     CrossAccountAccess,
     EncryptionContextSpec,

@@ -12,8 +12,9 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kmsguard.catalog_spec import DataClass
-from kmsguard.policies.facts import KMS_ACTIONS, TAG_KEY_MAX_CHARS
-from kmsguard.policies.monitoring_facts import DEFAULT_MONITORED_ACTIONS, DELETION_APPROVED_TAG
+from kmsguard.facts import DELETION_APPROVED_TAG, TAG_KEY_MAX_CHARS
+from kmsguard.policies.facts import KMS_ACTIONS
+from kmsguard.policies.monitoring_facts import DEFAULT_MONITORED_ACTIONS
 from kmsguard.spec.integrations import LogGroupName, TrailName
 from kmsguard.spec.types import NamePart, spec_error
 

@@ -20,8 +20,8 @@ from datetime import UTC, date, datetime
 import pulumi
 import pulumi_aws as aws
 
+from kmsguard.facts import DELETION_APPROVED_TAG
 from kmsguard.policies.facts import KEY_GENERATION_TAG
-from kmsguard.policies.monitoring_facts import DELETION_APPROVED_TAG
 from kmsguard.spec import KmsKeySpec
 from kmsguard.spec.lifecycle import KeyState, effective_states, released
 

@@ -6,13 +6,22 @@ Values are derived from the resource's URN, so two runs of the same program prod
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, Final
 
 import pulumi
 
 from kmsguard.gate.project import Project
 from kmsguard.gate.schema import Kind, autonamed, computed_outputs
-from kmsguard.policies.facts import RESOURCE_ARNS
+from kmsguard.policies.facts import (
+    ALIAS_TYPE,
+    ALL_KEY_TYPES,
+    GRANT_TYPE,
+    IAM_GROUP_TYPE,
+    IAM_POLICY_TYPE,
+    IAM_ROLE_TYPE,
+    IAM_USER_TYPE,
+    RESOURCE_ARNS,
+)
 
 _NAMESPACE = uuid.UUID("3b241101-e2bb-4255-8caf-4136c566a962")
 _SERVICE_OF_MODULE = {"kms": "kms", "iam": "iam", "s3": "s3", "sns": "sns", "sqs": "sqs"}
@@ -27,6 +36,12 @@ _UNIQUE_ID_PREFIX = {
 }
 #: A fixed instant, so two runs of one program produce the same outputs.
 _TIMESTAMP = "2024-01-01T00:00:00Z"
+
+
+#: The provider functions a program calls for its account, partition and region.
+CALLER_IDENTITY_TOKEN: Final = "aws:index/getCallerIdentity:getCallerIdentity"
+PARTITION_TOKEN: Final = "aws:index/getPartition:getPartition"
+REGION_TOKEN: Final = "aws:index/getRegion:getRegion"
 
 
 class RealisticMocks(pulumi.runtime.Mocks):
@@ -56,14 +71,14 @@ class RealisticMocks(pulumi.runtime.Mocks):
         # A bare dict, not the (outputs, failures) pair: MockMonitor iterates failures without a None check.
         project = self.project
         account, partition = project.account_id, project.partition
-        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+        if args.token == CALLER_IDENTITY_TOKEN:
             arn = f"arn:{partition}:iam::{account}:user/kmsguard-preview"
             return {"accountId": account, "arn": arn, "id": account, "userId": "AIDAKMSGUARDPREVIEW"}
-        if args.token == "aws:index/getPartition:getPartition":
+        if args.token == PARTITION_TOKEN:
             dns = "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"
             reverse = ".".join(reversed(dns.split(".")))
             return {"partition": partition, "id": partition, "dnsSuffix": dns, "reverseDnsSuffix": reverse}
-        if args.token == "aws:index/getRegion:getRegion":
+        if args.token == REGION_TOKEN:
             region = str(args.args.get("region") or args.args.get("name") or project.region)
             endpoint = f"ec2.{region}.amazonaws.com"
             return {"name": region, "region": region, "id": region, "endpoint": endpoint}
@@ -133,10 +148,10 @@ def _outputs(project: Project, typ: str, name: str, inputs: dict[str, Any], regi
     account, partition, stack = project.account_id, project.partition, project.stack
     module = typ.split(":", 2)[1].split("/", 1)[0] if typ.count(":") == 2 else ""
     kind = typ.rsplit(":", 1)[-1]
-    if module == "kms" and kind in {"Key", "ExternalKey", "ReplicaKey", "ReplicaExternalKey"}:
+    if typ in ALL_KEY_TYPES:
         key_id = _key_id(stack, name, inputs)
         return {"id": key_id, "keyId": key_id, "arn": f"arn:{partition}:kms:{region}:{account}:key/{key_id}"}
-    if typ == "aws:kms/alias:Alias":
+    if typ == ALIAS_TYPE:
         alias = inputs.get("name") if isinstance(inputs.get("name"), str) else f"alias/{name}"
         return {
             "id": alias,
@@ -144,10 +159,10 @@ def _outputs(project: Project, typ: str, name: str, inputs: dict[str, Any], regi
             "arn": f"arn:{partition}:kms:{region}:{account}:{alias}",
             "targetKeyArn": f"arn:{partition}:kms:{region}:{account}:key/{inputs.get('targetKeyId', '')}",
         }
-    if typ == "aws:kms/grant:Grant":
+    if typ == GRANT_TYPE:
         grant_id = _uuid(stack, name, "grant").replace("-", "")
         return {"id": f"{inputs.get('keyId', '')}:{grant_id}", "grantId": grant_id, "grantToken": grant_id}
-    if module == "iam" and kind in {"Role", "User", "Group", "Policy"}:
+    if typ in (IAM_ROLE_TYPE, IAM_USER_TYPE, IAM_GROUP_TYPE, IAM_POLICY_TYPE):
         resource_name = inputs.get("name") if isinstance(inputs.get("name"), str) else name
         path = inputs.get("path") if isinstance(inputs.get("path"), str) else "/"
         arn = f"arn:{partition}:iam::{account}:{kind.lower()}{path}{resource_name}"

@@ -14,6 +14,8 @@ from kmsguard.gate.project import Project
 #: Display order, worst first.
 SEVERITIES: Final = ("critical", "high", "medium", "low", "unspecified")
 _RULE_ID = re.compile(r"^[A-Z]{2,}-[A-Z]?\d+$")
+#: A Pulumi type token (`aws:kms/key:Key`): package, module, type.
+_TYPE_TOKEN = re.compile(r"^[A-Za-z][\w-]*:[\w./-]*:[A-Za-z]\w*$")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,16 @@ class PolicyMeta:
         """The stable id the pack tags its policy with (`KG-R01`), else the policy name."""
         return _rule_id(self.tags, self.name)
 
+    @property
+    def resource_types(self) -> frozenset[str]:
+        """The type tokens the pack tags its policy with: the only resources it judges. Empty when
+        the pack names none, which means every resource."""
+        return _resource_types(self.tags)
+
+    def judges(self, resource_type: str) -> bool:
+        types = self.resource_types
+        return not types or resource_type in types
+
 
 @lru_cache(maxsize=1024)
 def _rule_id(tags: tuple[str, ...], name: str) -> str:
@@ -44,6 +56,11 @@ def _rule_id(tags: tuple[str, ...], name: str) -> str:
     # a large stack), and an attribute set in __post_init__ would land in __dict__, which kmsguard.gate.run
     # copies into PolicyMeta(**...) keyword arguments.
     return next((t for t in tags if _RULE_ID.match(t)), name)
+
+
+@lru_cache(maxsize=1024)
+def _resource_types(tags: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(t for t in tags if _TYPE_TOKEN.match(t))
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Any, Final
 from kmsguard.gate import wire
 from kmsguard.gate.capture import Captured
 from kmsguard.gate.model import PolicyMeta
-from kmsguard.policies.rule import UNKNOWN_SENTINELS
+from kmsguard.policies.sentinels import UNKNOWN_SENTINELS
 
 POLICY: Final = PolicyMeta(
     name="gate-fully-evaluated",

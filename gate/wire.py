@@ -13,7 +13,7 @@ from typing import Any, Final
 
 from google.protobuf import struct_pb2  # type: ignore[import-untyped]
 
-from kmsguard.policies.rule import UNKNOWN_SENTINELS
+from kmsguard.policies.sentinels import UNKNOWN_SENTINELS
 
 #: Key and value marking a secret: `{SIG_KEY: SECRET_SIG, "value": ...}`.
 SIG_KEY: Final = "4dabf18193072939515e22adb298388d"

@@ -26,7 +26,6 @@ from pulumi_policy import Severity as SdkSeverity
 
 from .rule import (
     UNKNOWN,
-    UNKNOWN_SENTINELS,
     Context,
     Enforcement,
     Outcome,
@@ -37,6 +36,7 @@ from .rule import (
     Severity,
     StackRule,
 )
+from .sentinels import UNKNOWN_SENTINELS
 
 _SEVERITY = {
     Severity.LOW: SdkSeverity.LOW,
@@ -91,7 +91,10 @@ def _framework(meta: RuleMeta) -> PolicyComplianceFramework | None:
 
 
 def _tags(meta: RuleMeta) -> list[str]:
-    return ["kms", meta.id, *sorted({f"{f.name} {f.reference}" for f in meta.frameworks})]
+    """The id, the frameworks, and the type tokens of the resources the rule judges: a driver (the
+    gate, a report) learns from GetAnalyzerInfo which resources each policy evaluates."""
+    frameworks = sorted({f"{f.name} {f.reference}" for f in meta.frameworks})
+    return ["kms", meta.id, *frameworks, *meta.resource_types]
 
 
 def _resource_validator(rule: ResourceRule) -> Any:

@@ -26,7 +26,8 @@ from .facts import (
     Protection,
     Switch,
 )
-from .rule import UNKNOWN_STRING_SENTINEL, Resource, is_unknown
+from .rule import Resource, is_unknown
+from .sentinels import embeds_unknown
 
 
 class KeyForm(StrEnum):
@@ -188,7 +189,7 @@ def _judge_element(slot: KeySlot, element: Any, where: str, prefix: str) -> Slot
         value = _read(element, slot.key, prefix)
     except _CannotJudge as exc:
         return use(Verdict.FINDING, f"{where}: cannot judge: {exc}; {remedy}")
-    if is_unknown(value) or (isinstance(value, str) and UNKNOWN_STRING_SENTINEL in value):
+    if is_unknown(value) or (isinstance(value, str) and embeds_unknown(value)):
         # A sentinel inside a longer text is an unknown interpolated into it (`…:key/<unknown>`), and
         # the sentinel is itself shaped like a key id: never read it as one.
         return use(Verdict.UNKNOWN_KEY, f"{where}: {key_path} is unknown during preview")

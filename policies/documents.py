@@ -16,7 +16,6 @@ from typing import Any
 from .facts import IDENTITY_POLICY_DOCUMENTS, KEY_POLICY_CARRIER_TYPES, KEY_POLICY_TYPE
 from .policydoc import PolicyDocument, PolicyParseError, parse_policy_document
 from .rule import (
-    UNKNOWN_STRING_SENTINEL,
     Resource,
     Result,
     compliant,
@@ -24,6 +23,7 @@ from .rule import (
     not_applicable,
     violations,
 )
+from .sentinels import UNKNOWN_STRING_SENTINEL
 
 
 class PolicyKind(StrEnum):

@@ -1,7 +1,9 @@
-"""KMS facts shared by the policy pack and the components: the one place each fact is written.
+"""KMS facts the policy pack judges by, shared with the components and the gate: the one place each
+fact is written, type tokens included.
 
 The pack must be publishable on its own (`pulumi policy publish` uploads only `policies/`), so this
-module lives here and the components import it from here. Every list below is explicit: key
+module lives here and the components import it from here; facts only the components use are in
+`kmsguard.facts`. Every list below is explicit: key
 policies built from it never need a wildcard. Sources: the KMS developer guide and API reference,
 the KMS best-practices whitepaper and the IAM service authorization reference for `kms`;
 `tests/policies/test_facts.py` checks the action names against parliament's IAM facts.
@@ -137,17 +139,6 @@ SYMMETRIC_USER_ACTIONS: Final = tuple(sorted(set(ENCRYPT_ACTIONS) | set(DECRYPT_
 #: Grant management an AWS service needs to act for a principal, always with
 #: `kms:GrantIsForAWSResource = true`.
 SERVICE_GRANT_ACTIONS: Final = ("CreateGrant", "ListGrants", "RevokeGrant")
-SIGN_VERIFY_ACTIONS: Final = ("DescribeKey", "GetPublicKey", "Sign", "Verify")
-PUBLIC_KEY_ENCRYPTION_ACTIONS: Final = (
-    "Decrypt",
-    "DescribeKey",
-    "Encrypt",
-    "GetPublicKey",
-    "ReEncryptFrom",
-    "ReEncryptTo",
-)
-MAC_ACTIONS: Final = ("DescribeKey", "GenerateMac", "VerifyMac")
-KEY_AGREEMENT_ACTIONS: Final = ("DeriveSharedSecret", "DescribeKey", "GetPublicKey")
 
 #: Administration actions that only read: harmless to share with users.
 READ_ONLY_ACTIONS: Final = frozenset(
@@ -252,15 +243,6 @@ _RSA = (KeySpec.RSA_2048, KeySpec.RSA_3072, KeySpec.RSA_4096)
 _NIST = (KeySpec.ECC_NIST_P256, KeySpec.ECC_NIST_P384, KeySpec.ECC_NIST_P521)
 _HMAC = (KeySpec.HMAC_224, KeySpec.HMAC_256, KeySpec.HMAC_384, KeySpec.HMAC_512)
 
-#: Which usages AWS allows for each key spec.
-KEY_SPEC_USAGES: Final[dict[KeySpec, frozenset[KeyUsage]]] = {
-    KeySpec.SYMMETRIC_DEFAULT: frozenset({KeyUsage.ENCRYPT_DECRYPT}),
-    **{s: frozenset({KeyUsage.ENCRYPT_DECRYPT, KeyUsage.SIGN_VERIFY}) for s in _RSA},
-    **{s: frozenset({KeyUsage.SIGN_VERIFY, KeyUsage.KEY_AGREEMENT}) for s in _NIST},
-    KeySpec.ECC_SECG_P256K1: frozenset({KeyUsage.SIGN_VERIFY}),
-    **{s: frozenset({KeyUsage.GENERATE_VERIFY_MAC}) for s in _HMAC},
-    KeySpec.SM2: frozenset({KeyUsage.ENCRYPT_DECRYPT, KeyUsage.SIGN_VERIFY, KeyUsage.KEY_AGREEMENT}),
-}
 RSA_SPECS: Final = frozenset(_RSA)
 ECC_SPECS: Final = frozenset((*_NIST, KeySpec.ECC_SECG_P256K1))
 HMAC_SPECS: Final = frozenset(_HMAC)
@@ -281,10 +263,6 @@ DELETION_WINDOW_DEFAULT_DAYS: Final = 30
 ROTATION_PERIOD_MIN_DAYS: Final = 90
 ROTATION_PERIOD_MAX_DAYS: Final = 2560
 ROTATION_PERIOD_DEFAULT_DAYS: Final = 365
-DESCRIPTION_MAX_CHARS: Final = 8_192
-TAGS_MAX: Final = 50
-TAG_KEY_MAX_CHARS: Final = 128
-TAG_VALUE_MAX_CHARS: Final = 256
 RESERVED_TAG_PREFIX: Final = "aws:"
 ALIAS_MAX_CHARS: Final = 256
 MFA_DEFAULT_MAX_AGE_SECONDS: Final = 300
@@ -310,10 +288,6 @@ def production_defaults(production: object, otherwise: object) -> dict[str, obje
     """A per-environment default (pack configuration): `production` for each production environment,
     `otherwise` for the rest (`*`); derived here so the production names are written once."""
     return {**dict.fromkeys(sorted(PRODUCTION_ENVIRONMENTS), production), "*": otherwise}
-
-
-def conventional_alias(environment: str, function: str, team: str) -> str:
-    return f"{ALIAS_PREFIX}{environment}-{function}-{team}"
 
 
 def parse_conventional_alias(
@@ -346,8 +320,6 @@ PARTITION_DNS_SUFFIX: Final = {
     "aws-us-gov": "amazonaws.com",
 }
 PARTITIONS: Final = tuple(PARTITION_DNS_SUFFIX)
-ACCOUNT_ID_RE: Final = re.compile(r"^\d{12}\Z", re.ASCII)
-REGION_RE: Final = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d\Z", re.ASCII)
 #: IAM principals a key policy names: the account root, a role or a user (paths allowed), no wildcards.
 PRINCIPAL_ARN_RE: Final = re.compile(
     r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):iam::(?P<account>\d{12}):"
@@ -355,6 +327,8 @@ PRINCIPAL_ARN_RE: Final = re.compile(
     re.ASCII,
 )
 ORGANIZATION_ID_RE: Final = re.compile(r"^o-[a-z0-9]{10,32}\Z", re.ASCII)
+ACCOUNT_ID_RE: Final = re.compile(r"^\d{12}\Z", re.ASCII)
+REGION_RE: Final = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d\Z", re.ASCII)
 
 
 class AwsService(StrEnum):
@@ -487,9 +461,21 @@ IAM_USER_POLICY_TYPE: Final = "aws:iam/userPolicy:UserPolicy"
 IAM_GROUP_POLICY_TYPE: Final = "aws:iam/groupPolicy:GroupPolicy"
 IAM_ROLE_TYPE: Final = "aws:iam/role:Role"
 PERMISSION_SET_INLINE_POLICY_TYPE: Final = "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy"
+IAM_USER_TYPE: Final = "aws:iam/user:User"
+IAM_GROUP_TYPE: Final = "aws:iam/group:Group"
+IAM_POLICY_ATTACHMENT_TYPE: Final = "aws:iam/policyAttachment:PolicyAttachment"
+IAM_ROLE_POLICY_ATTACHMENT_TYPE: Final = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+IAM_USER_POLICY_ATTACHMENT_TYPE: Final = "aws:iam/userPolicyAttachment:UserPolicyAttachment"
+IAM_GROUP_POLICY_ATTACHMENT_TYPE: Final = "aws:iam/groupPolicyAttachment:GroupPolicyAttachment"
+#: Monitoring: EventBridge rules and targets, CloudWatch Logs metric filters and alarms.
+EVENT_RULE_TYPE: Final = "aws:cloudwatch/eventRule:EventRule"
+EVENT_TARGET_TYPE: Final = "aws:cloudwatch/eventTarget:EventTarget"
+LOG_METRIC_FILTER_TYPE: Final = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
+METRIC_ALARM_TYPE: Final = "aws:cloudwatch/metricAlarm:MetricAlarm"
 
 ALL_KEY_TYPES: Final = (KEY_TYPE, EXTERNAL_KEY_TYPE, REPLICA_KEY_TYPE, REPLICA_EXTERNAL_KEY_TYPE)
 PRIMARY_KEY_TYPES: Final = (KEY_TYPE, EXTERNAL_KEY_TYPE)
+REPLICA_KEY_TYPES: Final = (REPLICA_KEY_TYPE, REPLICA_EXTERNAL_KEY_TYPE)
 #: Resources that carry a key policy in their `policy` property.
 KEY_POLICY_CARRIER_TYPES: Final = (*ALL_KEY_TYPES, KEY_POLICY_TYPE)
 #: Every resource type of pulumi-aws 7 that carries an identity-based policy document (one that grants
@@ -550,16 +536,6 @@ PRINCIPAL_ACCOUNT_RE: Final = re.compile(
 # Appended by the spec/builders work (issue 2)
 # ---------------------------------------------------------------------------------------------
 
-#: Verify-only use of a signing key.
-VERIFY_ACTIONS: Final = ("DescribeKey", "GetPublicKey", "Verify")
-#: Encrypt-only and decrypt-only use of an RSA encryption key (public-key encryption).
-PUBLIC_KEY_ENCRYPT_ACTIONS: Final = ("DescribeKey", "Encrypt", "GetPublicKey", "ReEncryptTo")
-PUBLIC_KEY_DECRYPT_ACTIONS: Final = ("Decrypt", "DescribeKey", "ReEncryptFrom")
-#: What a retired key (an old manual-rotation generation) may still do: open what it protected,
-#: never protect anything new.
-RETIRED_KEY_ACTIONS: Final = frozenset(
-    {"Decrypt", "DescribeKey", "GetPublicKey", "ReEncryptFrom", "Verify", "VerifyMac"}
-)
 #: Actions that act on one key (as opposed to account-level actions such as CreateKey or
 #: ListKeys): what "full access" means when written out explicitly instead of `kms:*`.
 KEY_RESOURCE_ACTIONS: Final = KMS_ACTIONS - frozenset(
@@ -593,9 +569,6 @@ SOURCE_ARN_KEY: Final = "aws:SourceArn"
 CLOUDTRAIL_CONTEXT_KEY: Final = "kms:EncryptionContext:aws:cloudtrail:arn"
 LOGS_CONTEXT_KEY: Final = "kms:EncryptionContext:aws:logs:arn"
 EVENT_BUS_CONTEXT_KEY: Final = "kms:EncryptionContext:aws:events:event-bus:arn"
-#: Condition keys that tie a service principal's request to a resource or account
-#: (KMS guide, "Permissions for AWS services in key policies"), lowercased.
-CONFUSED_DEPUTY_KEYS: Final = frozenset(k.lower() for k in (SOURCE_ACCOUNT_KEY, SOURCE_ARN_KEY))
 
 #: Global service principals (the same name in every region) used by the service presets.
 CLOUDTRAIL_PRINCIPAL: Final = "cloudtrail.amazonaws.com"
@@ -603,13 +576,6 @@ EVENTS_PRINCIPAL: Final = "events.amazonaws.com"
 CLOUDWATCH_PRINCIPAL: Final = "cloudwatch.amazonaws.com"
 S3_PRINCIPAL: Final = "s3.amazonaws.com"
 SNS_PRINCIPAL: Final = "sns.amazonaws.com"
-DNSSEC_PRINCIPAL: Final = "dnssec-route53.amazonaws.com"
-#: Route 53 signs DNSSEC only with ECC_NIST_P256 SIGN_VERIFY keys in this region.
-DNSSEC_REGION: Final = "us-east-1"
-DNSSEC_KEY_SPEC: Final = KeySpec.ECC_NIST_P256
-#: The EC2 Auto Scaling service-linked role (a role of the account, not a service principal).
-AUTOSCALING_SERVICE_ROLE_PATH: Final = "role/aws-service-role/autoscaling.amazonaws.com/"
-AUTOSCALING_SERVICE_ROLE_NAME: Final = "AWSServiceRoleForAutoScaling"
 
 
 def logs_principal(region: str, partition: str = "aws") -> str:
@@ -1200,13 +1166,9 @@ def service_principal(principal: str, region: str, partition: str = "aws") -> st
     return principal.removesuffix(PARTITION_DNS_SUFFIX["aws"]) + PARTITION_DNS_SUFFIX[partition]
 
 
-EVENT_TARGET_TYPE: Final = "aws:cloudwatch/eventTarget:EventTarget"
-METRIC_ALARM_TYPE: Final = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC_SUBSCRIPTION_TYPE: Final = "aws:sns/topicSubscription:TopicSubscription"
 BUCKET_NOTIFICATION_TYPE: Final = "aws:s3/bucketNotification:BucketNotification"
 
-
-EVENT_RULE_TYPE: Final = "aws:cloudwatch/eventRule:EventRule"
 #: The ARN each service gives the resources the consumer rules reason about (the services' ARN
 #: formats, "Actions, resources, and condition keys"), from wire properties; `{partition}`,
 #: `{region}` and `{account}` are the stack's. KG-S06 rebuilds a consumer's ARN from it when the ARN

@@ -4,7 +4,8 @@ for the pack's monitoring rule (KG-S04); the pack must publish alone, so this li
 
 Sources: EventBridge events reference "AWS Key Management Service events"; KMS developer guide
 "Monitor KMS keys with Amazon EventBridge" and "Create an alarm that detects use of a KMS key pending
-deletion"; CloudTrail's KMS record examples.
+deletion"; CloudTrail's KMS record examples. The resource types that carry them are type tokens of
+`facts`, with every other.
 """
 
 from __future__ import annotations
@@ -24,11 +25,6 @@ KMS_API_EVENT_SOURCE: Final = "kms.amazonaws.com"
 #: The only event bus CloudTrail and KMS deliver to.
 DEFAULT_EVENT_BUS: Final = "default"
 
-#: KMS's own events (events-ref-kms lists exactly these three).
-KMS_CMK_DELETION: Final = "KMS CMK Deletion"
-KMS_MATERIAL_EXPIRATION: Final = "KMS Imported Key Material Expiration"
-KMS_CMK_ROTATION: Final = "KMS CMK Rotation"
-KMS_SERVICE_DETAIL_TYPES: Final = (KMS_CMK_DELETION, KMS_MATERIAL_EXPIRATION, KMS_CMK_ROTATION)
 
 #: API calls that destroy a key, lock its owners out, or hand it elsewhere: watched by default.
 #: CreateGrant is watched only where the grantee is outside the account; DeleteAlias names an alias,
@@ -66,20 +62,3 @@ PENDING_DELETION_FILTER_PATTERN: Final = (
 #: The error CloudTrail records when a key pending deletion is used: `<key ARN> is pending deletion.`
 PENDING_DELETION_ERROR_SUFFIX: Final = " is pending deletion."
 PENDING_DELETION_ERROR_CODE: Final = "KMSInvalidStateException"
-PENDING_DELETION_METRIC_NAMESPACE: Final = "CloudTrailLogMetrics"
-PENDING_DELETION_METRIC_NAME: Final = "KMSKeyPendingDeletionErrorCount"
-PENDING_DELETION_ALARM_NAME: Final = "KMSKeyPendingDeletionErrorAlarm"
-
-# ---------------------------------------------------------------------------------------------
-# Resource types (Pulumi type tokens, pulumi-aws 7)
-# ---------------------------------------------------------------------------------------------
-
-EVENT_RULE_TYPE: Final = "aws:cloudwatch/eventRule:EventRule"
-EVENT_TARGET_TYPE: Final = "aws:cloudwatch/eventTarget:EventTarget"
-LOG_METRIC_FILTER_TYPE: Final = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
-METRIC_ALARM_TYPE: Final = "aws:cloudwatch/metricAlarm:MetricAlarm"
-SNS_TOPIC_TYPE: Final = "aws:sns/topic:Topic"
-TRAIL_TYPE: Final = "aws:cloudtrail/trail:Trail"
-
-#: Tag a key carries when its deletion was approved; the responder leaves such keys alone.
-DELETION_APPROVED_TAG: Final = "DeletionApproved"

@@ -27,7 +27,8 @@ from .facts import (
     ServiceRequest,
 )
 from .policydoc import Condition, Statement
-from .rule import UNKNOWN_STRING_SENTINEL, Resource, is_unknown
+from .rule import Resource, is_unknown
+from .sentinels import UNKNOWN_STRING_SENTINEL
 
 #: A hole in a value: a part unknown to the stack.
 HOLE: Final = None

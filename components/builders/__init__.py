@@ -5,7 +5,7 @@
 - `build_consumer_policies(spec, *, key_arns) -> {account_id: IAM policy document}`
 - `plan_grants(spec) -> tuple[GrantPlan, ...]`
 - `build_auditor_policy(*, account_id, partition) -> dict` (what `kmsguard audit` may call)
-Fixed Sids per role: `kmsguard.builders.sids`.
+Fixed Sids per role: `kmsguard.spec.sids`.
 """
 
 from kmsguard.builders.auditor import build_auditor_policy

@@ -22,27 +22,28 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
-from kmsguard.builders import sids
-from kmsguard.policies.facts import (
+from kmsguard.facts import (
     AUTOSCALING_SERVICE_ROLE_NAME,
     AUTOSCALING_SERVICE_ROLE_PATH,
+    DNSSEC_PRINCIPAL,
+    RETIRED_KEY_ACTIONS,
+)
+from kmsguard.policies.facts import (
     CALLER_ACCOUNT_KEY,
     CLOUDTRAIL_CONTEXT_KEY,
     CLOUDTRAIL_PRINCIPAL,
     CLOUDWATCH_PRINCIPAL,
-    DNSSEC_PRINCIPAL,
     EVENT_BUS_CONTEXT_KEY,
     EVENTS_PRINCIPAL,
     GRANT_IS_FOR_AWS_RESOURCE_KEY,
     LOGS_CONTEXT_KEY,
-    RETIRED_KEY_ACTIONS,
     S3_PRINCIPAL,
     SNS_PRINCIPAL,
     SOURCE_ACCOUNT_KEY,
     SOURCE_ARN_KEY,
     logs_principal,
 )
-from kmsguard.spec import KmsKeySpec, ServiceIntegrations
+from kmsguard.spec import KmsKeySpec, ServiceIntegrations, sids
 
 Statement = dict[str, Any]
 

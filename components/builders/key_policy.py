@@ -10,16 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from kmsguard.builders import sids
 from kmsguard.builders.integrations import build_integration_statements
 from kmsguard.builders.render import policy_size
 from kmsguard.builders.roles import administration_actions, critical_actions, usage_actions
 from kmsguard.builders.service_statements import check_service_statements
 from kmsguard.errors import PolicyBuildError
+from kmsguard.facts import DNSSEC_REGION
 from kmsguard.policies.facts import (
     ACCOUNT_ID_RE,
     CALLER_ACCOUNT_KEY,
-    DNSSEC_REGION,
     ENCRYPTION_CONTEXT_KEY_PREFIX,
     GRANT_IS_FOR_AWS_RESOURCE_KEY,
     KEY_POLICY_MAX_BYTES,
@@ -38,7 +37,7 @@ from kmsguard.policies.facts import (
 )
 from kmsguard.policies.policydoc import parse_policy_document
 from kmsguard.regions import partition_regions, unknown_region_message
-from kmsguard.spec import CrossAccountAccess, KmsKeySpec, UsageRole
+from kmsguard.spec import CrossAccountAccess, KmsKeySpec, UsageRole, sids
 
 Statement = dict[str, Any]
 _ENCRYPTION_ROLES = (

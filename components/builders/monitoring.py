@@ -16,6 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from kmsguard.errors import KmsGuardError
+from kmsguard.facts import (
+    KMS_SERVICE_DETAIL_TYPES,
+    PENDING_DELETION_ALARM_NAME,
+    PENDING_DELETION_METRIC_NAME,
+    PENDING_DELETION_METRIC_NAMESPACE,
+)
 from kmsguard.policies.facts import CLOUDWATCH_PRINCIPAL, EVENTS_PRINCIPAL
 from kmsguard.policies.monitoring_facts import (
     ALIAS_ACTION,
@@ -24,11 +30,7 @@ from kmsguard.policies.monitoring_facts import (
     GRANT_ACTION,
     KMS_API_EVENT_SOURCE,
     KMS_EVENT_SOURCE,
-    KMS_SERVICE_DETAIL_TYPES,
-    PENDING_DELETION_ALARM_NAME,
     PENDING_DELETION_FILTER_PATTERN,
-    PENDING_DELETION_METRIC_NAME,
-    PENDING_DELETION_METRIC_NAMESPACE,
 )
 
 Pattern = dict[str, Any]

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from kmsguard.policies.facts import (
-    ADMIN_ACTIONS,
-    DECRYPT_ACTIONS,
-    ENCRYPT_ACTIONS,
-    IMPORTED_MATERIAL_ADMIN_ACTIONS,
+from kmsguard.facts import (
     KEY_AGREEMENT_ACTIONS,
     MAC_ACTIONS,
-    MULTI_REGION_ADMIN_ACTIONS,
     PUBLIC_KEY_DECRYPT_ACTIONS,
     PUBLIC_KEY_ENCRYPT_ACTIONS,
     PUBLIC_KEY_ENCRYPTION_ACTIONS,
     RETIRED_KEY_ACTIONS,
     SIGN_VERIFY_ACTIONS,
-    SYMMETRIC_USER_ACTIONS,
     VERIFY_ACTIONS,
+)
+from kmsguard.policies.facts import (
+    ADMIN_ACTIONS,
+    DECRYPT_ACTIONS,
+    ENCRYPT_ACTIONS,
+    IMPORTED_MATERIAL_ADMIN_ACTIONS,
+    MULTI_REGION_ADMIN_ACTIONS,
+    SYMMETRIC_USER_ACTIONS,
 )
 from kmsguard.spec import KmsKeySpec, UsageRole
 

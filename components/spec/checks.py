@@ -4,29 +4,32 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kmsguard.policies.facts import (
-    ALIAS_MAX_CHARS,
-    DECRYPT_ACTIONS,
+from kmsguard.facts import (
     DNSSEC_KEY_SPEC,
     DNSSEC_REGION,
-    ENCRYPT_ACTIONS,
-    GRANT_OPERATIONS,
-    GRANT_REDELEGATION_OPERATIONS,
     KEY_AGREEMENT_ACTIONS,
     MAC_ACTIONS,
-    MULTI_REGION_REASON_TAG,
     PUBLIC_KEY_ENCRYPTION_ACTIONS,
-    REQUIRED_TAGS,
-    RESERVED_TAG_PREFIX,
     SIGN_VERIFY_ACTIONS,
     TAG_KEY_MAX_CHARS,
     TAG_VALUE_MAX_CHARS,
     TAGS_MAX,
-    KeyUsage,
     conventional_alias,
+)
+from kmsguard.policies.facts import (
+    ALIAS_MAX_CHARS,
+    DECRYPT_ACTIONS,
+    ENCRYPT_ACTIONS,
+    GRANT_OPERATIONS,
+    GRANT_REDELEGATION_OPERATIONS,
+    MULTI_REGION_REASON_TAG,
+    REQUIRED_TAGS,
+    RESERVED_TAG_PREFIX,
+    KeyUsage,
 )
 from kmsguard.spec.access import UsageRole
 from kmsguard.spec.kind import CloudHsmKeyStore, ExternalKeyStore, Hmac, KeyAgreement, Signing, _Kind
+from kmsguard.spec.sids import RESERVED_SID_PREFIXES, RESERVED_SIDS
 from kmsguard.spec.types import region_problem
 
 if TYPE_CHECKING:
@@ -35,41 +38,6 @@ if TYPE_CHECKING:
 Problem = tuple[str, str]
 
 _ENCRYPTION_ROLES = frozenset({UsageRole.USERS, UsageRole.ENCRYPT_ONLY, UsageRole.DECRYPT_ONLY})
-#: Sids the builder uses; an extra statement must not take one (see kmsguard.builders.sids).
-RESERVED_SIDS = frozenset(
-    {
-        "DeployerAdministration",
-        "KeyAdministration",
-        "KeyAdministrationCriticalWithMfa",
-        "AccountRootFull",
-        "KeyUsage",
-        "KeyUsageEncryptOnly",
-        "KeyUsageDecryptOnly",
-        "KeyUsageDescribe",
-        "KeySigning",
-        "KeyVerification",
-        "KeyMac",
-        "KeyAgreement",
-        # Service integrations (kmsguard.builders.integrations)
-        "CloudTrailEncryptLogs",
-        "CloudTrailDescribeKey",
-        "CloudTrailLogDecrypt",
-        "SnsPublishFromEventBridge",
-        "SnsPublishFromCloudWatchAlarms",
-        "SnsPublishFromS3",
-        "SqsDeliveryFromSns",
-        "SqsSendFromEventBridge",
-        "SqsSendFromS3",
-        "EventBridgeBusEncryption",
-        "EventBridgeBusDescribeKey",
-        "Route53DnssecSigning",
-        "Route53DnssecGrants",
-        "AutoScalingEbsUsage",
-        "AutoScalingEbsGrants",
-    }
-)
-#: Builder Sid families: one statement per service, account or region.
-RESERVED_SID_PREFIXES = ("KeyUsageThrough", "ServiceGrantsThrough", "CrossAccount", "CloudWatchLogs")
 
 
 def reserved_sid(sid: str) -> bool:

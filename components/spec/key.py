@@ -21,19 +21,18 @@ from pydantic import (
 )
 
 from kmsguard.errors import FieldError, SpecError
+from kmsguard.facts import DESCRIPTION_MAX_CHARS, conventional_alias
 from kmsguard.policies.facts import (
     DEFAULT_ENVIRONMENTS,
     DELETION_WINDOW_DEFAULT_DAYS,
     DELETION_WINDOW_MAX_DAYS,
     DELETION_WINDOW_MIN_DAYS,
-    DESCRIPTION_MAX_CHARS,
     MULTI_REGION_REASON_TAG,
     ROTATION_PERIOD_DEFAULT_DAYS,
     ROTATION_PERIOD_MAX_DAYS,
     ROTATION_PERIOD_MIN_DAYS,
     KeySpec,
     KeyUsage,
-    conventional_alias,
 )
 from kmsguard.spec.access import (
     CrossAccountAccess,

@@ -12,11 +12,8 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
 from kmsguard.errors import register_union_tags
-from kmsguard.policies.facts import (
-    KEY_SPEC_USAGES,
-    KeySpec,
-    KeyUsage,
-)
+from kmsguard.facts import KEY_SPEC_USAGES
+from kmsguard.policies.facts import KeySpec, KeyUsage
 from kmsguard.spec.types import STRICT, spec_error
 
 RsaSpec = Literal["RSA_2048", "RSA_3072", "RSA_4096"]

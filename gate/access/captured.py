@@ -13,7 +13,8 @@ from kmsguard.gate.access.model import compute
 from kmsguard.gate.access.stack import READS
 from kmsguard.gate.capture import Captured
 from kmsguard.gate.project import Project
-from kmsguard.policies.rule import Resource, decode_unknowns
+from kmsguard.policies.rule import Resource
+from kmsguard.policies.sentinels import decode_unknowns
 
 
 def as_resources(captured: Sequence[Captured]) -> list[Resource]:

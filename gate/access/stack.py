@@ -19,32 +19,33 @@ from kmsguard.policies.facts import (
     ALL_KEY_TYPES,
     GRANT_OPERATIONS,
     GRANT_TYPE,
+    IAM_GROUP_POLICY_ATTACHMENT_TYPE,
     IAM_GROUP_POLICY_TYPE,
+    IAM_GROUP_TYPE,
+    IAM_POLICY_ATTACHMENT_TYPE,
     IAM_POLICY_TYPE,
+    IAM_ROLE_POLICY_ATTACHMENT_TYPE,
     IAM_ROLE_POLICY_TYPE,
     IAM_ROLE_TYPE,
+    IAM_USER_POLICY_ATTACHMENT_TYPE,
     IAM_USER_POLICY_TYPE,
+    IAM_USER_TYPE,
     KEY_POLICY_TYPE,
     PRIMARY_KEY_TYPES,
 )
 from kmsguard.policies.rule import Resource, is_unknown
 
 _ATTACHMENTS: Final = {
-    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ("role", "role"),
-    "aws:iam/userPolicyAttachment:UserPolicyAttachment": ("user", "user"),
-    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": ("group", "group"),
+    IAM_ROLE_POLICY_ATTACHMENT_TYPE: ("role", "role"),
+    IAM_USER_POLICY_ATTACHMENT_TYPE: ("user", "user"),
+    IAM_GROUP_POLICY_ATTACHMENT_TYPE: ("group", "group"),
 }
-_POLICY_ATTACHMENT: Final = "aws:iam/policyAttachment:PolicyAttachment"
 _INLINE_OWNER: Final = {
     IAM_ROLE_POLICY_TYPE: ("role", "role"),
     IAM_USER_POLICY_TYPE: ("user", "user"),
     IAM_GROUP_POLICY_TYPE: ("group", "group"),
 }
-_IDENTITY_TYPES: Final = {
-    "aws:iam/role:Role": "role",
-    "aws:iam/user:User": "user",
-    "aws:iam/group:Group": "group",
-}
+_IDENTITY_TYPES: Final = {IAM_ROLE_TYPE: "role", IAM_USER_TYPE: "user", IAM_GROUP_TYPE: "group"}
 
 #: The resources `read_stack` looks at and the properties it reads (None: all of them), so that a
 #: caller converting wire values converts only these (a catalog's resources carry far more).
@@ -54,7 +55,7 @@ READS: Final[dict[str, tuple[str, ...] | None]] = {
     ALIAS_TYPE: ("name", "targetKeyId", "targetKeyArn", "region"),
     GRANT_TYPE: None,
     **dict.fromkeys(
-        (*_ATTACHMENTS, _POLICY_ATTACHMENT, *_INLINE_OWNER, *_IDENTITY_TYPES, IAM_POLICY_TYPE), None
+        (*_ATTACHMENTS, IAM_POLICY_ATTACHMENT_TYPE, *_INLINE_OWNER, *_IDENTITY_TYPES, IAM_POLICY_TYPE), None
     ),
 }
 
@@ -206,7 +207,7 @@ def _identities(resources: Sequence[Resource], account: str | None, partition: s
             prop, kind = _ATTACHMENTS[r.type]
             if (arn := arn_of(kind, r.props.get(prop))) is not None:
                 attached.setdefault(policy_arn, []).append(arn)
-        elif r.type == _POLICY_ATTACHMENT and policy_arn:
+        elif r.type == IAM_POLICY_ATTACHMENT_TYPE and policy_arn:
             for prop, kind in (("roles", "role"), ("users", "user"), ("groups", "group")):
                 members = r.props.get(prop)
                 for member in members if isinstance(members, list) else []:

@@ -32,14 +32,14 @@ from kmsguard.policies.facts import (
     EXTERNAL_KEY_TYPE,
     GRANT_TYPE,
     KEY_TYPE,
+    PRIMARY_KEY_TYPES,
     REPLICA_EXTERNAL_KEY_TYPE,
     REPLICA_KEY_TYPE,
+    REPLICA_KEY_TYPES,
 )
 
 #: The components' Pulumi program, as installed.
 PROGRAM: Final = Path(kmsguard.__file__).parent / "__main__.py"
-_KEY_TYPES: Final = (KEY_TYPE, EXTERNAL_KEY_TYPE)
-_REPLICA_TYPES: Final = (REPLICA_KEY_TYPE, REPLICA_EXTERNAL_KEY_TYPE)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -280,7 +280,7 @@ def replacements(
     real: dict[str, str] = {}
     for resource in captured:
         owner = owners.get(urns.name_of(resource.parent))
-        if owner is not None and resource.type in _KEY_TYPES:
+        if owner is not None and resource.type in PRIMARY_KEY_TYPES:
             out = wire.to_python(resource.outputs)
             real.update({str(out.get("arn")): owner.arn, str(out.get("id")): owner.key_id})
     found: list[str] = []
@@ -336,7 +336,7 @@ def _live_id(
     )
     if here is None:
         return None
-    if resource.type in (*_KEY_TYPES, *_REPLICA_TYPES):
+    if resource.type in (*PRIMARY_KEY_TYPES, *REPLICA_KEY_TYPES):
         return f"{here.key_id}{suffix}"
     if resource.type == ALIAS_TYPE:
         name = props.get("name")

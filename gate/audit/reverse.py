@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from pydantic import ValidationError
 
-from kmsguard.builders import build_key_policy, sids
+from kmsguard.builders import build_key_policy
 from kmsguard.gate.audit.collect import LiveKey
 from kmsguard.policies.facts import (
     ADMINISTRATION_ACTIONS,
@@ -31,7 +31,7 @@ from kmsguard.policies.facts import (
     parse_conventional_alias,
 )
 from kmsguard.policies.policydoc import PolicyParseError, Statement, parse_policy_document
-from kmsguard.spec import ExtraStatement
+from kmsguard.spec import ExtraStatement, sids
 
 OWNER_TAG: Final = "Owner"
 COST_CENTER_TAG: Final = "CostCenter"

@@ -22,7 +22,7 @@ from kmsguard.policies.facts import (
     REPLICA_EXTERNAL_KEY_TYPE,
     REPLICA_KEY_TYPE,
 )
-from kmsguard.policies.rule import UNKNOWN_STRING_SENTINEL
+from kmsguard.policies.sentinels import UNKNOWN_STRING_SENTINEL
 
 #: The provider version the shapes follow; sent like a program's resources carry theirs.
 PROVIDER_VERSION: Final = "7.0.0"

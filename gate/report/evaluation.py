@@ -10,10 +10,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from kmsguard.gate.model import GateResult
+from kmsguard.gate.capture import Captured
+from kmsguard.gate.model import GateResult, PolicyMeta
 
 LEVEL_ORDER: Final = ("mandatory", "advisory", "remediate", "disabled")
 
@@ -42,18 +44,27 @@ def enforcement_text(result: GateResult) -> str:
     return f"{len(result.policies)} policies: {levels}"
 
 
-def evaluate(result: GateResult) -> Evaluation:
-    from kmsguard.gate.report.junit import _applies  # noqa: PLC0415 - junit imports this module's users
+def judged(resource: Captured) -> bool:
+    """Whether any resource policy could judge it: the engine's own resources are not judged."""
+    return resource.custom and not resource.type.startswith("pulumi:")
 
-    checked = [r for r in result.resources if r.custom and not r.type.startswith("pulumi:")]
+
+def applicable(policies: Sequence[PolicyMeta], resource: Captured) -> list[PolicyMeta]:
+    """The resource policies that judge `resource`, as the pack declared them (see
+    `PolicyMeta.resource_types`)."""
+    if not judged(resource):
+        return []
+    return [p for p in policies if not p.stack_policy and p.judges(resource.type)]
+
+
+def evaluate(result: GateResult) -> Evaluation:
+    checked = [r for r in result.resources if judged(r)]
     active = [p for p in result.policies if p.enforcement != "disabled"]
-    resource_policies = [p for p in active if not p.stack_policy]
-    kmsguard_pack = result.pack_name == "kmsguard"
     flagged = {v.urn for v in result.violations}
     by_type: dict[str, list[str]] = {}  # which policies apply depends on the type alone
     for r in checked:
         if r.type not in by_type:
-            by_type[r.type] = [p.name for p in resource_policies if _applies(p, r, kmsguard_pack)]
+            by_type[r.type] = [p.name for p in applicable(active, r)]
     in_scope = sum(
         1
         for r in checked

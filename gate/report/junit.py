@@ -1,8 +1,8 @@
 """`--junit FILE`: one test case per resource x policy evaluated, a failure per violation.
 
-Which policies a resource is evaluated against: for kmsguard's own policies, the resource types in
-the rule's metadata; for any other pack, every resource policy (the pack cannot tell us more).
-Not-applicable outcomes become skipped test cases.
+Which policies a resource is evaluated against: those whose pack tags them with the resource's type
+token, or that name no type (every resource), or that flagged it. Not-applicable outcomes (the
+pack's `not_applicable` answers to Analyze) become skipped test cases.
 """
 
 from __future__ import annotations
@@ -10,13 +10,12 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from functools import cache
 from typing import Final, NamedTuple
 from xml.sax.saxutils import escape
 
-from kmsguard.gate.capture import Captured
 from kmsguard.gate.locations import Location
 from kmsguard.gate.model import GateFailure, GateResult, PolicyMeta, Violation
+from kmsguard.gate.report.evaluation import applicable, evaluate
 from kmsguard.gate.report.plan import short_message
 from kmsguard.gate.text import printable
 from kmsguard.stackfile import shown_path
@@ -44,43 +43,32 @@ class _Suite(NamedTuple):
         return {"tests": len(self.cases), "failures": failures, "skipped": skipped, "errors": 0}
 
 
-@cache
-def _kmsguard_types() -> dict[str, frozenset[str]]:
-    from kmsguard.policies.registry import all_rules  # noqa: PLC0415 - metadata only, loaded on demand
-
-    return {r.meta.name: frozenset(r.meta.resource_types) for r in all_rules()}
-
-
-def _applies(policy: PolicyMeta, resource: Captured, kmsguard_pack: bool) -> bool:
-    if not resource.custom or resource.type.startswith("pulumi:"):
-        return False
-    types = _kmsguard_types().get(policy.name) if kmsguard_pack else None
-    return types is None or resource.type in types
-
-
 def _suites(result: GateResult) -> Iterator[_Suite]:
     """One suite at a time, so the tens of thousands of test cases of a large stack are never all
     alive at once: less work for the garbage collector."""
-    kmsguard_pack = result.pack_name == "kmsguard"
     found: _Found = defaultdict(list)
     for v in result.violations:
         found[(v.urn, v.policy)].append(v)
     active = [*(p for p in result.policies if p.enforcement != "disabled"), *result.checks]
     resource_policies = [p for p in active if not p.stack_policy]
-    # Which policies apply depends only on whether a resource is custom and on its type.
-    applicable: dict[tuple[bool, str], list[tuple[str, str]]] = {}
+    flagged: dict[str, set[str]] = defaultdict(set)
+    for urn, policy in found:
+        flagged[urn].add(policy)
+    # Which policies apply depends only on whether a resource is custom and on its type…
+    by_kind: dict[tuple[bool, str], tuple[set[str], list[tuple[str, str]]]] = {}
     for resource in result.resources:
         kind = (resource.custom, resource.type)
-        if kind not in applicable:
-            applicable[kind] = _checks([p for p in resource_policies if _applies(p, resource, kmsguard_pack)])
-        if applicable[kind]:
+        if kind not in by_kind:
+            policies = applicable(resource_policies, resource)
+            by_kind[kind] = ({p.name for p in policies}, _checks(policies))
+        names, checks = by_kind[kind]
+        # …and a policy that flagged a resource judged it, whatever types it declared.
+        if resource.urn in flagged and not flagged[resource.urn] <= names:
+            names = names | flagged[resource.urn]
+            checks = _checks([p for p in resource_policies if p.name in names])
+        if checks:
             yield _suite(
-                result,
-                applicable[kind],
-                found,
-                name=resource.urn,
-                urn=resource.urn,
-                location=resource.location,
+                result, checks, found, name=resource.urn, urn=resource.urn, location=resource.location
             )
     stack_policies = [p for p in active if p.stack_policy]
     if stack_policies:
@@ -123,8 +111,6 @@ SETTINGS_SUITE: Final = "kmsguard settings"
 
 
 def _settings(result: GateResult) -> list[tuple[str, str]]:
-    from kmsguard.gate.report.evaluation import evaluate  # noqa: PLC0415 - it imports this module
-
     evaluation = evaluate(result)
     found = [(f"enforcement.{level}", str(n)) for level, n in evaluation.enforcement.items()]
     found += [

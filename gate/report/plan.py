@@ -10,11 +10,8 @@ from typing import Any, Final
 from kmsguard.gate import wire
 from kmsguard.gate.capture import Captured
 from kmsguard.gate.model import SEVERITIES, GateResult, Violation
+from kmsguard.policies.facts import ALIAS_TYPE, PRIMARY_KEY_TYPES, REPLICA_KEY_TYPES
 from kmsguard.policies.policydoc import PolicyParseError, parse_policy_document
-
-KEY_TYPES = frozenset({"aws:kms/key:Key", "aws:kms/externalKey:ExternalKey"})
-REPLICA_TYPES = frozenset({"aws:kms/replicaKey:ReplicaKey", "aws:kms/replicaExternalKey:ReplicaExternalKey"})
-ALIAS_TYPE = "aws:kms/alias:Alias"
 
 
 @dataclass
@@ -37,7 +34,7 @@ def keys(result: GateResult) -> list[KeyLine]:
     lines: dict[str, KeyLine] = {}
     handles: dict[str, KeyLine] = {}
     for r in result.resources:
-        if r.type in KEY_TYPES:
+        if r.type in PRIMARY_KEY_TYPES:
             out = outputs[r.urn]
             line = KeyLine(r.name, r.urn, regions=[str(out.get("region", ""))], rotation=_rotation(out))
             line.roles = _roles(out.get("policy"))
@@ -46,7 +43,7 @@ def keys(result: GateResult) -> list[KeyLine]:
                 if isinstance(out.get(handle), str):
                     handles[out[handle]] = line
     for r in result.resources:
-        if r.type in REPLICA_TYPES:
+        if r.type in REPLICA_KEY_TYPES:
             out = outputs[r.urn]
             primary = handles.get(str(out.get("primaryKeyArn")))
             if primary is not None:
@@ -66,9 +63,10 @@ def keys(result: GateResult) -> list[KeyLine]:
 #: The outputs `keys` reads, by resource type.
 _READ: Final[dict[str, tuple[str, ...]]] = {
     **dict.fromkeys(
-        KEY_TYPES, ("region", "enableKeyRotation", "rotationPeriodInDays", "policy", "id", "keyId", "arn")
+        PRIMARY_KEY_TYPES,
+        ("region", "enableKeyRotation", "rotationPeriodInDays", "policy", "id", "keyId", "arn"),
     ),
-    **dict.fromkeys(REPLICA_TYPES, ("primaryKeyArn", "region", "arn")),
+    **dict.fromkeys(REPLICA_KEY_TYPES, ("primaryKeyArn", "region", "arn")),
     ALIAS_TYPE: ("targetKeyId", "targetKeyArn", "name", "region"),
 }
 

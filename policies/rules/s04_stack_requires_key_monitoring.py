@@ -7,17 +7,20 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from ..eventpattern import Pattern, PatternError, matches, parse_event_pattern
-from ..facts import ALL_KEY_TYPES, PRODUCTION_ENVIRONMENTS
+from ..facts import (
+    ALL_KEY_TYPES,
+    EVENT_RULE_TYPE,
+    EVENT_TARGET_TYPE,
+    LOG_METRIC_FILTER_TYPE,
+    METRIC_ALARM_TYPE,
+    PRODUCTION_ENVIRONMENTS,
+)
 from ..kms_events import KeyRef, api_call_events, ordinary_use, pending_deletion_use
 from ..metricfilter import FilterError, LogFilter, parse_filter_pattern
 from ..monitoring_facts import (
     DEFAULT_EVENT_BUS,
     DEFAULT_MONITORED_ACTIONS,
     ENABLED_RULE_STATES,
-    EVENT_RULE_TYPE,
-    EVENT_TARGET_TYPE,
-    LOG_METRIC_FILTER_TYPE,
-    METRIC_ALARM_TYPE,
     PENDING_DELETION_FILTER_PATTERN,
 )
 from ..rule import (

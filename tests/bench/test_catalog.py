@@ -4,6 +4,7 @@ from pathlib import Path
 
 from bench.catalog import RESOURCES_PER_KEY, write
 from kmsguard.gate import capture, project
+from kmsguard.policies.facts import ALIAS_TYPE, KEY_TYPE, REPLICA_KEY_TYPE
 
 
 def test_each_key_brings_an_alias_and_two_replicas_with_aliases(tmp_path: Path) -> None:
@@ -12,9 +13,9 @@ def test_each_key_brings_an_alias_and_two_replicas_with_aliases(tmp_path: Path) 
     custom = [r for r in resources if r.custom]
     assert len(custom) == 3 * RESOURCES_PER_KEY["keys"]
     assert sorted({r.type for r in custom}) == [
-        "aws:kms/alias:Alias",
-        "aws:kms/key:Key",
-        "aws:kms/replicaKey:ReplicaKey",
+        ALIAS_TYPE,
+        KEY_TYPE,
+        REPLICA_KEY_TYPE,
     ]
     assert sorted(r.name for r in custom if r.name.startswith("k0")) == [
         "k0",

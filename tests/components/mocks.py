@@ -23,7 +23,8 @@ from pulumi.runtime import settings as runtime_settings
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
 from pulumi.runtime.sync_await import _ensure_event_loop
 
-from kmsguard.policies.facts import RESOURCE_ARNS
+from kmsguard.gate.mocks import CALLER_IDENTITY_TOKEN, PARTITION_TOKEN
+from kmsguard.policies.facts import ALIAS_TYPE, GRANT_TYPE, RESOURCE_ARNS
 
 MOCK_ACCOUNT = "123456789012"
 MOCK_PARTITION = "aws"
@@ -88,7 +89,7 @@ class KmsMocks(Mocks):
 
     def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         self.capture.invokes.append(args.token)
-        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+        if args.token == CALLER_IDENTITY_TOKEN:
             arn = f"arn:{self.partition}:sts::{self.account}:assumed-role/PulumiDeployer/session"
             return {
                 "accountId": self.account,
@@ -96,7 +97,7 @@ class KmsMocks(Mocks):
                 "userId": "AROAEXAMPLE:session",
                 "id": self.account,
             }, []
-        if args.token == "aws:index/getPartition:getPartition":
+        if args.token == PARTITION_TOKEN:
             return {"partition": self.partition, "dnsSuffix": "amazonaws.com", "id": self.partition}, []
         return {}, []
 
@@ -107,9 +108,9 @@ class KmsMocks(Mocks):
         if args.typ.startswith("aws:kms/") and "Key" in args.typ.split(":")[-1]:
             ident = key_id(args.name)
             state |= {"arn": f"arn:{self.partition}:kms:{region}:{self.account}:key/{ident}", "keyId": ident}
-        elif args.typ == "aws:kms/alias:Alias":
+        elif args.typ == ALIAS_TYPE:
             state |= {"arn": f"arn:{self.partition}:kms:{region}:{self.account}:{args.inputs.get('name')}"}
-        elif args.typ == "aws:kms/grant:Grant":
+        elif args.typ == GRANT_TYPE:
             state |= {"grantId": f"grant-{ident}", "grantToken": "token"}
         elif not args.typ.startswith("aws:kms/"):
             # Autonamed resources get their name as the provider would give it, and an ARN.

@@ -18,7 +18,7 @@ from kmsguard.catalog_spec import CatalogSpec
 from kmsguard.config import parse_stack_config
 from kmsguard.errors import KmsGuardError, SpecError
 from kmsguard.key import KmsKey
-from kmsguard.policies.facts import KEY_TYPE
+from kmsguard.policies.facts import ALIAS_TYPE, EXTERNAL_KEY_TYPE, KEY_TYPE
 from kmsguard.spec import KmsKeySpec
 from tests.components.factories import ACCOUNT, BATCH, DEPLOYER, REGION, USER, spec
 from tests.components.mocks import Capture, key_id, run
@@ -80,9 +80,7 @@ def test_disabled_key_is_quarantined_protected_and_retained_even_in_dev() -> Non
     primary = captured.named("orders-key")
     assert (primary.inputs["isEnabled"], primary.protect, primary.retain_on_delete) == (False, True, True)
     assert "DeletionApproved" not in primary.inputs["tags"]
-    assert {(a.protect, a.retain_on_delete) for a in captured.of_type("aws:kms/alias:Alias")} == {
-        (None, None)
-    }
+    assert {(a.protect, a.retain_on_delete) for a in captured.of_type(ALIAS_TYPE)} == {(None, None)}
     grant = captured.named("orders-grant-batch")
     assert (grant.protect, grant.retain_on_delete) == (True, None)
 
@@ -131,7 +129,7 @@ def test_generations_move_through_the_states_one_by_one() -> None:
     g1_deleted = {"state": "deleted", "disabled_on": "2026-04-01"}
     g2_disabled = {"state": "disabled", "disabled_on": "2026-05-20"}
     captured = build(rotated(g1=g1_deleted, g2=g2_disabled))
-    keys = {r.name: r for r in captured.of_type("aws:kms/externalKey:ExternalKey")}
+    keys = {r.name: r for r in captured.of_type(EXTERNAL_KEY_TYPE)}
     assert set(keys) == {"orders-key-g2", "orders-key-g3"}  # g1 is gone: Pulumi deletes it
     g2, g3 = keys["orders-key-g2"], keys["orders-key-g3"]
     assert (g2.inputs["enabled"], g2.protect, g2.retain_on_delete) == (False, True, True)
@@ -153,7 +151,7 @@ def test_the_key_state_bounds_every_generation() -> None:
         rotation={"manual": {"generations": ["g1", "g2"]}},
         lifecycle={"state": "disabled", "disabled_on": "2026-05-30"},
     )
-    keys = build(disabled).of_type("aws:kms/externalKey:ExternalKey")
+    keys = build(disabled).of_type(EXTERNAL_KEY_TYPE)
     assert {(k.name, k.inputs["enabled"], k.protect) for k in keys} == {
         ("orders-key-g1", False, True),
         ("orders-key-g2", False, True),

@@ -14,6 +14,19 @@ from kmsguard.config import ConfigError, parse_stack_config
 from kmsguard.errors import KmsGuardError
 from kmsguard.monitoring import KeyMonitoring, plan_monitoring, register_responder_role
 from kmsguard.monitoring_spec import MonitoringSpec
+from kmsguard.policies.facts import (
+    ALIAS_TYPE,
+    EVENT_RULE_TYPE,
+    EVENT_TARGET_TYPE,
+    IAM_ROLE_POLICY_ATTACHMENT_TYPE,
+    IAM_ROLE_POLICY_TYPE,
+    KEY_TYPE,
+    LOG_METRIC_FILTER_TYPE,
+    METRIC_ALARM_TYPE,
+    REPLICA_KEY_TYPE,
+    SNS_TOPIC_TYPE,
+    TOPIC_SUBSCRIPTION_TYPE,
+)
 from tests.components.factories import ACCOUNT, ADMIN, DEPLOYER, REGION, USER
 from tests.components.mocks import Capture, key_id, run
 from tests.stacks.pack import violations
@@ -141,9 +154,9 @@ def test_children_are_exactly_these() -> None:
         (t, f"prod-monitoring-{n}-{r}")
         for r in (REGION, REPLICA)
         for t, n in (
-            ("aws:sns/topic:Topic", "topic"),
+            (SNS_TOPIC_TYPE, "topic"),
             ("aws:sns/topicPolicy:TopicPolicy", "topic-policy"),
-            ("aws:sns/topicSubscription:TopicSubscription", "subscription-0"),
+            (TOPIC_SUBSCRIPTION_TYPE, "subscription-0"),
         )
     }
     rules = {
@@ -151,23 +164,23 @@ def test_children_are_exactly_these() -> None:
         for r in (REGION, REPLICA)
         for purpose in ("api-keys", "api-grants", "api-aliases", "kms-events")
         for t, suffix in (
-            ("aws:cloudwatch/eventRule:EventRule", ""),
-            ("aws:cloudwatch/eventTarget:EventTarget", "-target"),
+            (EVENT_RULE_TYPE, ""),
+            (EVENT_TARGET_TYPE, "-target"),
         )
     }
     assert {(c.type, c.name) for c in captured.children_of(monitoring)} == {
         ("kmsguard:kms:Key", "prod-monitoring-alerts"),
-        ("aws:cloudwatch/logMetricFilter:LogMetricFilter", "prod-monitoring-pending-deletion"),
-        ("aws:cloudwatch/metricAlarm:MetricAlarm", "prod-monitoring-pending-deletion-alarm"),
+        (LOG_METRIC_FILTER_TYPE, "prod-monitoring-pending-deletion"),
+        (METRIC_ALARM_TYPE, "prod-monitoring-pending-deletion-alarm"),
         *per_region,
         *rules,
     }
     alert_key = captured.named("prod-monitoring-alerts")
     assert {(c.type, c.name) for c in captured.children_of(alert_key)} == {
-        ("aws:kms/key:Key", "prod-monitoring-alerts-key"),
-        ("aws:kms/replicaKey:ReplicaKey", "prod-monitoring-alerts-key-replica-eu-central-1"),
-        ("aws:kms/alias:Alias", "prod-monitoring-alerts-alias-prod-alerts-security"),
-        ("aws:kms/alias:Alias", "prod-monitoring-alerts-alias-prod-alerts-security-eu-central-1"),
+        (KEY_TYPE, "prod-monitoring-alerts-key"),
+        (REPLICA_KEY_TYPE, "prod-monitoring-alerts-key-replica-eu-central-1"),
+        (ALIAS_TYPE, "prod-monitoring-alerts-alias-prod-alerts-security"),
+        (ALIAS_TYPE, "prod-monitoring-alerts-alias-prod-alerts-security-eu-central-1"),
     }
 
 
@@ -188,7 +201,7 @@ def test_event_patterns_watch_every_key_of_the_region(region: str) -> None:
 
 def test_configured_actions_decide_the_rules() -> None:
     captured = build(monitoring_spec(actions=["ScheduleKeyDeletion", "DisableKey"]))
-    rules = {r.name for r in captured.of_type("aws:cloudwatch/eventRule:EventRule")}
+    rules = {r.name for r in captured.of_type(EVENT_RULE_TYPE)}
     assert rules == {
         f"prod-monitoring-{p}-{r}" for p in ("api-keys", "kms-events") for r in (REGION, REPLICA)
     }
@@ -366,15 +379,15 @@ def test_the_responder_is_a_function_per_region_behind_its_own_rule() -> None:
     monitoring = captured.named("prod-monitoring")
     responder = {(c.type, c.name) for c in captured.children_of(monitoring) if "responder" in c.name}
     assert responder == {
-        ("aws:iam/rolePolicy:RolePolicy", "prod-monitoring-responder-policy"),
-        ("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "prod-monitoring-responder-logs"),
+        (IAM_ROLE_POLICY_TYPE, "prod-monitoring-responder-policy"),
+        (IAM_ROLE_POLICY_ATTACHMENT_TYPE, "prod-monitoring-responder-logs"),
         *(
             (t, f"prod-monitoring-responder{infix}-{r}{suffix}")
             for r in (REGION, REPLICA)
             for t, infix, suffix in (
                 ("aws:lambda/function:Function", "-function", ""),
-                ("aws:cloudwatch/eventRule:EventRule", "", ""),
-                ("aws:cloudwatch/eventTarget:EventTarget", "", "-target"),
+                (EVENT_RULE_TYPE, "", ""),
+                (EVENT_TARGET_TYPE, "", "-target"),
                 ("aws:lambda/permission:Permission", "", "-permission"),
             )
         ),

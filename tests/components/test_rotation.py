@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kmsguard.builders import build_key_policy, render_policy
 from kmsguard.key import KmsKey
-from kmsguard.policies.facts import ALIAS_TYPE, EXTERNAL_KEY_TYPE
+from kmsguard.policies.facts import ALIAS_TYPE, EXTERNAL_KEY_TYPE, KEY_TYPE
 from kmsguard.rotation import Generation, generations
 from kmsguard.spec import KmsKeySpec
 from kmsguard.spec.lifecycle import KeyState
@@ -70,7 +70,7 @@ def test_rotating_keeps_the_alias_resource_and_removing_a_generation_removes_its
 def test_a_symmetric_key_with_generations_still_rotates_each_generation_automatically() -> None:
     key_spec = spec(rotation={"manual": {"generations": ["g1", "g2"]}}, principals={"users": [USER]})
     captured = run(lambda: KmsKey("orders", key_spec, account_id=ACCOUNT, partition="aws"))
-    keys = captured.of_type("aws:kms/key:Key")
+    keys = captured.of_type(KEY_TYPE)
     assert {(k.name, k.inputs["enableKeyRotation"]) for k in keys} == {
         ("orders-key-g1", True),
         ("orders-key-g2", True),

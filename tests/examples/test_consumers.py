@@ -14,6 +14,14 @@ from kmsguard.gate.cli import default_pack
 from kmsguard.gate.model import GateResult
 from kmsguard.gate.policyconfig import read_file
 from kmsguard.gate.run import run
+from kmsguard.policies.facts import (
+    LOG_GROUP_TYPE,
+    S3_BUCKET_SSE_TYPE,
+    SNS_TOPIC_TYPE,
+    SQS_QUEUE_TYPE,
+    TOPIC_SUBSCRIPTION_TYPE,
+    TRAIL_TYPE,
+)
 from tests.examples.breaks import BREAKS, EXAMPLE, broken_copy
 from tests.gate.helpers import PACK, ROOT, kmsguard
 
@@ -21,12 +29,12 @@ pytestmark = pytest.mark.slow
 
 PROD_CONFIG = EXAMPLE / "policy-config.prod.json"
 CONSUMER_TYPES = {
-    "aws:cloudtrail/trail:Trail",
-    "aws:cloudwatch/logGroup:LogGroup",
-    "aws:sns/topic:Topic",
-    "aws:sqs/queue:Queue",
-    "aws:sns/topicSubscription:TopicSubscription",
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    TRAIL_TYPE,
+    LOG_GROUP_TYPE,
+    SNS_TOPIC_TYPE,
+    SQS_QUEUE_TYPE,
+    TOPIC_SUBSCRIPTION_TYPE,
+    S3_BUCKET_SSE_TYPE,
     "aws:secretsmanager/secret:Secret",
     "aws:ssm/parameter:Parameter",
     "aws:rds/instance:Instance",

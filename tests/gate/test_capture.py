@@ -9,7 +9,8 @@ from pulumi.runtime import resource as sdk_resource
 
 from kmsguard.gate import capture, project, wire
 from kmsguard.gate.capture import Captured
-from kmsguard.policies.rule import UNKNOWN_STRING_SENTINEL
+from kmsguard.policies.facts import KEY_TYPE
+from kmsguard.policies.sentinels import UNKNOWN_STRING_SENTINEL
 from tests.gate.helpers import PROGRAMS
 
 SECRETIVE = """
@@ -109,7 +110,7 @@ def test_a_second_program_gets_its_own_sibling_modules(tmp_path: Path) -> None:
             "import pulumi_aws as aws\nfrom names import KEY\naws.kms.Key(KEY, enable_key_rotation=True)\n",
             encoding="utf-8",
         )
-    keys = [{r.name for r in _run(tmp_path / n) if r.type == "aws:kms/key:Key"} for n in ("first", "second")]
+    keys = [{r.name for r in _run(tmp_path / n) if r.type == KEY_TYPE} for n in ("first", "second")]
     assert keys == [{"first"}, {"second"}]
     assert "names" not in sys.modules
 

@@ -1,9 +1,10 @@
-"""The result model: rule ids read from a policy's tags, and policies looked up by name."""
+"""The result model: rule ids and resource types read from a policy's tags, and policies looked up by name."""
 
 from pathlib import Path
 
 from kmsguard.gate.model import GateResult, PolicyMeta
 from kmsguard.gate.project import Project
+from kmsguard.policies.facts import ALIAS_TYPE, KEY_TYPE, REPLICA_KEY_TYPE
 
 
 def meta(name: str, *tags: str, title: str = "t") -> PolicyMeta:
@@ -23,6 +24,17 @@ def test_rule_id_is_the_first_tag_shaped_like_an_id_else_the_name() -> None:
     assert meta("other", "AB-12").rule_id == "AB-12"
     assert meta("plain", "kms", "A-1", "KG-R01x", "kg-r01").rule_id == "plain"
     assert meta("untagged").rule_id == "untagged"
+
+
+def test_resource_types_are_the_tags_shaped_like_type_tokens() -> None:
+    tagged = meta("rotation", "kms", "KG-R01", "PCI DSS 3.6.4", KEY_TYPE, REPLICA_KEY_TYPE)
+    assert tagged.resource_types == {KEY_TYPE, REPLICA_KEY_TYPE}
+    assert tagged.judges(KEY_TYPE) is True
+    assert tagged.judges(ALIAS_TYPE) is False
+    # Not type tokens: two parts, a space, an empty type, a URN.
+    untyped = meta("plain", "aws:kms", "CIS AWS 3.7", "aws:kms/key:", "urn:pulumi:dev::p::aws:kms/key:Key::k")
+    assert untyped.resource_types == frozenset()
+    assert untyped.judges(ALIAS_TYPE) is True
 
 
 def test_a_policy_copied_through_its_dict_is_equal() -> None:

@@ -9,6 +9,7 @@ from google.protobuf import struct_pb2  # type: ignore[import-untyped]
 from kmsguard.gate import wire
 from kmsguard.gate.capture import Captured
 from kmsguard.gate.secrets import Masker
+from kmsguard.policies.facts import KEY_TYPE
 
 POLICY = json.dumps(
     {
@@ -21,7 +22,7 @@ POLICY = json.dumps(
 
 
 def _resource(urn: str, props: dict[str, object]) -> Captured:
-    return Captured(urn, "aws:kms/key:Key", urn, True, "", wire.from_python(props), struct_pb2.Struct())
+    return Captured(urn, KEY_TYPE, urn, True, "", wire.from_python(props), struct_pb2.Struct())
 
 
 def _masker() -> Masker:

@@ -6,13 +6,14 @@ from google.protobuf import struct_pb2  # type: ignore[import-untyped]
 
 from kmsguard.gate import unknowns, wire
 from kmsguard.gate.capture import Captured
-from kmsguard.policies.rule import UNKNOWN_SENTINELS, UNKNOWN_STRING_SENTINEL
+from kmsguard.policies.facts import KEY_TYPE
+from kmsguard.policies.sentinels import UNKNOWN_SENTINELS, UNKNOWN_STRING_SENTINEL
 
 OTHER_SENTINEL = sorted(UNKNOWN_SENTINELS - {UNKNOWN_STRING_SENTINEL})[0]
 
 
 def _resource(props: dict[str, object]) -> Captured:
-    return Captured("u", "aws:kms/key:Key", "k", True, "", wire.from_python(props), struct_pb2.Struct())
+    return Captured("u", KEY_TYPE, "k", True, "", wire.from_python(props), struct_pb2.Struct())
 
 
 def test_every_unknown_is_found_with_its_path() -> None:

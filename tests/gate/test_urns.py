@@ -1,17 +1,18 @@
 """URNs follow the engine's rule: the parent chain of types joined by `$`, the root stack left out."""
 
 from kmsguard.gate import urns
+from kmsguard.policies.facts import ALIAS_TYPE, KEY_TYPE
 
 STACK = "urn:pulumi:dev::kmsguard::pulumi:pulumi:Stack::kmsguard-dev"
 
 
 def test_top_level_resource_leaves_the_stack_out() -> None:
-    assert urns.qualified_type(STACK, "aws:kms/key:Key") == "aws:kms/key:Key"
+    assert urns.qualified_type(STACK, KEY_TYPE) == KEY_TYPE
 
 
 def test_child_carries_every_ancestor_type() -> None:
     parent = urns.make("dev", "kmsguard", "kmsguard:kms:Catalog$kmsguard:kms:Key", "payments")
-    assert urns.qualified_type(parent, "aws:kms/alias:Alias") == (
+    assert urns.qualified_type(parent, ALIAS_TYPE) == (
         "kmsguard:kms:Catalog$kmsguard:kms:Key$aws:kms/alias:Alias"
     )
 
@@ -22,6 +23,6 @@ def test_root_has_no_parent() -> None:
 
 
 def test_name_may_contain_double_colons() -> None:
-    urn = urns.make("dev", "p", "aws:kms/key:Key", "a::b")
-    assert urns.type_of(urn) == "aws:kms/key:Key"
+    urn = urns.make("dev", "p", KEY_TYPE, "a::b")
+    assert urns.type_of(urn) == KEY_TYPE
     assert urns.name_of(urn) == "a::b"

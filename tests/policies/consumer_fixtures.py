@@ -5,6 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from kmsguard.policies.facts import (
+    EBS_DEFAULT_KEY_TYPE,
+    EVENT_TARGET_TYPE,
+    LOG_GROUP_TYPE,
+    S3_BUCKET_SSE_TYPE,
+    S3_BUCKET_SSE_V2_TYPE,
+    S3_BUCKET_TYPE,
+    SNS_TOPIC_TYPE,
+    SQS_QUEUE_TYPE,
+    TOPIC_SUBSCRIPTION_TYPE,
+    TRAIL_TYPE,
+)
 from kmsguard.policies.rule import Resource
 from tests.policies.golden import ACCOUNT, KEY_ARN, REGION, TAGS
 
@@ -31,21 +43,21 @@ def sse_v2(algorithm: str, key: str | None = KEY_ARN) -> dict[str, Any]:
 
 #: type → (compliant props, failing props, exact message of the failure)
 CASES: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": (
+    S3_BUCKET_SSE_TYPE: (
         {"bucket": "orders", "rules": [sse("aws:kms")]},
         {"bucket": "orders", "rules": [sse("AES256", None)]},
         "default encryption (rules[0]): encrypted with the provider's default, SSE-S3 (AES256) "
         "(rules[0].applyServerSideEncryptionByDefault.sseAlgorithm is 'AES256'); name a customer managed key "
         "in rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId",
     ),
-    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": (
+    S3_BUCKET_SSE_V2_TYPE: (
         {"bucket": "orders", "rules": [sse("aws:kms:dsse", ALIAS)]},
         {"bucket": "orders", "rules": [sse("aws:kms", None)]},
         "default encryption (rules[0]): encrypted with the AWS managed key alias/aws/s3 "
         "(rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId is not set); name a customer managed key "
         "in rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId",
     ),
-    "aws:s3/bucket:Bucket": (
+    S3_BUCKET_TYPE: (
         {"bucket": "orders", "serverSideEncryptionConfiguration": {"rule": sse("aws:kms", ALIAS_ARN)}},
         {"bucket": "orders", "serverSideEncryptionConfiguration": {"rule": sse("aws:kms", MANAGED.format("s3"))}},
         "default encryption (serverSideEncryptionConfiguration): encrypted with the AWS managed key "
@@ -72,7 +84,7 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {
         {"enabled": False},
         "new volumes: not encrypted (enabled is False); turn encryption on",
     ),
-    "aws:ebs/defaultKmsKey:DefaultKmsKey": (
+    EBS_DEFAULT_KEY_TYPE: (
         {"keyArn": KEY_ARN},
         {"keyArn": f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/aws/ebs"},
         f"new volumes: encrypted with the AWS managed key alias/aws/ebs (keyArn is "
@@ -173,25 +185,25 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {
         "environment variables: encrypted with the AWS managed key alias/aws/lambda (kmsKeyArn is not set); "
         "name a customer managed key in kmsKeyArn",
     ),
-    "aws:cloudwatch/logGroup:LogGroup": (
+    LOG_GROUP_TYPE: (
         {"name": "/orders/app", "kmsKeyId": KEY_ARN},
         {"name": "/orders/app"},
         "storage: encrypted with the provider's default, CloudWatch Logs' own key (kmsKeyId is not set); name "
         "a customer managed key in kmsKeyId",
     ),
-    "aws:cloudtrail/trail:Trail": (
+    TRAIL_TYPE: (
         {"s3BucketName": "orders-trail", "kmsKeyId": KEY_ARN},
         {"s3BucketName": "orders-trail"},
         "log files: encrypted with the provider's default, SSE-S3 (AES256) (kmsKeyId is not set); name a "
         "customer managed key in kmsKeyId",
     ),
-    "aws:sns/topic:Topic": (
+    SNS_TOPIC_TYPE: (
         {"name": "orders", "kmsMasterKeyId": ALIAS},
         {"name": "orders", "kmsMasterKeyId": "alias/aws/sns"},
         "messages: encrypted with the AWS managed key alias/aws/sns (kmsMasterKeyId is 'alias/aws/sns'); name "
         "a customer managed key in kmsMasterKeyId",
     ),
-    "aws:sqs/queue:Queue": (
+    SQS_QUEUE_TYPE: (
         {"name": "orders", "kmsMasterKeyId": KEY_ARN},
         {"name": "orders"},
         "messages: encrypted with the provider's default, SSE-SQS (kmsMasterKeyId is not set and "
@@ -444,12 +456,12 @@ def consumer_stack() -> list[Resource]:
     key_urn, alias_urn = urn_of(stack, "orders"), urn_of(stack, "orders-alias")
     return [
         *stack,
-        _app("aws:cloudwatch/logGroup:LogGroup", "orders-logs", {"kmsKeyId": MRK_ARN}, (key_urn,)),
-        _app("aws:cloudtrail/trail:Trail", "orders-trail", {"kmsKeyId": ALIAS, "s3BucketName": "t"}, (alias_urn,)),
-        _app("aws:sns/topic:Topic", "orders-alerts", {"arn": TOPIC_ARN, "kmsMasterKeyId": f"arn:aws:kms:{REGION}:{ACCOUNT}:{ALIAS}"}),
-        _app("aws:cloudwatch/eventTarget:EventTarget", "orders-alerts-target", {"arn": TOPIC_ARN, "rule": "r"}),
-        _app("aws:sqs/queue:Queue", "orders-queue", {"arn": QUEUE_ARN, "kmsMasterKeyId": MRK_ID}),
-        _app("aws:sns/topicSubscription:TopicSubscription", "orders-queue-sub",
+        _app(LOG_GROUP_TYPE, "orders-logs", {"kmsKeyId": MRK_ARN}, (key_urn,)),
+        _app(TRAIL_TYPE, "orders-trail", {"kmsKeyId": ALIAS, "s3BucketName": "t"}, (alias_urn,)),
+        _app(SNS_TOPIC_TYPE, "orders-alerts", {"arn": TOPIC_ARN, "kmsMasterKeyId": f"arn:aws:kms:{REGION}:{ACCOUNT}:{ALIAS}"}),
+        _app(EVENT_TARGET_TYPE, "orders-alerts-target", {"arn": TOPIC_ARN, "rule": "r"}),
+        _app(SQS_QUEUE_TYPE, "orders-queue", {"arn": QUEUE_ARN, "kmsMasterKeyId": MRK_ID}),
+        _app(TOPIC_SUBSCRIPTION_TYPE, "orders-queue-sub",
              {"protocol": "sqs", "endpoint": QUEUE_ARN, "topic": TOPIC_ARN}),
         _app("aws:rds/instance:Instance", "orders-db", {"storageEncrypted": True, "kmsKeyId": MRK_ARN}),
     ]  # fmt: skip

@@ -12,6 +12,24 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from kmsguard.policies.facts import (
+    ALIAS_TYPE,
+    EVENT_RULE_TYPE,
+    EVENT_TARGET_TYPE,
+    EXTERNAL_KEY_TYPE,
+    GRANT_TYPE,
+    IAM_GROUP_POLICY_TYPE,
+    IAM_POLICY_TYPE,
+    IAM_ROLE_POLICY_TYPE,
+    IAM_ROLE_TYPE,
+    IAM_USER_POLICY_TYPE,
+    KEY_POLICY_TYPE,
+    KEY_TYPE,
+    LOG_METRIC_FILTER_TYPE,
+    METRIC_ALARM_TYPE,
+    REPLICA_EXTERNAL_KEY_TYPE,
+    REPLICA_KEY_TYPE,
+)
 from kmsguard.policies.registry import all_rules
 from kmsguard.policies.rule import Context, Outcome, Resource, ResourceRule, Result, StackRule
 
@@ -93,37 +111,37 @@ def _golden(type_: str, name: str, props: dict[str, Any]) -> None:
     GOLDEN[type_] = Resource(type_, name, f"urn:pulumi:prod::kmsguard::{type_}::{name}", props)
 
 
-_golden("aws:kms/key:Key", "orders", {
+_golden(KEY_TYPE, "orders", {
     **_key_common(), "enableKeyRotation": True, "rotationPeriodInDays": 365.0, "isEnabled": True,
     "customerMasterKeySpec": "SYMMETRIC_DEFAULT", "keyUsage": "ENCRYPT_DECRYPT", "multiRegion": False,
     "bypassPolicyLockoutSafetyCheck": False,
 })  # fmt: skip
-_golden("aws:kms/externalKey:ExternalKey", "imported", {
+_golden(EXTERNAL_KEY_TYPE, "imported", {
     **_key_common(), "enabled": True, "keyUsage": "ENCRYPT_DECRYPT", "keySpec": "SYMMETRIC_DEFAULT",
     "multiRegion": False, "validTo": "2027-06-30T00:00:00Z",
 })  # fmt: skip
-_golden("aws:kms/replicaKey:ReplicaKey", "orders-replica-us-east-1", {
+_golden(REPLICA_KEY_TYPE, "orders-replica-us-east-1", {
     **_key_common(), "primaryKeyArn": KEY_ARN, "region": "us-east-1", "enabled": True,
 })  # fmt: skip
-_golden("aws:kms/replicaExternalKey:ReplicaExternalKey", "imported-replica-us-east-1", {
+_golden(REPLICA_EXTERNAL_KEY_TYPE, "imported-replica-us-east-1", {
     **_key_common(), "primaryKeyArn": KEY_ARN, "region": "us-east-1", "enabled": True,
     "validTo": "2027-06-30T00:00:00Z",
 })  # fmt: skip
 _golden(
-    "aws:kms/keyPolicy:KeyPolicy",
+    KEY_POLICY_TYPE,
     "orders-policy",
     {"keyId": KEY_ARN, "policy": json.dumps(golden_key_policy())},
 )
-_golden("aws:kms/alias:Alias", "orders-alias", {"name": "alias/prod-orders-payments", "targetKeyId": KEY_ARN})
-_golden("aws:kms/grant:Grant", "orders-grant", {
+_golden(ALIAS_TYPE, "orders-alias", {"name": "alias/prod-orders-payments", "targetKeyId": KEY_ARN})
+_golden(GRANT_TYPE, "orders-grant", {
     "keyId": KEY_ARN, "granteePrincipal": USER_ROLE, "operations": ["Decrypt", "Encrypt", "GenerateDataKey"],
     "constraints": [{"encryptionContextSubset": {"tenant": "acme"}}],
 })  # fmt: skip
-_golden("aws:iam/policy:Policy", "orders-use", {"policy": json.dumps(golden_identity_policy())})
-_golden("aws:iam/rolePolicy:RolePolicy", "orders-use-role", {"role": "OrdersService", "policy": json.dumps(golden_identity_policy())})  # fmt: skip
-_golden("aws:iam/userPolicy:UserPolicy", "orders-use-user", {"user": "ci", "policy": json.dumps(golden_identity_policy())})  # fmt: skip
-_golden("aws:iam/groupPolicy:GroupPolicy", "orders-use-group", {"group": "ops", "policy": json.dumps(golden_identity_policy())})  # fmt: skip
-_golden("aws:iam/role:Role", "orders-role", {
+_golden(IAM_POLICY_TYPE, "orders-use", {"policy": json.dumps(golden_identity_policy())})
+_golden(IAM_ROLE_POLICY_TYPE, "orders-use-role", {"role": "OrdersService", "policy": json.dumps(golden_identity_policy())})  # fmt: skip
+_golden(IAM_USER_POLICY_TYPE, "orders-use-user", {"user": "ci", "policy": json.dumps(golden_identity_policy())})  # fmt: skip
+_golden(IAM_GROUP_POLICY_TYPE, "orders-use-group", {"group": "ops", "policy": json.dumps(golden_identity_policy())})  # fmt: skip
+_golden(IAM_ROLE_TYPE, "orders-role", {
     "assumeRolePolicy": json.dumps({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
     "inlinePolicies": [{"name": "use-orders-key", "policy": json.dumps(golden_identity_policy())}],
@@ -150,7 +168,7 @@ def with_props(resource: Resource, **changes: Any) -> Resource:
 
 def with_policy(resource: Resource, policy: Mapping[str, Any] | str) -> Resource:
     text = policy if isinstance(policy, str) else json.dumps(policy)
-    if resource.type == "aws:iam/role:Role":
+    if resource.type == IAM_ROLE_TYPE:
         return with_props(resource, inlinePolicies=[{"name": "p", "policy": text}])
     if resource.type == "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy":
         return with_props(resource, inlinePolicy=text)
@@ -228,21 +246,21 @@ def stack_resource(
 def golden_stack() -> list[Resource]:
     """Component, multi-region key, replica, and one conventional alias per region; every stack rule passes."""
     key_props = {
-        **copy.deepcopy(GOLDEN["aws:kms/key:Key"].props),
+        **copy.deepcopy(GOLDEN[KEY_TYPE].props),
         "multiRegion": True,
         "tags": {**TAGS, "MultiRegionReason": "dr-failover"},
         "arn": MRK_ARN, "keyId": MRK_ID, "id": MRK_ID,
     }  # fmt: skip
-    key = stack_resource("aws:kms/key:Key", "orders", key_props)
-    replica = stack_resource("aws:kms/replicaKey:ReplicaKey", "orders-replica-us-east-1", {
-        **copy.deepcopy(GOLDEN["aws:kms/replicaKey:ReplicaKey"].props),
+    key = stack_resource(KEY_TYPE, "orders", key_props)
+    replica = stack_resource(REPLICA_KEY_TYPE, "orders-replica-us-east-1", {
+        **copy.deepcopy(GOLDEN[REPLICA_KEY_TYPE].props),
         "primaryKeyArn": MRK_ARN, "arn": MRK_REPLICA_ARN, "keyId": MRK_ID, "id": MRK_ID,
     }, dependencies=(key.urn,))  # fmt: skip
-    alias = stack_resource("aws:kms/alias:Alias", "orders-alias", {
+    alias = stack_resource(ALIAS_TYPE, "orders-alias", {
         "name": "alias/prod-orders-payments", "region": REGION, "targetKeyId": MRK_ID,
         "targetKeyArn": MRK_ARN, "arn": f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/prod-orders-payments",
     }, dependencies=(key.urn,))  # fmt: skip
-    replica_alias = stack_resource("aws:kms/alias:Alias", "orders-alias-us-east-1", {
+    replica_alias = stack_resource(ALIAS_TYPE, "orders-alias-us-east-1", {
         "name": "alias/prod-orders-payments", "region": REPLICA_REGION, "targetKeyId": MRK_REPLICA_ARN,
         "targetKeyArn": MRK_REPLICA_ARN,
         "arn": f"arn:aws:kms:{REPLICA_REGION}:{ACCOUNT}:alias/prod-orders-payments",
@@ -278,20 +296,20 @@ def golden_monitoring() -> list[Resource]:
         }  # fmt: skip
         for purpose, pattern in patterns.items():
             name = f"watch-{purpose}-{region}"
-            rule = stack_resource("aws:cloudwatch/eventRule:EventRule", name, {
+            rule = stack_resource(EVENT_RULE_TYPE, name, {
                 "name": name, "eventPattern": json.dumps(pattern), "state": "ENABLED", "region": region,
                 "arn": f"arn:aws:events:{region}:{ACCOUNT}:rule/{name}",
             }, parent=None)  # fmt: skip
-            target = stack_resource("aws:cloudwatch/eventTarget:EventTarget", f"{name}-target", {
+            target = stack_resource(EVENT_TARGET_TYPE, f"{name}-target", {
                 "rule": name, "arn": f"arn:aws:sns:{region}:{ACCOUNT}:kms-alerts", "region": region,
             }, parent=None, dependencies=(rule.urn,))  # fmt: skip
             out += [rule, target]
     metric = {"name": "KMSKeyPendingDeletionErrorCount", "namespace": "CloudTrailLogMetrics", "value": "1"}
-    metric_filter = stack_resource("aws:cloudwatch/logMetricFilter:LogMetricFilter", "pending-deletion", {
+    metric_filter = stack_resource(LOG_METRIC_FILTER_TYPE, "pending-deletion", {
         "name": "pending-deletion", "pattern": PENDING_DELETION_PATTERN, "logGroupName": "CloudTrail/logs",
         "metricTransformation": metric, "region": REGION,
     }, parent=None)  # fmt: skip
-    alarm = stack_resource("aws:cloudwatch/metricAlarm:MetricAlarm", "pending-deletion-alarm", {
+    alarm = stack_resource(METRIC_ALARM_TYPE, "pending-deletion-alarm", {
         "metricName": metric["name"], "namespace": metric["namespace"], "statistic": "Sum",
         "comparisonOperator": "GreaterThanOrEqualToThreshold", "threshold": 1.0, "evaluationPeriods": 1.0,
         "period": 300.0, "alarmActions": [f"arn:aws:sns:{REGION}:{ACCOUNT}:kms-alerts"], "region": REGION,

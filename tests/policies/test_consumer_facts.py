@@ -113,3 +113,15 @@ def test_the_issue_s_consumers_are_all_in_the_table() -> None:
         "aws:sagemaker/notebookInstance:NotebookInstance",
     }  # fmt: skip
     assert sorted(asked - set(CONSUMERS)) == []
+
+
+def test_every_type_token_of_the_facts_is_a_resource_of_the_provider() -> None:
+    """Each `*_TYPE` constant is the one definition of its token: it names a real pulumi-aws resource."""
+    tokens = {
+        name: value
+        for name, value in vars(facts).items()
+        if name.endswith("_TYPE") and isinstance(value, str) and value.startswith("aws:")
+    }
+    assert len(tokens) == 35
+    assert sorted(n for n, t in tokens.items() if t not in provider()["wire_names"]) == []
+    assert len(set(tokens.values())) == len(tokens), "a token is defined twice"

@@ -6,23 +6,39 @@ from typing import Any
 import pytest
 
 from kmsguard.policies.documents import CarriedPolicy, PolicyKind, carried_policies, parsed_documents
-from kmsguard.policies.facts import IDENTITY_POLICY_DOCUMENTS
+from kmsguard.policies.facts import (
+    ALIAS_TYPE,
+    EXTERNAL_KEY_TYPE,
+    GRANT_TYPE,
+    IAM_GROUP_POLICY_TYPE,
+    IAM_POLICY_TYPE,
+    IAM_ROLE_POLICY_TYPE,
+    IAM_ROLE_TYPE,
+    IAM_USER_POLICY_TYPE,
+    IDENTITY_POLICY_DOCUMENTS,
+    KEY_POLICY_TYPE,
+    KEY_TYPE,
+    REPLICA_EXTERNAL_KEY_TYPE,
+    REPLICA_KEY_TYPE,
+    S3_BUCKET_TYPE,
+)
 from kmsguard.policies.policydoc import parse_policy_document
-from kmsguard.policies.rule import UNKNOWN, UNKNOWN_STRING_SENTINEL, Resource, decode_unknowns
+from kmsguard.policies.rule import UNKNOWN, Resource
+from kmsguard.policies.sentinels import UNKNOWN_STRING_SENTINEL, decode_unknowns
 from tests.policies.golden import GOLDEN, golden, golden_identity_policy, golden_key_policy, with_props
 
 KEY_CARRIERS = [
-    "aws:kms/key:Key",
-    "aws:kms/externalKey:ExternalKey",
-    "aws:kms/replicaKey:ReplicaKey",
-    "aws:kms/replicaExternalKey:ReplicaExternalKey",
-    "aws:kms/keyPolicy:KeyPolicy",
+    KEY_TYPE,
+    EXTERNAL_KEY_TYPE,
+    REPLICA_KEY_TYPE,
+    REPLICA_EXTERNAL_KEY_TYPE,
+    KEY_POLICY_TYPE,
 ]
 IAM_CARRIERS = [
-    "aws:iam/policy:Policy",
-    "aws:iam/rolePolicy:RolePolicy",
-    "aws:iam/userPolicy:UserPolicy",
-    "aws:iam/groupPolicy:GroupPolicy",
+    IAM_POLICY_TYPE,
+    IAM_ROLE_POLICY_TYPE,
+    IAM_USER_POLICY_TYPE,
+    IAM_GROUP_POLICY_TYPE,
 ]
 
 
@@ -42,7 +58,7 @@ def test_iam_carriers_carry_one_identity_policy(type_: str) -> None:
 
 def test_role_carries_each_inline_policy_but_not_its_trust_policy() -> None:
     role = with_props(
-        golden("aws:iam/role:Role"),
+        golden(IAM_ROLE_TYPE),
         inlinePolicies=[
             {"name": "a", "policy": json.dumps(golden_identity_policy())},
             {"name": "no-policy"},
@@ -60,7 +76,7 @@ def test_role_carries_each_inline_policy_but_not_its_trust_policy() -> None:
     )
 
 
-@pytest.mark.parametrize("type_", ["aws:kms/alias:Alias", "aws:kms/grant:Grant", "aws:s3/bucket:Bucket"])
+@pytest.mark.parametrize("type_", [ALIAS_TYPE, GRANT_TYPE, S3_BUCKET_TYPE])
 def test_other_resources_carry_nothing(type_: str) -> None:
     resource = golden(type_) if type_ in GOLDEN else Resource(type_, "b", "urn:b", {"policy": "{}"})
     assert carried_policies(resource) == ()
@@ -68,7 +84,7 @@ def test_other_resources_carry_nothing(type_: str) -> None:
 
 @pytest.mark.parametrize("value", [..., None, ""])
 def test_absent_policy_is_nothing(value: Any) -> None:
-    assert carried_policies(with_props(golden("aws:kms/key:Key"), policy=value)) == ()
+    assert carried_policies(with_props(golden(KEY_TYPE), policy=value)) == ()
 
 
 @pytest.mark.parametrize(
@@ -87,19 +103,19 @@ def test_absent_policy_is_nothing(value: Any) -> None:
     ],
 )  # fmt: skip
 def test_unknown_and_broken_key_policies(props: dict[str, Any], expected: CarriedPolicy) -> None:
-    key = with_props(golden("aws:kms/key:Key"), **props)
+    key = with_props(golden(KEY_TYPE), **props)
     assert carried_policies(key) == (expected,)
     assert parsed_documents(key) == ()
 
 
 def test_unknown_sentinel_decoded_from_the_wire_is_unknown() -> None:
     props = decode_unknowns({"policy": UNKNOWN_STRING_SENTINEL})
-    key = with_props(golden("aws:kms/key:Key"), **props)
+    key = with_props(golden(KEY_TYPE), **props)
     assert carried_policies(key) == (CarriedPolicy(PolicyKind.KEY, "policy", unknown=True),)
 
 
 def test_unknown_inline_policies_and_unknown_inline_entries() -> None:
-    role = golden("aws:iam/role:Role")
+    role = golden(IAM_ROLE_TYPE)
     assert carried_policies(with_props(role, inlinePolicies=UNKNOWN)) == (
         CarriedPolicy(PolicyKind.IDENTITY, "inlinePolicies", unknown=True),
     )
@@ -110,7 +126,7 @@ def test_unknown_inline_policies_and_unknown_inline_entries() -> None:
 
 def test_parsed_documents_keeps_only_documents_that_parse_in_order() -> None:
     role = with_props(
-        golden("aws:iam/role:Role"),
+        golden(IAM_ROLE_TYPE),
         inlinePolicies=[{"name": "bad", "policy": "[]"}, {"name": "ok", "policy": golden_identity_policy()}],
     )
     (only,) = parsed_documents(role)
@@ -119,7 +135,7 @@ def test_parsed_documents_keeps_only_documents_that_parse_in_order() -> None:
 
 
 def test_object_policies_are_canonicalised_with_sorted_keys() -> None:
-    as_object = with_props(golden("aws:kms/key:Key"), policy=golden_key_policy())
+    as_object = with_props(golden(KEY_TYPE), policy=golden_key_policy())
     (only,) = parsed_documents(as_object)
     assert only[1] == parse_policy_document(json.dumps(golden_key_policy(), sort_keys=True))
     # Statement order survives; only keys inside objects (such as Condition operators) are sorted.
@@ -131,7 +147,7 @@ def test_object_policy_with_an_unknown_inside_is_unknown_not_a_crash() -> None:
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": UNKNOWN}],
     }
-    carried = carried_policies(Resource("aws:iam/policy:Policy", "p", "urn:p", {"policy": policy}))
+    carried = carried_policies(Resource(IAM_POLICY_TYPE, "p", "urn:p", {"policy": policy}))
     assert carried == (CarriedPolicy(PolicyKind.IDENTITY, "policy", unknown=True),)
 
 

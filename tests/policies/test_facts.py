@@ -1,10 +1,12 @@
-"""The action list in facts.py agrees with a third-party IAM action catalogue (parliament's), in both directions."""
+"""The action list in facts.py agrees with a third-party IAM action catalogue (parliament's), in both directions;
+the components' own facts (`kmsguard.facts`) are held to the same standard."""
 
 import re
 
 import pytest
 from parliament import iam_definition
 
+from kmsguard import facts as component_facts
 from kmsguard.policies import facts
 
 
@@ -21,9 +23,11 @@ def test_every_role_list_names_only_real_actions_and_no_wildcard() -> None:
     role_lists = [
         facts.ADMIN_ACTIONS, facts.MULTI_REGION_ADMIN_ACTIONS, facts.IMPORTED_MATERIAL_ADMIN_ACTIONS,
         facts.DEFAULT_CRITICAL_ACTIONS, facts.OPTIONAL_CRITICAL_ACTIONS, facts.ENCRYPT_ACTIONS,
-        facts.DECRYPT_ACTIONS, facts.SERVICE_GRANT_ACTIONS, facts.SIGN_VERIFY_ACTIONS,
-        facts.PUBLIC_KEY_ENCRYPTION_ACTIONS, facts.MAC_ACTIONS, facts.KEY_AGREEMENT_ACTIONS,
-        facts.GRANT_OPERATIONS,
+        facts.DECRYPT_ACTIONS, facts.SERVICE_GRANT_ACTIONS, component_facts.SIGN_VERIFY_ACTIONS,
+        component_facts.PUBLIC_KEY_ENCRYPTION_ACTIONS, component_facts.MAC_ACTIONS,
+        component_facts.KEY_AGREEMENT_ACTIONS, component_facts.VERIFY_ACTIONS,
+        component_facts.PUBLIC_KEY_ENCRYPT_ACTIONS, component_facts.PUBLIC_KEY_DECRYPT_ACTIONS,
+        sorted(component_facts.RETIRED_KEY_ACTIONS), facts.GRANT_OPERATIONS,
     ]  # fmt: skip
     for actions in role_lists:
         assert set(actions) <= facts.KMS_ACTIONS
@@ -45,7 +49,7 @@ def test_canonical_action_is_case_insensitive() -> None:
 
 
 def test_conventional_alias_round_trips() -> None:
-    name = facts.conventional_alias("prod", "orders", "payments")
+    name = component_facts.conventional_alias("prod", "orders", "payments")
     assert name == "alias/prod-orders-payments"
     assert facts.parse_conventional_alias(name, facts.DEFAULT_ENVIRONMENTS) == (
         "prod",
@@ -58,7 +62,8 @@ def test_conventional_alias_round_trips() -> None:
 
 
 def _patterns() -> list[tuple[str, re.Pattern[str]]]:
-    return sorted((n, v) for n, v in vars(facts).items() if isinstance(v, re.Pattern))
+    found = [*vars(facts).items(), *vars(component_facts).items()]
+    return sorted((n, v) for n, v in found if isinstance(v, re.Pattern))
 
 
 @pytest.mark.parametrize(("name", "pattern"), _patterns(), ids=[n for n, _ in _patterns()])
@@ -80,8 +85,12 @@ def test_every_shared_pattern_is_ascii_and_anchored_at_the_very_end(
         pytest.param(facts.ACCOUNT_ID_RE, "111122223333\n", id="account-newline"),
         pytest.param(facts.REGION_RE, "eu-west-1\n", id="region-newline"),
         pytest.param(facts.REGION_RE, "eu-west-\u0661", id="region-arabic-indic-digit"),
-        pytest.param(facts.PRINCIPAL_ARN_RE, "arn:aws:iam::111122223333:role/Ops\n", id="arn-newline"),
-        pytest.param(facts.PRINCIPAL_ARN_RE, "arn:aws:iam::111122223333:role/Öps", id="arn-non-ascii-name"),
+        pytest.param(
+            component_facts.PRINCIPAL_ARN_RE, "arn:aws:iam::111122223333:role/Ops\n", id="arn-newline"
+        ),
+        pytest.param(
+            component_facts.PRINCIPAL_ARN_RE, "arn:aws:iam::111122223333:role/Öps", id="arn-non-ascii-name"
+        ),
         pytest.param(facts.VIA_SERVICE_RE, "s3.eu-west-1.amazonaws.com\n", id="via-service-newline"),
     ],
 )

@@ -10,6 +10,7 @@ import pytest
 
 from kmsguard.gate import pack, project, wire
 from kmsguard.gate.policyconfig import reconcile
+from kmsguard.policies.facts import ALIAS_TYPE, KEY_TYPE
 from kmsguard.policies.registry import all_rules
 from kmsguard.policies.rule import Enforcement, StackRule
 
@@ -67,17 +68,18 @@ def test_analyzer_info_lists_every_rule(client: Any) -> None:
         }
         assert (policy.policy_type == 2) == isinstance(rule, StackRule)
         assert rule.meta.id in policy.tags
+    # What the gate reads back from the wire: each policy judges exactly its rule's resource types.
+    read = {p.name: p.resource_types for p in pack.policies_of(info)}
+    assert read == {r.meta.name: frozenset(r.meta.resource_types) for r in all_rules()}
 
 
 def test_analyze_and_analyze_stack_report_the_violations(client: Any) -> None:
     info = client.analyzer_info()
     client.configure(reconcile(pack.policies_of(info), pack.initial_config(info), {}))
     key = _resource(
-        KEY, "aws:kms/key:Key", {"description": "bad", "enableKeyRotation": False, "deletionWindowInDays": 30}
+        KEY, KEY_TYPE, {"description": "bad", "enableKeyRotation": False, "deletionWindowInDays": 30}
     )
-    alias = _resource(
-        ALIAS, "aws:kms/alias:Alias", {"name": "alias/dev-orders-payments", "targetKeyId": "other"}
-    )
+    alias = _resource(ALIAS, ALIAS_TYPE, {"name": "alias/dev-orders-payments", "targetKeyId": "other"})
     found = pack.diagnostics(client.analyze(key, None).result())
     rotation = [d for d in found if d.policy == "kms-key-requires-rotation"]
     assert [(d.enforcement, d.severity, d.urn) for d in rotation] == [("mandatory", "high", "")]
@@ -104,7 +106,7 @@ def test_configure_disables_a_policy(client: Any) -> None:
         pack.policies_of(info), {}, {"kms-key-requires-rotation": Enforcement.DISABLED.value}
     )
     client.configure(settings)
-    key = _resource(KEY, "aws:kms/key:Key", {"enableKeyRotation": False})
+    key = _resource(KEY, KEY_TYPE, {"enableKeyRotation": False})
     try:
         assert "kms-key-requires-rotation" not in {
             d.policy for d in pack.diagnostics(client.analyze(key, None).result())

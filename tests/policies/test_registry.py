@@ -18,7 +18,7 @@ import pytest
 from pulumi_policy import EnforcementLevel, Policy, PolicyComplianceFramework
 from pulumi_policy import Severity as SdkSeverity
 
-from kmsguard.policies import facts, monitoring_facts
+from kmsguard.policies import facts
 from kmsguard.policies import rules as rules_package
 from kmsguard.policies.adapter import to_policies
 from kmsguard.policies.docs import render
@@ -32,10 +32,10 @@ RESOURCE_TYPES = (
     | {facts.ALIAS_TYPE, facts.GRANT_TYPE}
     | frozenset(facts.CONSUMERS)
     | {
-        monitoring_facts.EVENT_RULE_TYPE,
-        monitoring_facts.EVENT_TARGET_TYPE,
-        monitoring_facts.LOG_METRIC_FILTER_TYPE,
-        monitoring_facts.METRIC_ALARM_TYPE,
+        facts.EVENT_RULE_TYPE,
+        facts.EVENT_TARGET_TYPE,
+        facts.LOG_METRIC_FILTER_TYPE,
+        facts.METRIC_ALARM_TYPE,
     }
 )
 EXPECTED_IDS = {f"KG-R{n:02d}" for n in range(1, 24)} | {f"KG-S{n:02d}" for n in range(1, 8)}

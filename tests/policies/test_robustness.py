@@ -28,7 +28,7 @@ from pulumi_policy.proxy import unknown_checking_proxy
 from kmsguard.policies import facts
 from kmsguard.policies.adapter import to_policies
 from kmsguard.policies.registry import all_rules
-from kmsguard.policies.rule import UNKNOWN_SENTINELS
+from kmsguard.policies.sentinels import UNKNOWN_SENTINELS
 from tests.policies.golden import GOLDEN, golden_identity_policy, golden_key_policy
 
 EXAMPLES = 10_000

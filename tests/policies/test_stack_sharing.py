@@ -5,6 +5,7 @@ from pulumi_policy import PolicyCustomTimeouts, PolicyResource, PolicyResourceOp
 
 from kmsguard.policies.adapter import _stack_resources
 from kmsguard.policies.consumer_links import StackKeys
+from kmsguard.policies.facts import SQS_QUEUE_TYPE
 from tests.policies.consumer_fixtures import consumer_stack
 
 
@@ -14,7 +15,7 @@ def _options() -> PolicyResourceOptions:
 
 def _sdk_resources(props: list[dict[str, object]]) -> list[PolicyResource]:
     return [
-        PolicyResource("aws:sqs/queue:Queue", p, f"urn:q{i}", f"q{i}", _options(), None, None, [], {})
+        PolicyResource(SQS_QUEUE_TYPE, p, f"urn:q{i}", f"q{i}", _options(), None, None, [], {})
         for i, p in enumerate(props)
     ]
 

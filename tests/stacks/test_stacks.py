@@ -12,10 +12,19 @@ import pytest
 from kmsguard.config import read_stack_file
 from kmsguard.policies.facts import (
     ALIAS_TYPE,
+    EVENT_RULE_TYPE,
+    EVENT_TARGET_TYPE,
     EXTERNAL_KEY_TYPE,
     GRANT_TYPE,
+    IAM_ROLE_POLICY_ATTACHMENT_TYPE,
+    IAM_ROLE_POLICY_TYPE,
+    IAM_ROLE_TYPE,
     KEY_TYPE,
+    LOG_METRIC_FILTER_TYPE,
+    METRIC_ALARM_TYPE,
     REPLICA_KEY_TYPE,
+    SNS_TOPIC_TYPE,
+    TOPIC_SUBSCRIPTION_TYPE,
 )
 from kmsguard.program import main
 from tests.components.mocks import Capture, key_id, run
@@ -62,18 +71,18 @@ EXPECTED_COUNTS = {
         # its policy, one subscription and five rules with a target each (four alerting, one for the
         # responder); one metric filter and alarm.
         "kmsguard:kms:KeyMonitoring": 1,
-        "aws:sns/topic:Topic": 2,
+        SNS_TOPIC_TYPE: 2,
         "aws:sns/topicPolicy:TopicPolicy": 2,
-        "aws:sns/topicSubscription:TopicSubscription": 2,
-        "aws:cloudwatch/eventRule:EventRule": 10,
-        "aws:cloudwatch/eventTarget:EventTarget": 10,
-        "aws:cloudwatch/logMetricFilter:LogMetricFilter": 1,
-        "aws:cloudwatch/metricAlarm:MetricAlarm": 1,
+        TOPIC_SUBSCRIPTION_TYPE: 2,
+        EVENT_RULE_TYPE: 10,
+        EVENT_TARGET_TYPE: 10,
+        LOG_METRIC_FILTER_TYPE: 1,
+        METRIC_ALARM_TYPE: 1,
         # The responder: its role (before the catalog), policy, logs, and per region a function,
         # its rule and target (counted above) and the permission to invoke it.
-        "aws:iam/role:Role": 1,
-        "aws:iam/rolePolicy:RolePolicy": 1,
-        "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 1,
+        IAM_ROLE_TYPE: 1,
+        IAM_ROLE_POLICY_TYPE: 1,
+        IAM_ROLE_POLICY_ATTACHMENT_TYPE: 1,
         "aws:lambda/function:Function": 2,
         "aws:lambda/permission:Permission": 2,
     },

@@ -6,10 +6,11 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from kmsguard.facts import KEY_SPEC_USAGES
 from kmsguard.policies.facts import (
     CRITICAL_ACTION_CHOICES,
     DEFAULT_ENVIRONMENTS,
-    KEY_SPEC_USAGES,
+    PRINCIPAL_ORG_ID_KEY,
     AwsService,
 )
 from kmsguard.regions import partition_regions
@@ -195,7 +196,7 @@ def key_specs(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
     if draw(st.booleans()):
         data["extra_statements"] = [
             {"sid": "DenyOutsideOrg", "effect": "Deny", "all_principals": True, "actions": ["kms:Decrypt"],
-             "conditions": {"StringNotEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}
+             "conditions": {"StringNotEquals": {PRINCIPAL_ORG_ID_KEY: "o-a1b2c3d4e5"}}}
         ]  # fmt: skip
     # Presets add statements per key region: with every preset, the largest principal lists and
     # four key regions a policy measures about 30 KB; beyond that it can pass KMS's 32 KB limit,

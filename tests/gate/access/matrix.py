@@ -7,6 +7,7 @@ from typing import Any
 
 from kmsguard.gate.access.document import entries_json
 from kmsguard.gate.access.model import compute
+from kmsguard.policies.facts import KEY_TYPE
 from kmsguard.policies.rule import Resource
 from tests.components.spec.baseline import ACCOUNT
 
@@ -18,7 +19,7 @@ def key(policy: Any, *, arn: str = KEY_ARN, urn: str = KEY_URN, name: str = "ord
     props: dict[str, Any] = {"arn": arn, "keyId": arn.rsplit("/", 1)[-1]}
     if policy is not None:
         props["policy"] = policy if isinstance(policy, str) else json.dumps(policy)
-    return Resource(type="aws:kms/key:Key", name=name, urn=urn, props=props)
+    return Resource(type=KEY_TYPE, name=name, urn=urn, props=props)
 
 
 def resource(type_: str, name: str, /, **props: Any) -> Resource:

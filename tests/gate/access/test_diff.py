@@ -12,6 +12,7 @@ from kmsguard.gate.access.diff import diff
 from kmsguard.gate.access.document import entries_json
 from kmsguard.gate.access.model import compute
 from kmsguard.gate.access.text import change_line
+from kmsguard.policies.facts import ALIAS_TYPE
 from tests.components.spec.baseline import ACCOUNT
 from tests.gate.access.matrix import KEY_ARN, KEY_URN, key, policy, resource
 
@@ -30,9 +31,7 @@ BASE = [
 def access(statements: list[dict[str, Any]], tags: dict[str, str] | None = None) -> list[dict[str, Any]]:
     k = key(policy(*statements))
     k = type(k)(type=k.type, name=k.name, urn=k.urn, props={**k.props, "tags": tags or {}})
-    alias = resource(
-        "aws:kms/alias:Alias", "a", name="alias/prod-analytics", targetKeyId=KEY_ARN.rsplit("/", 1)[-1]
-    )
+    alias = resource(ALIAS_TYPE, "a", name="alias/prod-analytics", targetKeyId=KEY_ARN.rsplit("/", 1)[-1])
     return entries_json(compute([k, alias], ACCOUNT))
 
 

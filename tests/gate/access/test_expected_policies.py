@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from kmsguard.builders import plan_grants
+from kmsguard.policies.facts import GRANT_TYPE, IAM_ROLE_POLICY_TYPE
 from kmsguard.spec import parse_key_spec
 from tests.components.builders.cases import CASES
 from tests.gate.access.matrix import KEY_ARN, key, matrix, resource
@@ -273,7 +274,7 @@ def _resources(name: str) -> list:
         constraints = [{"encryptionContextSubset": dict(plan.encryption_context_subset or {})}]
         found.append(
             resource(
-                "aws:kms/grant:Grant",
+                GRANT_TYPE,
                 f"orders-grant-{plan.name_suffix}",
                 keyId=KEY_ARN,
                 granteePrincipal=plan.grantee_principal,
@@ -288,7 +289,7 @@ def _resources(name: str) -> list:
             document = json.loads(json.dumps(emitted).replace(CASES[name].key_arns[0], KEY_ARN))
             found.append(
                 resource(
-                    "aws:iam/rolePolicy:RolePolicy",
+                    IAM_ROLE_POLICY_TYPE,
                     f"consumer-{account}",
                     role=f"arn:aws:iam::{account}:role/{'Consumer' if account == '123456789012' else 'PartnerReader'}",
                     policy=json.dumps(document),

@@ -9,6 +9,15 @@ import pytest
 from kmsguard.gate.access.document import entries_json
 from kmsguard.gate.access.model import compute
 from kmsguard.gate.access.vocabulary import Capability
+from kmsguard.policies.facts import (
+    ALIAS_TYPE,
+    GRANT_TYPE,
+    IAM_POLICY_TYPE,
+    IAM_ROLE_POLICY_ATTACHMENT_TYPE,
+    IAM_ROLE_POLICY_TYPE,
+    KEY_POLICY_TYPE,
+    REPLICA_KEY_TYPE,
+)
 from kmsguard.policies.rule import UNKNOWN
 from tests.components.spec.baseline import ACCOUNT
 from tests.gate.access.matrix import KEY_ARN, KEY_URN, key, matrix, policy, resource
@@ -24,9 +33,7 @@ def allow(principal: object, actions: object, **extra: object) -> dict[str, obje
 
 
 def role_policy(*statements: dict[str, object], name: str = "pipeline-kms") -> object:
-    return resource(
-        "aws:iam/rolePolicy:RolePolicy", name, role="EventsPipeline", policy=json.dumps(policy(*statements))
-    )
+    return resource(IAM_ROLE_POLICY_TYPE, name, role="EventsPipeline", policy=json.dumps(policy(*statements)))
 
 
 def test_a_key_without_a_policy_gets_aws_default_the_account_holds_everything_through_iam() -> None:
@@ -110,10 +117,10 @@ def test_managed_policy_follows_its_attachments_and_stands_for_its_holders_when_
     loose_arn = f"arn:aws:iam::{ACCOUNT}:policy/loose"
     stack = [
         key(policy(ROOT_FULL)),
-        resource("aws:iam/policy:Policy", "attached", arn=attached_arn, policy=doc),
-        resource("aws:iam/policy:Policy", "loose", arn=loose_arn, policy=doc),
+        resource(IAM_POLICY_TYPE, "attached", arn=attached_arn, policy=doc),
+        resource(IAM_POLICY_TYPE, "loose", arn=loose_arn, policy=doc),
         resource(
-            "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+            IAM_ROLE_POLICY_ATTACHMENT_TYPE,
             "a",
             role="EventsPipeline",
             policyArn=attached_arn,
@@ -184,7 +191,7 @@ def test_a_key_policy_resource_replaces_the_keys_own_policy_and_replicas_have_th
     stack = [
         key(policy(allow({"AWS": ROLE}, "kms:Decrypt"))),
         resource(
-            "aws:kms/keyPolicy:KeyPolicy",
+            KEY_POLICY_TYPE,
             "kp",
             keyId=KEY_ARN.rsplit("/", 1)[-1],
             policy=json.dumps(policy(allow({"AWS": ROLE}, "kms:Encrypt"))),
@@ -198,7 +205,7 @@ def test_a_key_policy_resource_replaces_the_keys_own_policy_and_replicas_have_th
     ]
     # The replica shares the primary's key id, as multi-Region keys do; it is no primary.
     stack[2] = type(stack[2])(
-        type="aws:kms/replicaKey:ReplicaKey", name="orders-replica", urn="urn:replica", props=stack[2].props
+        type=REPLICA_KEY_TYPE, name="orders-replica", urn="urn:replica", props=stack[2].props
     )
     by_key = {(e["key"], e["principal"]): e["capabilities"] for e in entries_json(compute(stack, ACCOUNT))}
     assert by_key == {(KEY_URN, ROLE): ["encrypt"], ("urn:replica", ROLE): ["sign"]}
@@ -218,10 +225,8 @@ def test_cross_account_roles_and_roots_say_their_account_decides() -> None:
 def test_grant_to_an_unknown_grantee_and_key_named_by_alias() -> None:
     stack = [
         key(policy(allow({"AWS": ROLE}, "kms:Encrypt"))),
-        resource(
-            "aws:kms/alias:Alias", "a", name="alias/prod-analytics", targetKeyId=KEY_ARN.rsplit("/", 1)[-1]
-        ),
-        resource("aws:kms/grant:Grant", "g", keyId=KEY_ARN, granteePrincipal=UNKNOWN, operations=["Decrypt"]),
+        resource(ALIAS_TYPE, "a", name="alias/prod-analytics", targetKeyId=KEY_ARN.rsplit("/", 1)[-1]),
+        resource(GRANT_TYPE, "g", keyId=KEY_ARN, granteePrincipal=UNKNOWN, operations=["Decrypt"]),
     ]
     entries = entries_json(compute(stack, ACCOUNT))
     assert {e["key_name"] for e in entries} == {"prod-analytics"}
@@ -298,7 +303,7 @@ def test_while_the_key_arn_is_unknown_a_scoped_allow_counts_and_a_scoped_deny_do
 def test_an_identity_policy_nobody_can_read_may_allow_what_the_account_holds(value: object, why: str) -> None:
     stack = [
         key(policy(allow({"AWS": ROOT}, ["kms:Decrypt", "kms:Encrypt"]))),
-        resource("aws:iam/rolePolicy:RolePolicy", "pipeline-kms", role="EventsPipeline", policy=value),
+        resource(IAM_ROLE_POLICY_TYPE, "pipeline-kms", role="EventsPipeline", policy=value),
     ]
     note = f"through IAM policy pipeline-kms ({why}: may allow all of it)"
     assert matrix(stack)["role/EventsPipeline"] == {"encrypt": note, "decrypt": note}
@@ -307,7 +312,7 @@ def test_an_identity_policy_nobody_can_read_may_allow_what_the_account_holds(val
 def test_a_grant_whose_operations_are_unknown_carries_every_grant_operation() -> None:
     stack = [
         key(policy(allow({"AWS": ROOT}, "kms:DescribeKey"))),
-        resource("aws:kms/grant:Grant", "g", keyId=KEY_ARN, granteePrincipal=ROLE, operations=UNKNOWN),
+        resource(GRANT_TYPE, "g", keyId=KEY_ARN, granteePrincipal=ROLE, operations=UNKNOWN),
     ]
     assert list(matrix(stack)["role/EventsPipeline"]) == [
         "create-grants", "revoke-grants", "encrypt", "decrypt", "re-encrypt-from", "re-encrypt-to",

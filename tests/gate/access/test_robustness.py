@@ -11,6 +11,18 @@ from hypothesis import strategies as st
 from kmsguard.gate.access.document import entries_json
 from kmsguard.gate.access.model import UNKNOWN_PRINCIPAL, compute
 from kmsguard.gate.access.vocabulary import Capability
+from kmsguard.policies.facts import (
+    ALIAS_TYPE,
+    GRANT_TYPE,
+    IAM_POLICY_ATTACHMENT_TYPE,
+    IAM_POLICY_TYPE,
+    IAM_ROLE_POLICY_ATTACHMENT_TYPE,
+    IAM_ROLE_POLICY_TYPE,
+    IAM_ROLE_TYPE,
+    KEY_POLICY_TYPE,
+    KEY_TYPE,
+    REPLICA_KEY_TYPE,
+)
 from kmsguard.policies.rule import UNKNOWN, Resource
 from tests.components.spec.baseline import ACCOUNT
 
@@ -20,9 +32,9 @@ junk = st.recursive(
     max_leaves=8,
 )
 TYPES = [
-    "aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey", "aws:kms/keyPolicy:KeyPolicy", "aws:kms/grant:Grant",
-    "aws:kms/alias:Alias", "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy",
-    "aws:iam/policyAttachment:PolicyAttachment", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    KEY_TYPE, REPLICA_KEY_TYPE, KEY_POLICY_TYPE, GRANT_TYPE,
+    ALIAS_TYPE, IAM_ROLE_TYPE, IAM_ROLE_POLICY_TYPE, IAM_POLICY_TYPE,
+    IAM_POLICY_ATTACHMENT_TYPE, IAM_ROLE_POLICY_ATTACHMENT_TYPE,
 ]  # fmt: skip
 PROPS = ["arn", "keyId", "id", "policy", "region", "name", "targetKeyId", "granteePrincipal", "operations",
          "constraints", "retiringPrincipal", "role", "roles", "policyArn", "inlinePolicies", "managedPolicyArns"]  # fmt: skip
@@ -46,6 +58,6 @@ def test_junk_never_raises(found: list[Resource]) -> None:
 @settings(max_examples=100, deadline=None)
 @given(junk.filter(lambda v: v is not None and v != "" and not isinstance(v, dict)))
 def test_a_policy_that_is_not_a_document_opens_the_key_to_unknown_principals(value: Any) -> None:
-    key = Resource(type="aws:kms/key:Key", name="k", urn="urn:k", props={"policy": value})
+    key = Resource(type=KEY_TYPE, name="k", urn="urn:k", props={"policy": value})
     [entry] = entries_json(compute([key], ACCOUNT))
     assert (entry["principal"], entry["capabilities"]) == (UNKNOWN_PRINCIPAL, [c.value for c in Capability])

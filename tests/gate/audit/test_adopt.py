@@ -15,6 +15,7 @@ from kmsguard.gate.audit.aws import Clients
 from kmsguard.gate.audit.command import BUNDLED_PACK
 from kmsguard.gate.audit.reverse import compare
 from kmsguard.gate.cli import main
+from kmsguard.policies.facts import ALIAS_TYPE, GRANT_TYPE, KEY_TYPE, REPLICA_KEY_TYPE
 from tests.gate.audit import fleet
 
 pytestmark = pytest.mark.slow
@@ -89,24 +90,24 @@ def test_the_import_file_names_the_components_resources(good_plan: Plan, created
         ("kmsguard:kms:KeyCatalog", "dev"): (None, None, True),
         ("kmsguard:kms:Key", "dev-orders"): (None, "dev", True),
         ("kmsguard:kms:Key", "dev-replicated"): (None, "dev", True),
-        ("aws:kms/key:Key", "dev-orders-key"): (key_id, "dev-orders", None),
-        ("aws:kms/alias:Alias", "dev-orders-alias-dev-orders-payments"): (
+        (KEY_TYPE, "dev-orders-key"): (key_id, "dev-orders", None),
+        (ALIAS_TYPE, "dev-orders-alias-dev-orders-payments"): (
             "alias/dev-orders-payments",
             "dev-orders",
             None,
         ),
-        ("aws:kms/grant:Grant", "dev-orders-grant-batch"): (
+        (GRANT_TYPE, "dev-orders-grant-batch"): (
             f"{created.arns['least-privilege']}:{grant_id}",
             "dev-orders",
             None,
         ),
-        ("aws:kms/key:Key", "dev-replicated-key"): (replicated, "dev-replicated", None),
-        ("aws:kms/alias:Alias", "dev-replicated-alias-dev-replicated-payments"): (
+        (KEY_TYPE, "dev-replicated-key"): (replicated, "dev-replicated", None),
+        (ALIAS_TYPE, "dev-replicated-alias-dev-replicated-payments"): (
             "alias/dev-replicated-payments",
             "dev-replicated",
             None,
         ),
-        ("aws:kms/replicaKey:ReplicaKey", "dev-replicated-key-replica-eu-west-1"): (
+        (REPLICA_KEY_TYPE, "dev-replicated-key-replica-eu-west-1"): (
             f"{replicated}@eu-west-1",
             "dev-replicated",
             None,
@@ -167,7 +168,7 @@ def test_round_trip_policies_match_the_live_ones_but_for_the_reported_difference
     gated = {
         r["name"]: r["props"]["policy"]
         for r in report["resources"]  # type: ignore[attr-defined]
-        if r["type"] == "aws:kms/key:Key"
+        if r["type"] == KEY_TYPE
     }
     for adoption in plan.adoptions:
         assert adoption.key.policy is not None

@@ -14,6 +14,7 @@ from kmsguard.gate.audit.aws import Clients
 from kmsguard.gate.audit.command import BUNDLED_PACK, run_audit
 from kmsguard.gate.cli import main
 from kmsguard.gate.model import GateResult
+from kmsguard.policies.facts import ALIAS_TYPE, EXTERNAL_KEY_TYPE, KEY_TYPE, REPLICA_KEY_TYPE
 from tests.gate.audit import fleet
 
 pytestmark = pytest.mark.slow
@@ -64,20 +65,20 @@ def test_live_resources_have_the_types_and_links_the_components_give(
     arns = created.arns
     by_urn = {r.urn: r for r in audited.resources}
     assert {shape: by_urn[arn].type for shape, arn in arns.items()} == {
-        "least-privilege": "aws:kms/key:Key",
-        "public-policy": "aws:kms/key:Key",
-        "rotation-off": "aws:kms/key:Key",
-        "all-actions-to-role": "aws:kms/key:Key",
-        "foreign-account": "aws:kms/key:Key",
-        "imported-no-expiry": "aws:kms/externalKey:ExternalKey",
-        "multi-region-primary": "aws:kms/key:Key",
-        "multi-region-replica": "aws:kms/replicaKey:ReplicaKey",
-        "pending-deletion": "aws:kms/key:Key",
+        "least-privilege": KEY_TYPE,
+        "public-policy": KEY_TYPE,
+        "rotation-off": KEY_TYPE,
+        "all-actions-to-role": KEY_TYPE,
+        "foreign-account": KEY_TYPE,
+        "imported-no-expiry": EXTERNAL_KEY_TYPE,
+        "multi-region-primary": KEY_TYPE,
+        "multi-region-replica": REPLICA_KEY_TYPE,
+        "pending-deletion": KEY_TYPE,
     }
     replica = by_urn[arns["multi-region-replica"]]
     assert replica.dependencies == [arns["multi-region-primary"]]
     assert wire.to_python(replica.inputs)["primaryKeyArn"] == arns["multi-region-primary"]
-    aliases = sorted((r.name, r.parent) for r in audited.resources if r.type == "aws:kms/alias:Alias")
+    aliases = sorted((r.name, r.parent) for r in audited.resources if r.type == ALIAS_TYPE)
     assert aliases == sorted((created.specs[s].alias_name, arns[s]) for s in created.specs)
 
 

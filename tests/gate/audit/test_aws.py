@@ -11,7 +11,7 @@ from botocore.stub import Stubber
 from kmsguard.gate.audit import findings, shapes
 from kmsguard.gate.audit.aws import Clients, WriteRefused
 from kmsguard.gate.audit.collect import read_region
-from kmsguard.policies.rule import UNKNOWN_STRING_SENTINEL
+from kmsguard.policies.sentinels import UNKNOWN_STRING_SENTINEL
 
 ARN = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 KEY_ID = ARN.rsplit("/", 1)[1]

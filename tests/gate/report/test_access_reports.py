@@ -23,6 +23,7 @@ from kmsguard.gate.model import GateResult, PolicyMeta, Violation
 from kmsguard.gate.project import Project
 from kmsguard.gate.report import jsonreport, markdown, terminal
 from kmsguard.gate.report.schema import report_schema
+from kmsguard.policies.facts import ALIAS_TYPE, KEY_TYPE
 
 ACCOUNT = "111122223333"
 KEY_ARN = f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -46,11 +47,11 @@ def result(*statements: dict[str, Any], passing: bool = False) -> GateResult:
     project = Project("p", Path("/p"), Path("/p/__main__.py"), "dev", Path("/p/Pulumi.dev.yaml"),
                       config={"kmsguard:accountId": ACCOUNT})  # fmt: skip
     resources = [
-        captured("aws:kms/key:Key", "analytics", {
+        captured(KEY_TYPE, "analytics", {
             "arn": KEY_ARN, "keyId": KEY_ARN.rsplit("/", 1)[-1], "region": "eu-west-1",
             "policy": json.dumps({"Version": "2012-10-17", "Statement": list(statements)}),
         }),
-        captured("aws:kms/alias:Alias", "alias", {"name": "alias/prod-analytics", "targetKeyId": KEY_ARN}),
+        captured(ALIAS_TYPE, "alias", {"name": "alias/prod-analytics", "targetKeyId": KEY_ARN}),
     ]  # fmt: skip
     violation = Violation(
         "kms-key-requires-rotation", "KG-R01", "high", "mandatory", KEY_URN, "rotation is off", WHERE

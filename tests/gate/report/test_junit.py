@@ -9,6 +9,7 @@ from kmsguard.gate.capture import Captured
 from kmsguard.gate.model import GateResult, PolicyMeta, Violation
 from kmsguard.gate.project import Project
 from kmsguard.gate.report import junit
+from kmsguard.policies.facts import KEY_TYPE, REPLICA_KEY_TYPE
 
 PREFIX = "urn:pulumi:dev::p::"
 STACK = PREFIX + "pulumi:pulumi:Stack::p-dev"
@@ -23,7 +24,9 @@ def resource(urn: str, custom: bool = True) -> Captured:
     return Captured(urn, type_, urn.rsplit("::", 1)[-1], custom, "", empty, empty)
 
 
-def policy(name: str, rule: str, stack: bool = False, enforcement: str = "mandatory") -> PolicyMeta:
+def policy(
+    name: str, rule: str, stack: bool = False, enforcement: str = "mandatory", types: tuple[str, ...] = ()
+) -> PolicyMeta:
     return PolicyMeta(
         name=name,
         title=name,
@@ -31,7 +34,7 @@ def policy(name: str, rule: str, stack: bool = False, enforcement: str = "mandat
         severity="high",
         enforcement=enforcement,
         stack_policy=stack,
-        tags=("kms", rule),
+        tags=("kms", rule, *types),
     )
 
 
@@ -39,14 +42,15 @@ def violation(policy: PolicyMeta, urn: str, message: str) -> Violation:
     return Violation(policy.name, policy.rule_id, "high", policy.enforcement, urn, message)
 
 
-def result(pack: str = "other", rotation_name: str = "rotation") -> GateResult:
-    rotation, tags = policy(rotation_name, "KG-R01"), policy("tags", "KG-R19", enforcement="advisory")
+def result(rotation_types: tuple[str, ...] = ()) -> GateResult:
+    rotation = policy("rotation", "KG-R01", types=rotation_types)
+    tags = policy("tags", "KG-R19", enforcement="advisory")
     disabled = policy("disabled", "KG-R02", enforcement="disabled")
     alias, unique = policy("alias", "KG-S01", stack=True), policy("unique", "KG-S02", stack=True)
     project = Project("p", Path("/p"), Path("/p/__main__.py"), "dev", Path("/p/Pulumi.dev.yaml"))
     return GateResult(
         project=project,
-        pack_name=pack,
+        pack_name="any",
         pack_version="1.0.0",
         policies=[rotation, disabled, tags, alias, unique],
         resources=[resource(STACK), resource(COMPONENT, custom=False), resource(KEY), resource(ALIAS)],
@@ -59,7 +63,7 @@ def result(pack: str = "other", rotation_name: str = "rotation") -> GateResult:
             violation(alias, KEY, "second key finding"),
             violation(unique, "", "duplicated"),
         ],
-        not_applicable={(ALIAS, rotation_name), (KEY, "tags"), ("", "alias"), ("", "unique"), ("", "x")},
+        not_applicable={(ALIAS, "rotation"), (KEY, "tags"), ("", "alias"), ("", "unique"), ("", "x")},
     )
 
 
@@ -89,13 +93,34 @@ def test_a_stack_policy_fails_with_every_violation_it_reported_grouped_by_resour
     ]
 
 
-def test_render_matches_element_tree_for_kmsguards_pack_and_without_any_suite() -> None:
-    # kmsguard's rotation rule names the key types it evaluates: the alias gets no rotation case.
-    found = result(pack="kmsguard", rotation_name="kms-key-requires-rotation")
+def test_a_policy_tagged_with_type_tokens_is_evaluated_on_those_types_only() -> None:
+    # The rotation policy names the key type in its tags: the alias gets no rotation case.
+    found = result(rotation_types=(KEY_TYPE, REPLICA_KEY_TYPE))
     text = junit.render(found)
     assert text == element_tree_text(found)
-    alias_cases = ET.fromstring(text).findall(f"./testsuite[@name='{ALIAS}']/testcase")
-    assert [c.get("name") for c in alias_cases] == ["KG-R19 tags"]
+    root = ET.fromstring(text)
+    assert [c.get("name") for c in root.findall(f"./testsuite[@name='{ALIAS}']/testcase")] == ["KG-R19 tags"]
+    assert [c.get("name") for c in root.findall(f"./testsuite[@name='{KEY}']/testcase")] == [
+        "KG-R01 rotation",
+        "KG-R19 tags",
+    ]
+    assert (root.get("tests"), root.get("failures"), root.get("skipped")) == ("5", "4", "0")
+
+
+def test_a_policy_that_flags_a_type_it_did_not_name_is_still_a_failed_case() -> None:
+    found = result(rotation_types=(REPLICA_KEY_TYPE,))
+    text = junit.render(found)
+    assert text == element_tree_text(found)
+    root = ET.fromstring(text)
+    assert [c.get("name") for c in root.findall(f"./testsuite[@name='{KEY}']/testcase")] == [
+        "KG-R01 rotation",
+        "KG-R19 tags",
+    ]
+    assert [c.get("name") for c in root.findall(f"./testsuite[@name='{ALIAS}']/testcase")] == ["KG-R19 tags"]
+
+
+def test_render_matches_element_tree_without_any_suite() -> None:
+    found = result(rotation_types=(KEY_TYPE,))
     found.policies = [replace(p, enforcement="disabled") for p in found.policies]
     text = junit.render(found)
     assert text == element_tree_text(found)

@@ -9,6 +9,7 @@ from kmsguard.gate.capture import Captured
 from kmsguard.gate.model import GateResult
 from kmsguard.gate.project import Project
 from kmsguard.gate.report.plan import _outputs, _roles, keys
+from kmsguard.policies.facts import ALIAS_TYPE, KEY_TYPE, REPLICA_KEY_TYPE
 
 
 def test_roles_are_the_sids_of_every_statement_including_a_single_object_statement() -> None:
@@ -43,7 +44,7 @@ def test_roles_of_a_policy_text_are_a_new_list_each_time() -> None:
 
 def test_keys_reads_the_outputs_it_needs_as_wire_converts_them() -> None:
     key = resource(
-        "aws:kms/key:Key",
+        KEY_TYPE,
         "k",
         {
             "arn": "arn:key",
@@ -58,18 +59,14 @@ def test_keys_reads_the_outputs_it_needs_as_wire_converts_them() -> None:
         },
     )
     replica = resource(
-        "aws:kms/replicaKey:ReplicaKey",
+        REPLICA_KEY_TYPE,
         "r",
         {"primaryKeyArn": "arn:key", "arn": "arn:replica", "region": "eu-west-1"},
     )
     aliases = [
-        resource(
-            "aws:kms/alias:Alias", "a", {"name": "alias/a", "targetKeyId": "arn:key", "region": "us-east-1"}
-        ),
-        resource(
-            "aws:kms/alias:Alias", "b", {"name": "alias/b", "targetKeyArn": "arn:replica", "region": None}
-        ),
-        resource("aws:kms/alias:Alias", "c", {"name": "alias/c", "targetKeyId": "arn:elsewhere"}),
+        resource(ALIAS_TYPE, "a", {"name": "alias/a", "targetKeyId": "arn:key", "region": "us-east-1"}),
+        resource(ALIAS_TYPE, "b", {"name": "alias/b", "targetKeyArn": "arn:replica", "region": None}),
+        resource(ALIAS_TYPE, "c", {"name": "alias/c", "targetKeyId": "arn:elsewhere"}),
     ]
     assert _outputs(key, ("region", "rotationPeriodInDays", "policy", "absent")) == {
         k: v

@@ -2,11 +2,12 @@
 
 import pytest
 
+from kmsguard.policies.facts import EXTERNAL_KEY_TYPE, KEY_TYPE, REPLICA_KEY_TYPE
 from kmsguard.policies.rule import UNKNOWN, Outcome
 from kmsguard.policies.rules.r01_key_requires_rotation import RULE
 from tests.policies.golden import evaluate, fired, golden, with_props
 
-KEY = "aws:kms/key:Key"
+KEY = KEY_TYPE
 
 
 def test_golden_key_is_compliant_and_nothing_fires() -> None:
@@ -65,8 +66,8 @@ def test_keys_that_cannot_rotate_are_not_applicable(change: dict, reason: str) -
 
 
 def test_other_resource_types_are_out_of_scope() -> None:
-    assert not RULE.applies_to("aws:kms/externalKey:ExternalKey")
-    assert not RULE.applies_to("aws:kms/replicaKey:ReplicaKey")
+    assert not RULE.applies_to(EXTERNAL_KEY_TYPE)
+    assert not RULE.applies_to(REPLICA_KEY_TYPE)
 
 
 def test_remediation_turns_rotation_on_only_where_possible() -> None:

@@ -2,11 +2,12 @@
 
 import pytest
 
+from kmsguard.policies.facts import KEY_TYPE
 from kmsguard.policies.rule import UNKNOWN, Outcome
 from kmsguard.policies.rules.r02_key_limits_rotation_period import RULE
 from tests.policies.golden import evaluate, fired, golden, with_props
 
-KEY = "aws:kms/key:Key"
+KEY = KEY_TYPE
 
 
 def test_golden_key_is_compliant_and_nothing_fires() -> None:

@@ -2,15 +2,23 @@
 
 import pytest
 
+from kmsguard.policies.facts import (
+    ALIAS_TYPE,
+    EXTERNAL_KEY_TYPE,
+    KEY_POLICY_TYPE,
+    KEY_TYPE,
+    REPLICA_EXTERNAL_KEY_TYPE,
+    REPLICA_KEY_TYPE,
+)
 from kmsguard.policies.rule import UNKNOWN, Outcome
 from kmsguard.policies.rules.r03_key_requires_key_policy import RULE
 from tests.policies.golden import evaluate, fired, golden, with_props
 
 KEY_TYPES = [
-    "aws:kms/key:Key",
-    "aws:kms/externalKey:ExternalKey",
-    "aws:kms/replicaKey:ReplicaKey",
-    "aws:kms/replicaExternalKey:ReplicaExternalKey",
+    KEY_TYPE,
+    EXTERNAL_KEY_TYPE,
+    REPLICA_KEY_TYPE,
+    REPLICA_EXTERNAL_KEY_TYPE,
 ]
 MISSING = (
     "the key has no policy, so AWS's default gives the account root kms:*; set policy on the key "
@@ -33,7 +41,7 @@ def test_key_without_policy_fires_exactly_r03(type_: str, policy: object) -> Non
 
 
 def test_separate_key_policy_resource_is_accepted_only_when_configured() -> None:
-    key = with_props(golden("aws:kms/key:Key"), policy=...)
+    key = with_props(golden(KEY_TYPE), policy=...)
     result = evaluate(RULE, key, allowSeparateKeyPolicy=True)
     assert (result.outcome, result.reason) == (
         Outcome.NOT_APPLICABLE,
@@ -43,17 +51,17 @@ def test_separate_key_policy_resource_is_accepted_only_when_configured() -> None
 
 
 def test_policy_unknown_during_preview_is_set_explicitly() -> None:
-    key = with_props(golden("aws:kms/key:Key"), policy=UNKNOWN)
+    key = with_props(golden(KEY_TYPE), policy=UNKNOWN)
     assert evaluate(RULE, key).outcome is Outcome.COMPLIANT
 
 
 def test_unparseable_policy_is_left_to_r20_and_never_compliant() -> None:
-    key = with_props(golden("aws:kms/key:Key"), policy="{not json")
+    key = with_props(golden(KEY_TYPE), policy="{not json")
     result = evaluate(RULE, key)
     assert (result.outcome, result.reason) == (Outcome.NOT_APPLICABLE, "policy does not parse; see KG-R20")
     assert fired(key) == {"KG-R20"}
 
 
 def test_key_policy_resources_and_aliases_are_out_of_scope() -> None:
-    assert not RULE.applies_to("aws:kms/keyPolicy:KeyPolicy")
-    assert not RULE.applies_to("aws:kms/alias:Alias")
+    assert not RULE.applies_to(KEY_POLICY_TYPE)
+    assert not RULE.applies_to(ALIAS_TYPE)

@@ -4,6 +4,13 @@ from typing import Any
 
 import pytest
 
+from kmsguard.policies.facts import (
+    IAM_POLICY_TYPE,
+    IAM_ROLE_TYPE,
+    KEY_POLICY_TYPE,
+    KEY_TYPE,
+    REPLICA_KEY_TYPE,
+)
 from kmsguard.policies.rule import UNKNOWN, Outcome
 from kmsguard.policies.rules.r04_key_policy_forbids_public_principal import RULE
 from tests.policies.golden import (
@@ -18,7 +25,7 @@ from tests.policies.golden import (
     with_props,
 )
 
-KEY = "aws:kms/key:Key"
+KEY = KEY_TYPE
 PUBLIC = (
     "statement 'Public' allows the public principal \"*\" without a restricting condition; name the "
     "principals, or add a StringEquals condition on kms:CallerAccount or aws:PrincipalOrgID"
@@ -45,7 +52,7 @@ def test_golden_key_is_compliant() -> None:
 
 
 @pytest.mark.parametrize("principal", ["*", {"AWS": "*"}, {"AWS": [USER_ROLE, "*"]}, {"Service": "*"}])
-@pytest.mark.parametrize("type_", [KEY, "aws:kms/keyPolicy:KeyPolicy", "aws:kms/replicaKey:ReplicaKey"])
+@pytest.mark.parametrize("type_", [KEY, KEY_POLICY_TYPE, REPLICA_KEY_TYPE])
 def test_every_spelling_of_the_public_principal_fires_exactly_r04(principal: Any, type_: str) -> None:
     resource = key_with_public(principal, type_=type_)
     result = evaluate(RULE, resource)
@@ -271,5 +278,5 @@ def test_absent_unknown_and_unparseable_policies_are_not_applicable(policy: obje
 
 
 def test_identity_policies_are_out_of_scope() -> None:
-    assert not RULE.applies_to("aws:iam/policy:Policy")
-    assert not RULE.applies_to("aws:iam/role:Role")
+    assert not RULE.applies_to(IAM_POLICY_TYPE)
+    assert not RULE.applies_to(IAM_ROLE_TYPE)

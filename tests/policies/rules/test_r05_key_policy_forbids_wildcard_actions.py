@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from kmsguard.policies.facts import KMS_ACTIONS
+from kmsguard.policies.facts import IAM_POLICY_TYPE, KEY_TYPE, KMS_ACTIONS
 from kmsguard.policies.rule import UNKNOWN, Context, Outcome
 from kmsguard.policies.rules.r05_key_policy_forbids_wildcard_actions import ESCALATING_ACTIONS, RULE
 from tests.policies.golden import (
@@ -19,7 +19,7 @@ from tests.policies.golden import (
     with_props,
 )
 
-KEY = "aws:kms/key:Key"
+KEY = KEY_TYPE
 ROOT = f"arn:aws:iam::{ACCOUNT}:root"
 OPS_ROLE = f"arn:aws:iam::{ACCOUNT}:role/Operations"
 # Sids of the golden key policy, by position.
@@ -182,4 +182,4 @@ def test_absent_unknown_and_unparseable_policies_are_not_applicable(policy: obje
 
 
 def test_identity_policies_are_out_of_scope() -> None:
-    assert not RULE.applies_to("aws:iam/policy:Policy")
+    assert not RULE.applies_to(IAM_POLICY_TYPE)

@@ -4,12 +4,18 @@ from typing import Any
 
 import pytest
 
-from kmsguard.policies.facts import KMS_ACTIONS
+from kmsguard.policies.facts import (
+    IAM_POLICY_TYPE,
+    IAM_ROLE_TYPE,
+    KEY_POLICY_TYPE,
+    KEY_TYPE,
+    KMS_ACTIONS,
+)
 from kmsguard.policies.rule import UNKNOWN, Outcome
 from kmsguard.policies.rules.r06_iam_policy_limits_kms_access import RULE
 from tests.policies.golden import KEY_ARN, evaluate, fired, golden, with_policy, with_props
 
-POLICY = "aws:iam/policy:Policy"
+POLICY = IAM_POLICY_TYPE
 IAM_TYPES = [
     POLICY,
     "aws:iam/rolePolicy:RolePolicy",
@@ -234,7 +240,7 @@ def test_a_deny_is_not_a_grant() -> None:
 @pytest.mark.parametrize(
     ("resource", "reason"),
     [
-        (with_props(golden("aws:iam/role:Role"), inlinePolicies=...), "the resource carries no policy document"),
+        (with_props(golden(IAM_ROLE_TYPE), inlinePolicies=...), "the resource carries no policy document"),
         (with_props(golden(POLICY), policy=UNKNOWN),
          "the policy is unknown during preview; it is checked once its value is known"),
         (with_props(golden(POLICY), policy='{"Statement": []}'), "policy does not parse; see KG-R20"),
@@ -246,5 +252,5 @@ def test_absent_unknown_and_unparseable_policies_are_not_applicable(resource: An
 
 
 def test_key_policies_are_out_of_scope() -> None:
-    assert not RULE.applies_to("aws:kms/key:Key")
-    assert not RULE.applies_to("aws:kms/keyPolicy:KeyPolicy")
+    assert not RULE.applies_to(KEY_TYPE)
+    assert not RULE.applies_to(KEY_POLICY_TYPE)

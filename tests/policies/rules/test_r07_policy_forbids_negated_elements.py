@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from kmsguard.policies.facts import ALIAS_TYPE, GRANT_TYPE, IAM_POLICY_TYPE, IAM_ROLE_TYPE, KEY_TYPE
 from kmsguard.policies.rule import UNKNOWN, Outcome
 from kmsguard.policies.rules.r07_policy_forbids_negated_elements import RULE
 from tests.policies.golden import (
@@ -18,9 +19,9 @@ from tests.policies.golden import (
     with_props,
 )
 
-KEY = "aws:kms/key:Key"
-POLICY = "aws:iam/policy:Policy"
-ROLE = "aws:iam/role:Role"
+KEY = KEY_TYPE
+POLICY = IAM_POLICY_TYPE
+ROLE = IAM_ROLE_TYPE
 USAGE = 2
 CARRIERS = [t for t in GOLDEN if RULE.applies_to(t)]
 
@@ -164,5 +165,5 @@ def test_unknown_and_unparseable_are_never_compliant(policies: list[Any], reason
 
 
 def test_aliases_and_grants_are_out_of_scope() -> None:
-    assert not RULE.applies_to("aws:kms/alias:Alias")
-    assert not RULE.applies_to("aws:kms/grant:Grant")
+    assert not RULE.applies_to(ALIAS_TYPE)
+    assert not RULE.applies_to(GRANT_TYPE)

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from kmsguard.policies.facts import KEY_TYPE, MFA_AGE_KEY, MFA_PRESENT_KEY
 from kmsguard.policies.rule import UNKNOWN, Context, Outcome
 from kmsguard.policies.rules.r08_key_policy_requires_mfa import RULE
 from tests.policies.golden import (
@@ -21,7 +22,7 @@ from tests.policies.golden import (
     with_props,
 )
 
-KEY = "aws:kms/key:Key"
+KEY = KEY_TYPE
 ADMIN_MFA = 1
 HELD = "kms:DeleteAlias, kms:PutKeyPolicy, kms:ScheduleKeyDeletion"
 ALL_CRITICAL = "kms:DeleteAlias, kms:DeleteImportedKeyMaterial, kms:PutKeyPolicy, kms:ScheduleKeyDeletion"
@@ -73,20 +74,20 @@ def test_golden_key_is_compliant() -> None:
     ("condition", "others"),
     [
         (..., set()),
-        ({"Bool": {"aws:MultiFactorAuthPresent": "true"}}, set()),
-        ({"NumericLessThan": {"aws:MultiFactorAuthAge": "300"}}, set()),
+        ({"Bool": {MFA_PRESENT_KEY: "true"}}, set()),
+        ({"NumericLessThan": {MFA_AGE_KEY: "300"}}, set()),
         # An Allow only for sessions WITHOUT MFA: KG-R21 reports the inverted value too.
-        ({"Bool": {"aws:MultiFactorAuthPresent": "false"}, "NumericLessThan": {"aws:MultiFactorAuthAge": "300"}}, {"KG-R21"}),
-        ({"Bool": {"aws:MultiFactorAuthPresent": "true"}, "NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}}, set()),
-        ({"Bool": {"aws:MultiFactorAuthPresent": "true"},
-          "NumericLessThan": {"aws:MultiFactorAuthAge": ["300", "86400"]}}, set()),
+        ({"Bool": {MFA_PRESENT_KEY: "false"}, "NumericLessThan": {MFA_AGE_KEY: "300"}}, {"KG-R21"}),
+        ({"Bool": {MFA_PRESENT_KEY: "true"}, "NumericLessThan": {MFA_AGE_KEY: "3600"}}, set()),
+        ({"Bool": {MFA_PRESENT_KEY: "true"},
+          "NumericLessThan": {MFA_AGE_KEY: ["300", "86400"]}}, set()),
         # The traps KG-R21 also reports: conditions that look right but cannot work.
-        ({"BoolIfExists": {"aws:MultiFactorAuthPresent": "true"},
-          "NumericLessThan": {"aws:MultiFactorAuthAge": "300"}}, {"KG-R21"}),
-        ({"Bool": {"aws:MultiFactorAuthPresent": "true"},
+        ({"BoolIfExists": {MFA_PRESENT_KEY: "true"},
+          "NumericLessThan": {MFA_AGE_KEY: "300"}}, {"KG-R21"}),
+        ({"Bool": {MFA_PRESENT_KEY: "true"},
           "NumericLessThan": {"aws: MultiFactorAuthAge": "300"}}, {"KG-R21"}),
-        ({"Bool": {"aws:MultiFactorAuthPresent": "true"},
-          "NumericGreaterThan": {"aws:MultiFactorAuthAge": "300"}}, {"KG-R21"}),
+        ({"Bool": {MFA_PRESENT_KEY: "true"},
+          "NumericGreaterThan": {MFA_AGE_KEY: "300"}}, {"KG-R21"}),
     ],
 )  # fmt: skip
 def test_missing_or_non_working_mfa_fires(condition: Any, others: set[str]) -> None:
@@ -97,9 +98,7 @@ def test_missing_or_non_working_mfa_fires(condition: Any, others: set[str]) -> N
 
 
 def test_operators_must_be_spelled_exactly() -> None:
-    key = key_with_mfa_condition(
-        {"bool": {"aws:MultiFactorAuthPresent": "true"}, "NumericLessThan": {"aws:MultiFactorAuthAge": "300"}}
-    )
+    key = key_with_mfa_condition({"bool": {MFA_PRESENT_KEY: "true"}, "NumericLessThan": {MFA_AGE_KEY: "300"}})
     assert evaluate(RULE, key).messages == (CRITICAL_NO_MFA,)
 
 
@@ -107,8 +106,8 @@ def test_operators_must_be_spelled_exactly() -> None:
     "condition",
     [
         {"Bool": {"AWS:MULTIFACTORAUTHPRESENT": "true"}, "NumericLessThan": {"aws:multifactorauthage": "300"}},
-        {"Bool": {"aws:MultiFactorAuthPresent": True}, "NumericLessThanEquals": {"aws:MultiFactorAuthAge": 300.0}},
-        {"Bool": {"aws:MultiFactorAuthPresent": "true"}, "NumericLessThan": {"aws:MultiFactorAuthAge": "60"}},
+        {"Bool": {MFA_PRESENT_KEY: True}, "NumericLessThanEquals": {MFA_AGE_KEY: 300.0}},
+        {"Bool": {MFA_PRESENT_KEY: "true"}, "NumericLessThan": {MFA_AGE_KEY: "60"}},
     ],
 )  # fmt: skip
 def test_working_mfa_passes_in_any_key_case_and_value_type(condition: Any) -> None:
@@ -116,9 +115,7 @@ def test_working_mfa_passes_in_any_key_case_and_value_type(condition: Any) -> No
 
 
 def test_maximum_age_is_configurable() -> None:
-    key = key_with_mfa_condition(
-        {"Bool": {"aws:MultiFactorAuthPresent": "true"}, "NumericLessThan": {"aws:MultiFactorAuthAge": "900"}}
-    )
+    key = key_with_mfa_condition({"Bool": {MFA_PRESENT_KEY: "true"}, "NumericLessThan": {MFA_AGE_KEY: "900"}})
     assert evaluate(RULE, key, maxMfaAgeSeconds=900.0).outcome is Outcome.COMPLIANT
     assert evaluate(RULE, key, maxMfaAgeSeconds=600.0).messages == (
         message(

@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from kmsguard.policies.facts import IAM_POLICY_TYPE, KEY_POLICY_TYPE, KEY_TYPE
 from kmsguard.policies.rule import UNKNOWN, Outcome
 from kmsguard.policies.rules.r09_key_policy_forbids_admin_and_use import RULE
 from tests.policies.golden import (
@@ -19,7 +20,7 @@ from tests.policies.golden import (
     with_props,
 )
 
-KEY = "aws:kms/key:Key"
+KEY = KEY_TYPE
 ROOT = f"arn:aws:iam::{ACCOUNT}:root"
 OPS_ROLE = f"arn:aws:iam::{ACCOUNT}:role/Operations"
 USAGE, SERVICE_GRANTS = 2, 4
@@ -130,5 +131,5 @@ def test_absent_unknown_and_unparseable_policies_are_not_applicable(policy: obje
 
 
 def test_key_policy_resources_are_in_scope_and_identity_policies_are_not() -> None:
-    assert RULE.applies_to("aws:kms/keyPolicy:KeyPolicy")
-    assert not RULE.applies_to("aws:iam/policy:Policy")
+    assert RULE.applies_to(KEY_POLICY_TYPE)
+    assert not RULE.applies_to(IAM_POLICY_TYPE)

@@ -4,11 +4,12 @@ from typing import Any
 
 import pytest
 
+from kmsguard.policies.facts import ALIAS_TYPE
 from kmsguard.policies.rule import UNKNOWN, Outcome
 from kmsguard.policies.rules.r10_alias_requires_naming_convention import RULE
 from tests.policies.golden import evaluate, fired, golden, with_props
 
-ALIAS = "aws:kms/alias:Alias"
+ALIAS = ALIAS_TYPE
 HINT = (
     "env one of dev, development, test, qa, staging, prod, production, each part lowercase letters and digits"
 )

@@ -4,6 +4,18 @@ from typing import Any
 
 import pytest
 
+from kmsguard.policies.facts import (
+    EXTERNAL_KEY_TYPE,
+    IAM_GROUP_POLICY_TYPE,
+    IAM_POLICY_TYPE,
+    IAM_ROLE_POLICY_TYPE,
+    IAM_ROLE_TYPE,
+    IAM_USER_POLICY_TYPE,
+    KEY_POLICY_TYPE,
+    KEY_TYPE,
+    REPLICA_EXTERNAL_KEY_TYPE,
+    REPLICA_KEY_TYPE,
+)
 from kmsguard.policies.rule import UNKNOWN, Outcome, Resource
 from kmsguard.policies.rules.r11_policy_forbids_alias_arn_resource import RULE
 from tests.policies.golden import (
@@ -20,21 +32,21 @@ from tests.policies.golden import (
 
 ALIAS_ARN = f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/prod-orders-payments"
 IAM_TYPES = [
-    "aws:iam/policy:Policy",
-    "aws:iam/rolePolicy:RolePolicy",
-    "aws:iam/userPolicy:UserPolicy",
-    "aws:iam/groupPolicy:GroupPolicy",
+    IAM_POLICY_TYPE,
+    IAM_ROLE_POLICY_TYPE,
+    IAM_USER_POLICY_TYPE,
+    IAM_GROUP_POLICY_TYPE,
 ]
 KEY_TYPES = [
-    "aws:kms/key:Key",
-    "aws:kms/externalKey:ExternalKey",
-    "aws:kms/replicaKey:ReplicaKey",
-    "aws:kms/replicaExternalKey:ReplicaExternalKey",
-    "aws:kms/keyPolicy:KeyPolicy",
+    KEY_TYPE,
+    EXTERNAL_KEY_TYPE,
+    REPLICA_KEY_TYPE,
+    REPLICA_EXTERNAL_KEY_TYPE,
+    KEY_POLICY_TYPE,
 ]
 
 
-@pytest.mark.parametrize("type_", [*KEY_TYPES, *IAM_TYPES, "aws:iam/role:Role"])
+@pytest.mark.parametrize("type_", [*KEY_TYPES, *IAM_TYPES, IAM_ROLE_TYPE])
 def test_golden_policies_are_compliant(type_: str) -> None:
     assert evaluate(RULE, golden(type_)).outcome is Outcome.COMPLIANT
 
@@ -58,7 +70,7 @@ def test_alias_arn_in_identity_policy_fires_exactly_r11(type_: str) -> None:
 
 
 def test_role_inline_policy_names_its_path() -> None:
-    role = with_policy(golden("aws:iam/role:Role"), _identity_with_resource(ALIAS_ARN))
+    role = with_policy(golden(IAM_ROLE_TYPE), _identity_with_resource(ALIAS_ARN))
     assert evaluate(RULE, role).messages == (
         f"IAM policy inlinePolicies[0].policy statement 'UseOrdersKey' names alias ARN {ALIAS_ARN!r} in "
         "Resource, which matches no key, so it allows nothing; use the key ARN, and kms:RequestAlias or "
@@ -76,7 +88,7 @@ def test_role_inline_policy_names_its_path() -> None:
     ],
 )
 def test_alias_arns_in_any_partition_and_with_wildcards_are_caught(arn: str) -> None:
-    resource = with_policy(golden("aws:iam/policy:Policy"), _identity_with_resource(arn))
+    resource = with_policy(golden(IAM_POLICY_TYPE), _identity_with_resource(arn))
     assert evaluate(RULE, resource).outcome is Outcome.VIOLATION
 
 
@@ -84,7 +96,7 @@ def test_alias_arns_in_any_partition_and_with_wildcards_are_caught(arn: str) -> 
     "arn", ["arn:aws:kms:eu-west-1:111122223333:key/*", "*", "arn:aws:s3:::alias/bucket-object"]
 )
 def test_key_arns_and_other_services_are_not_alias_arns(arn: str) -> None:
-    resource = with_policy(golden("aws:iam/policy:Policy"), _identity_with_resource(arn))
+    resource = with_policy(golden(IAM_POLICY_TYPE), _identity_with_resource(arn))
     assert evaluate(RULE, resource).outcome is Outcome.COMPLIANT
 
 
@@ -94,7 +106,7 @@ def test_deny_with_alias_arn_says_it_denies_nothing() -> None:
         {"Sid": "DenyOthers", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt",
          "Resource": ALIAS_ARN, "Condition": {"StringNotEquals": {"aws:PrincipalAccount": ACCOUNT}}}
     )  # fmt: skip
-    key = with_policy(golden("aws:kms/key:Key"), policy)
+    key = with_policy(golden(KEY_TYPE), policy)
     assert evaluate(RULE, key).messages == (
         f"key policy policy statement 'DenyOthers' names alias ARN {ALIAS_ARN!r} in Resource, which "
         "matches no key, so it denies nothing; use the key ARN, and kms:RequestAlias or "
@@ -109,7 +121,7 @@ def test_not_resource_with_alias_arn_excludes_nothing() -> None:
     del statement["Resource"]
     statement["Effect"] = "Deny"
     statement["NotResource"] = [ALIAS_ARN]
-    resource = with_policy(golden("aws:iam/policy:Policy"), policy)
+    resource = with_policy(golden(IAM_POLICY_TYPE), policy)
     assert evaluate(RULE, resource).messages == (
         f"IAM policy policy statement 'UseOrdersKey' names alias ARN {ALIAS_ARN!r} in NotResource, which "
         "matches no key, so it excludes nothing; use the key ARN, and kms:RequestAlias or "
@@ -120,10 +132,10 @@ def test_not_resource_with_alias_arn_excludes_nothing() -> None:
 @pytest.mark.parametrize(
     ("resource", "reason"),
     [
-        (with_props(golden("aws:kms/key:Key"), policy=...), "the resource carries no policy document"),
-        (with_props(golden("aws:kms/key:Key"), policy=UNKNOWN),
+        (with_props(golden(KEY_TYPE), policy=...), "the resource carries no policy document"),
+        (with_props(golden(KEY_TYPE), policy=UNKNOWN),
          "the policy is unknown during preview; it is checked at update"),
-        (with_props(golden("aws:iam/policy:Policy"), policy="{not json"), "the policy does not parse; see KG-R20"),
+        (with_props(golden(IAM_POLICY_TYPE), policy="{not json"), "the policy does not parse; see KG-R20"),
     ],
 )  # fmt: skip
 def test_absent_unknown_and_unparseable_policies_are_not_applicable(resource: Resource, reason: str) -> None:

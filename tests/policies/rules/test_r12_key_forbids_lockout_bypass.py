@@ -2,16 +2,23 @@
 
 import pytest
 
+from kmsguard.policies.facts import (
+    EXTERNAL_KEY_TYPE,
+    KEY_POLICY_TYPE,
+    KEY_TYPE,
+    REPLICA_EXTERNAL_KEY_TYPE,
+    REPLICA_KEY_TYPE,
+)
 from kmsguard.policies.rule import UNKNOWN, Outcome
 from kmsguard.policies.rules.r12_key_forbids_lockout_bypass import RULE
 from tests.policies.golden import evaluate, fired, golden, golden_context, with_props
 
 TYPES = [
-    "aws:kms/key:Key",
-    "aws:kms/externalKey:ExternalKey",
-    "aws:kms/replicaKey:ReplicaKey",
-    "aws:kms/replicaExternalKey:ReplicaExternalKey",
-    "aws:kms/keyPolicy:KeyPolicy",
+    KEY_TYPE,
+    EXTERNAL_KEY_TYPE,
+    REPLICA_KEY_TYPE,
+    REPLICA_EXTERNAL_KEY_TYPE,
+    KEY_POLICY_TYPE,
 ]
 ON = "bypassPolicyLockoutSafetyCheck is True, which lets KMS accept a policy that locks everyone out; set it to false"
 
@@ -34,7 +41,7 @@ def test_bypass_on_fires_exactly_r12(type_: str) -> None:
 
 
 def test_unknown_flag_is_a_violation() -> None:
-    resource = with_props(golden("aws:kms/key:Key"), bypassPolicyLockoutSafetyCheck=UNKNOWN)
+    resource = with_props(golden(KEY_TYPE), bypassPolicyLockoutSafetyCheck=UNKNOWN)
     assert evaluate(RULE, resource).messages == (
         "bypassPolicyLockoutSafetyCheck is unknown during preview; set it to a literal false or remove it",
     )
@@ -44,11 +51,11 @@ def test_unknown_flag_is_a_violation() -> None:
 def test_remediation_turns_the_flag_off_and_leaves_compliant_resources_alone() -> None:
     assert RULE.remediate is not None
     ctx = golden_context(RULE.meta.config_defaults())
-    on = with_props(golden("aws:kms/keyPolicy:KeyPolicy"), bypassPolicyLockoutSafetyCheck=True)
+    on = with_props(golden(KEY_POLICY_TYPE), bypassPolicyLockoutSafetyCheck=True)
     assert RULE.remediate(on, ctx) == {**on.props, "bypassPolicyLockoutSafetyCheck": False}
-    unknown = with_props(golden("aws:kms/key:Key"), bypassPolicyLockoutSafetyCheck=UNKNOWN)
+    unknown = with_props(golden(KEY_TYPE), bypassPolicyLockoutSafetyCheck=UNKNOWN)
     assert RULE.remediate(unknown, ctx) == {**unknown.props, "bypassPolicyLockoutSafetyCheck": False}
-    assert RULE.remediate(golden("aws:kms/key:Key"), ctx) is None
+    assert RULE.remediate(golden(KEY_TYPE), ctx) is None
     assert RULE.meta.remediable
 
 

@@ -4,6 +4,14 @@ from typing import Any
 
 import pytest
 
+from kmsguard.policies.facts import (
+    EXTERNAL_KEY_TYPE,
+    KEY_POLICY_TYPE,
+    KEY_TYPE,
+    MFA_PRESENT_KEY,
+    REPLICA_EXTERNAL_KEY_TYPE,
+    REPLICA_KEY_TYPE,
+)
 from kmsguard.policies.policydoc import parse_policy_document
 from kmsguard.policies.rule import UNKNOWN, Outcome
 from kmsguard.policies.rules.r13_key_requires_policy_administrator import RULE, keepers
@@ -19,13 +27,13 @@ from tests.policies.golden import (
     with_props,
 )
 
-KEY = "aws:kms/key:Key"
+KEY = KEY_TYPE
 TYPES = [
     KEY,
-    "aws:kms/externalKey:ExternalKey",
-    "aws:kms/replicaKey:ReplicaKey",
-    "aws:kms/replicaExternalKey:ReplicaExternalKey",
-    "aws:kms/keyPolicy:KeyPolicy",
+    EXTERNAL_KEY_TYPE,
+    REPLICA_KEY_TYPE,
+    REPLICA_EXTERNAL_KEY_TYPE,
+    KEY_POLICY_TYPE,
 ]
 LOCKED = (
     "no concrete principal keeps kms:PutKeyPolicy in key policy policy, so nobody could change it again; "
@@ -106,7 +114,7 @@ def test_which_allow_statements_count(statement: dict[str, Any], expected: set[s
         ({"Principal": {"AWS": DEPLOYER_ROLE}}, {ADMIN_ROLE}),
         ({"NotPrincipal": {"AWS": ADMIN_ROLE}}, {ADMIN_ROLE}),
         ({"NotPrincipal": {"AWS": DEPLOYER_ROLE}}, set()),
-        ({"Principal": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}, {ADMIN_ROLE}),
+        ({"Principal": "*", "Condition": {"Bool": {MFA_PRESENT_KEY: "false"}}}, {ADMIN_ROLE}),
     ],
 )
 def test_which_deny_statements_take_it_away(deny: dict[str, Any], expected: set[str]) -> None:

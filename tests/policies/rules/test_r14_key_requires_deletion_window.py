@@ -2,19 +2,20 @@
 
 import pytest
 
+from kmsguard.policies.facts import EXTERNAL_KEY_TYPE, KEY_TYPE, REPLICA_EXTERNAL_KEY_TYPE, REPLICA_KEY_TYPE
 from kmsguard.policies.rule import UNKNOWN, Outcome, Resource
 from kmsguard.policies.rules.r14_key_requires_deletion_window import RULE
 from tests.policies.golden import TAGS, evaluate, fired, golden, with_props
 
 TYPES = [
-    "aws:kms/key:Key",
-    "aws:kms/externalKey:ExternalKey",
-    "aws:kms/replicaKey:ReplicaKey",
-    "aws:kms/replicaExternalKey:ReplicaExternalKey",
+    KEY_TYPE,
+    EXTERNAL_KEY_TYPE,
+    REPLICA_KEY_TYPE,
+    REPLICA_EXTERNAL_KEY_TYPE,
 ]
 
 
-def _in(environment: str, type_: str = "aws:kms/key:Key", **changes: object) -> Resource:
+def _in(environment: str, type_: str = KEY_TYPE, **changes: object) -> Resource:
     return with_props(golden(type_), tags={**TAGS, "Environment": environment}, **changes)
 
 
@@ -35,7 +36,7 @@ def test_short_window_in_prod_fires_exactly_r14(type_: str) -> None:
 
 
 def test_absent_window_is_the_aws_default_of_30() -> None:
-    assert evaluate(RULE, with_props(golden("aws:kms/key:Key"), deletionWindowInDays=...)).outcome is (
+    assert evaluate(RULE, with_props(golden(KEY_TYPE), deletionWindowInDays=...)).outcome is (
         Outcome.COMPLIANT
     )
 
@@ -55,7 +56,7 @@ def test_minimum_follows_the_environment_tag(environment: str, days: float, outc
 
 
 def test_environment_falls_back_to_the_stack_name() -> None:
-    untagged = with_props(golden("aws:kms/key:Key"), deletionWindowInDays=7.0, tags={"Owner": "x"})
+    untagged = with_props(golden(KEY_TYPE), deletionWindowInDays=7.0, tags={"Owner": "x"})
     assert evaluate(RULE, untagged, stack="dev").outcome is Outcome.COMPLIANT
     assert evaluate(RULE, untagged, stack="prod").messages == (
         "deletionWindowInDays is 7 days, below the 30-day minimum for environment 'prod'; set it to at least 30",
@@ -95,7 +96,7 @@ def test_a_configuration_without_a_value_uses_the_strictest_window() -> None:
     ],
 )
 def test_unknown_and_malformed_windows_are_violations(value: object, message: str) -> None:
-    result = evaluate(RULE, with_props(golden("aws:kms/key:Key"), deletionWindowInDays=value))
+    result = evaluate(RULE, with_props(golden(KEY_TYPE), deletionWindowInDays=value))
     assert result.messages == (message,)
 
 

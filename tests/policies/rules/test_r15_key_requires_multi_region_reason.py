@@ -4,11 +4,12 @@ from typing import Any
 
 import pytest
 
+from kmsguard.policies.facts import EXTERNAL_KEY_TYPE, KEY_TYPE
 from kmsguard.policies.rule import UNKNOWN, Outcome
 from kmsguard.policies.rules.r15_key_requires_multi_region_reason import RULE
 from tests.policies.golden import TAGS, evaluate, fired, golden, with_props
 
-TYPES = ["aws:kms/key:Key", "aws:kms/externalKey:ExternalKey"]
+TYPES = [KEY_TYPE, EXTERNAL_KEY_TYPE]
 MISSING = (
     "multi-region key has no MultiRegionReason tag; add one saying why it needs replicas (e.g. dr-failover) "
     "or make it single-region"
@@ -48,12 +49,12 @@ def test_multi_region_without_reason_fires_exactly_r15(type_: str) -> None:
     ],
 )  # fmt: skip
 def test_blank_and_unknown_reasons_are_violations(change: dict[str, Any], message: str) -> None:
-    key = with_props(golden("aws:kms/key:Key"), **{"multiRegion": True, **change})
+    key = with_props(golden(KEY_TYPE), **{"multiRegion": True, **change})
     assert evaluate(RULE, key).messages == (message,)
 
 
 def test_unknown_tags_are_a_violation() -> None:
-    key = with_props(golden("aws:kms/key:Key"), multiRegion=True, tags=UNKNOWN)
+    key = with_props(golden(KEY_TYPE), multiRegion=True, tags=UNKNOWN)
     assert evaluate(RULE, key).messages == (
         "tags are unknown during preview; set a literal MultiRegionReason tag",
     )

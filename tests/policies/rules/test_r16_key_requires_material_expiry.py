@@ -2,11 +2,12 @@
 
 import pytest
 
+from kmsguard.policies.facts import EXTERNAL_KEY_TYPE, REPLICA_EXTERNAL_KEY_TYPE
 from kmsguard.policies.rule import UNKNOWN, Outcome
 from kmsguard.policies.rules.r16_key_requires_material_expiry import RULE
 from tests.policies.golden import evaluate, fired, golden, with_props
 
-TYPES = ["aws:kms/externalKey:ExternalKey", "aws:kms/replicaExternalKey:ReplicaExternalKey"]
+TYPES = [EXTERNAL_KEY_TYPE, REPLICA_EXTERNAL_KEY_TYPE]
 MISSING = (
     "imported key material has no expiry; set validTo to an RFC 3339 time (YYYY-MM-DDTHH:MM:SSZ) "
     "or allow non-expiring material in this rule's configuration"
@@ -29,7 +30,7 @@ def test_missing_expiry_fires_exactly_r16(type_: str, value: object) -> None:
 
 
 def test_unknown_expiry_is_compliant() -> None:
-    key = with_props(golden("aws:kms/externalKey:ExternalKey"), validTo=UNKNOWN)
+    key = with_props(golden(EXTERNAL_KEY_TYPE), validTo=UNKNOWN)
     assert evaluate(RULE, key).outcome is Outcome.COMPLIANT
 
 

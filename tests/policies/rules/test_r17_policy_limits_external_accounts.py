@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from kmsguard.policies.facts import KEY_POLICY_TYPE, KEY_TYPE
 from kmsguard.policies.rule import UNKNOWN, Context, Outcome
 from kmsguard.policies.rules.r17_policy_limits_external_accounts import RULE
 from tests.policies.golden import (
@@ -19,8 +20,8 @@ from tests.policies.golden import (
     with_props,
 )
 
-KEY = "aws:kms/key:Key"
-KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"
+KEY = KEY_TYPE
+KEY_POLICY = KEY_POLICY_TYPE
 OTHER_ROLE = f"arn:aws:iam::{OTHER_ACCOUNT}:role/Analytics"
 ALLOW_OTHER = {"KG-R17": {"allowedExternalAccounts": [OTHER_ACCOUNT]}}
 

@@ -4,12 +4,12 @@ from typing import Any
 
 import pytest
 
-from kmsguard.policies.facts import GRANT_OPERATIONS
+from kmsguard.policies.facts import GRANT_OPERATIONS, GRANT_TYPE
 from kmsguard.policies.rule import UNKNOWN, Outcome
 from kmsguard.policies.rules.r18_grant_forbids_redelegation import RULE
 from tests.policies.golden import USER_ROLE, evaluate, fired, golden, with_props
 
-GRANT = "aws:kms/grant:Grant"
+GRANT = GRANT_TYPE
 NO_CONTEXT = (
     f"the grant to {USER_ROLE} has no encryption-context constraint; add constraints with a non-empty "
     "encryptionContextEquals or encryptionContextSubset"

@@ -4,12 +4,12 @@ from typing import Any
 
 import pytest
 
-from kmsguard.policies.facts import ALL_KEY_TYPES
+from kmsguard.policies.facts import ALIAS_TYPE, ALL_KEY_TYPES, KEY_TYPE
 from kmsguard.policies.rule import UNKNOWN, Outcome, Resource
 from kmsguard.policies.rules.r19_key_requires_description_tags import RULE
 from tests.policies.golden import TAGS, evaluate, fired, golden, with_props
 
-KEY = "aws:kms/key:Key"
+KEY = KEY_TYPE
 NO_DESCRIPTION = "the key has no description; set description to what the key protects and for whom"
 
 
@@ -101,4 +101,4 @@ def test_unknown_values_pass_the_check_they_affect() -> None:
 
 def test_applies_to_every_key_type_only() -> None:
     assert RULE.meta.resource_types == ALL_KEY_TYPES
-    assert not RULE.applies_to("aws:kms/alias:Alias")
+    assert not RULE.applies_to(ALIAS_TYPE)

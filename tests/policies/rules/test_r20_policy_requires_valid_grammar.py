@@ -6,9 +6,17 @@ from typing import Any
 
 import pytest
 
-from kmsguard.policies.facts import ALL_POLICY_CARRIER_TYPES
-from kmsguard.policies.rule import UNKNOWN, UNKNOWN_STRING_SENTINEL, Outcome
+from kmsguard.policies.facts import (
+    ALL_POLICY_CARRIER_TYPES,
+    IAM_POLICY_TYPE,
+    IAM_ROLE_TYPE,
+    KEY_POLICY_TYPE,
+    KEY_TYPE,
+    MFA_PRESENT_KEY,
+)
+from kmsguard.policies.rule import UNKNOWN, Outcome
 from kmsguard.policies.rules.r20_policy_requires_valid_grammar import RULE
+from kmsguard.policies.sentinels import UNKNOWN_STRING_SENTINEL
 from tests.policies.golden import (
     evaluate,
     fired,
@@ -19,7 +27,7 @@ from tests.policies.golden import (
     with_props,
 )
 
-KEY = "aws:kms/key:Key"
+KEY = KEY_TYPE
 KP = "key policy (policy)"
 
 
@@ -80,7 +88,7 @@ def test_policy_of_the_wrong_type_is_a_violation() -> None:
 def test_single_object_statement_is_valid_grammar() -> None:
     single = golden_identity_policy()
     single["Statement"] = single["Statement"][0]
-    policy = with_policy(golden("aws:iam/policy:Policy"), single)
+    policy = with_policy(golden(IAM_POLICY_TYPE), single)
     assert evaluate(RULE, policy).outcome is Outcome.COMPLIANT
     assert fired(policy) == set()
     # On a key policy, keeping only the first statement is grammatical but leaves nobody with
@@ -132,7 +140,7 @@ def test_uppercase_kms_action_is_a_real_action() -> None:
 def test_wildcard_that_matches_nothing_fires_and_actions_of_other_services_are_ignored() -> None:
     policy = golden_identity_policy()
     policy["Statement"][0]["Action"] = ["kms:Decrpyt*", "s3:GetObject", "s3:Made*Up"]
-    iam = with_policy(golden("aws:iam/policy:Policy"), policy)
+    iam = with_policy(golden(IAM_POLICY_TYPE), policy)
     assert evaluate(RULE, iam).messages == (
         "IAM policy (policy) statement 'UseOrdersKey' names 'kms:Decrpyt*', which matches no KMS action; "
         "fix the pattern",
@@ -143,7 +151,7 @@ def test_wildcard_that_matches_nothing_fires_and_actions_of_other_services_are_i
 def test_action_without_service_prefix_fires_on_role_inline_policy() -> None:
     policy = golden_identity_policy()
     policy["Statement"][0]["Action"] = ["Decrypt"]
-    role = with_policy(golden("aws:iam/role:Role"), policy)
+    role = with_policy(golden(IAM_ROLE_TYPE), policy)
     assert evaluate(RULE, role).messages == (
         "IAM policy (inlinePolicies[0].policy) statement 'UseOrdersKey' names action 'Decrypt' without a "
         "service prefix; write it as service:Action, e.g. kms:Decrypt",
@@ -178,7 +186,7 @@ def test_absent_policy_is_not_applicable() -> None:
 
 def test_one_bad_inline_policy_among_good_ones_fires() -> None:
     role = with_props(
-        golden("aws:iam/role:Role"),
+        golden(IAM_ROLE_TYPE),
         inlinePolicies=[
             {"name": "ok", "policy": json.dumps(golden_identity_policy())},
             {"name": "later", "policy": UNKNOWN},
@@ -247,7 +255,7 @@ def test_text_json_cannot_read_safely_is_a_violation(text: str, error: str) -> N
 def test_unknown_elements_are_not_read_as_absent(where: str, element: str, error: str) -> None:
     policy = _key_policy()
     target = policy if where == "document" else policy["Statement"][0]
-    target[element] = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
+    target[element] = {"Bool": {MFA_PRESENT_KEY: "true"}}
     key = with_policy(golden(KEY), policy)
     assert evaluate(RULE, key).messages == (
         f"{KP} does not parse: {error}; fix the document so IAM can read it",
@@ -263,7 +271,7 @@ def test_key_policy_statement_without_principal_fires_but_an_identity_policy_nee
         f"{KP} statement 'KeyAdministration' has no Principal; a key policy statement must name who it "
         "applies to",
     )
-    assert evaluate(RULE, golden("aws:iam/policy:Policy")).outcome is Outcome.COMPLIANT
+    assert evaluate(RULE, golden(IAM_POLICY_TYPE)).outcome is Outcome.COMPLIANT
 
 
 def test_key_policy_over_32_kb_fires_and_one_at_the_limit_passes() -> None:
@@ -291,9 +299,9 @@ def test_repeated_empty_sids_are_accepted_as_aws_does() -> None:
 @pytest.mark.parametrize(
     ("type_", "value"),
     [
-        pytest.param("aws:kms/keyPolicy:KeyPolicy", "", id="fail_key_policy_resource_empty"),
-        pytest.param("aws:kms/keyPolicy:KeyPolicy", None, id="fail_key_policy_resource_null"),
-        pytest.param("aws:iam/policy:Policy", "", id="fail_iam_policy_empty"),
+        pytest.param(KEY_POLICY_TYPE, "", id="fail_key_policy_resource_empty"),
+        pytest.param(KEY_POLICY_TYPE, None, id="fail_key_policy_resource_null"),
+        pytest.param(IAM_POLICY_TYPE, "", id="fail_iam_policy_empty"),
     ],
 )
 def test_a_resource_that_exists_to_carry_a_policy_must_carry_one(type_: str, value: Any) -> None:

@@ -5,7 +5,14 @@ from typing import Any
 
 import pytest
 
-from kmsguard.policies.facts import ALL_POLICY_CARRIER_TYPES
+from kmsguard.policies.facts import (
+    ALL_POLICY_CARRIER_TYPES,
+    IAM_POLICY_TYPE,
+    IAM_USER_POLICY_TYPE,
+    KEY_TYPE,
+    MFA_AGE_KEY,
+    MFA_PRESENT_KEY,
+)
 from kmsguard.policies.rule import UNKNOWN, Outcome
 from kmsguard.policies.rules.r21_policy_forbids_broken_mfa import RULE
 from tests.policies.golden import (
@@ -18,7 +25,7 @@ from tests.policies.golden import (
     with_props,
 )
 
-KEY = "aws:kms/key:Key"
+KEY = KEY_TYPE
 WHERE = "key policy (policy) statement 'KeyAdministrationCriticalWithMfa'"
 #: Breaking the MFA condition of the critical-actions statement also leaves those actions without
 #: working MFA in a prod key, which KG-R08 reports.
@@ -38,9 +45,7 @@ def test_golden_policy_carriers_are_compliant(type_: str) -> None:
 
 @pytest.mark.parametrize("key", ["aws: MultiFactorAuthAge", "aws:MultiFactorAuthAgeSeconds", "aws:MFAAge"])
 def test_misspelled_mfa_age_key_fires(key: str) -> None:
-    resource = _key_with_mfa_condition(
-        {"Bool": {"aws:MultiFactorAuthPresent": "true"}, "NumericLessThan": {key: "300"}}
-    )
+    resource = _key_with_mfa_condition({"Bool": {MFA_PRESENT_KEY: "true"}, "NumericLessThan": {key: "300"}})
     assert evaluate(RULE, resource).messages == (
         f"{WHERE} tests {key!r}, which is not an MFA key and never matches; spell it "
         "aws:MultiFactorAuthPresent or aws:MultiFactorAuthAge",
@@ -59,8 +64,8 @@ def test_condition_keys_compare_case_insensitively_as_in_iam() -> None:
 def test_inverted_age_operator_on_allow_fires() -> None:
     resource = _key_with_mfa_condition(
         {
-            "Bool": {"aws:MultiFactorAuthPresent": "true"},
-            "NumericGreaterThan": {"aws:MultiFactorAuthAge": "300"},
+            "Bool": {MFA_PRESENT_KEY: "true"},
+            "NumericGreaterThan": {MFA_AGE_KEY: "300"},
         }
     )
     assert evaluate(RULE, resource).messages == (
@@ -74,8 +79,8 @@ def test_inverted_age_operator_on_allow_fires() -> None:
 def test_if_exists_true_on_mfa_present_in_allow_fires(operator: str) -> None:
     resource = _key_with_mfa_condition(
         {
-            operator: {"aws:MultiFactorAuthPresent": "true"},
-            "NumericLessThan": {"aws:MultiFactorAuthAge": "300"},
+            operator: {MFA_PRESENT_KEY: "true"},
+            "NumericLessThan": {MFA_AGE_KEY: "300"},
         }
     )
     assert evaluate(RULE, resource).messages == (
@@ -88,8 +93,8 @@ def test_if_exists_true_on_mfa_present_in_allow_fires(operator: str) -> None:
 def test_if_exists_on_mfa_age_in_allow_fires() -> None:
     resource = _key_with_mfa_condition(
         {
-            "Bool": {"aws:MultiFactorAuthPresent": "true"},
-            "NumericLessThanIfExists": {"aws:MultiFactorAuthAge": "300"},
+            "Bool": {MFA_PRESENT_KEY: "true"},
+            "NumericLessThanIfExists": {MFA_AGE_KEY: "300"},
         }
     )
     assert evaluate(RULE, resource).messages == (
@@ -101,7 +106,7 @@ def test_if_exists_on_mfa_age_in_allow_fires() -> None:
 @pytest.mark.parametrize("value", ["false", False, "FALSE"])
 def test_mfa_present_false_on_allow_fires(value: Any) -> None:
     resource = _key_with_mfa_condition(
-        {"Bool": {"aws:MultiFactorAuthPresent": value}, "NumericLessThan": {"aws:MultiFactorAuthAge": "300"}}
+        {"Bool": {MFA_PRESENT_KEY: value}, "NumericLessThan": {MFA_AGE_KEY: "300"}}
     )
     assert evaluate(RULE, resource).messages == (
         f'{WHERE} allows callers whose aws:MultiFactorAuthPresent is "false", i.e. without MFA; compare '
@@ -111,7 +116,7 @@ def test_mfa_present_false_on_allow_fires(value: Any) -> None:
 
 
 def test_null_true_on_mfa_key_in_allow_fires() -> None:
-    resource = _key_with_mfa_condition({"Null": {"aws:MultiFactorAuthPresent": "true"}})
+    resource = _key_with_mfa_condition({"Null": {MFA_PRESENT_KEY: "true"}})
     assert evaluate(RULE, resource).messages == (
         f"{WHERE} allows callers whose aws:MultiFactorAuthPresent is absent, i.e. without MFA; remove the "
         "Null test",
@@ -122,13 +127,13 @@ def test_correct_deny_patterns_pass_and_inverted_deny_fires() -> None:
     policy = golden_identity_policy()
     policy["Statement"].append(
         {"Sid": "DenyWithoutMfa", "Effect": "Deny", "Action": "kms:PutKeyPolicy", "Resource": "*",
-         "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"},
-                       "NumericGreaterThan": {"aws:MultiFactorAuthAge": "300"}}}
+         "Condition": {"BoolIfExists": {MFA_PRESENT_KEY: "false"},
+                       "NumericGreaterThan": {MFA_AGE_KEY: "300"}}}
     )  # fmt: skip
-    iam = with_policy(golden("aws:iam/policy:Policy"), policy)
+    iam = with_policy(golden(IAM_POLICY_TYPE), policy)
     assert evaluate(RULE, iam).outcome is Outcome.COMPLIANT
-    policy["Statement"][1]["Condition"] = {"NumericLessThan": {"aws:MultiFactorAuthAge": "300"}}
-    inverted = with_policy(golden("aws:iam/policy:Policy"), policy)
+    policy["Statement"][1]["Condition"] = {"NumericLessThan": {MFA_AGE_KEY: "300"}}
+    inverted = with_policy(golden(IAM_POLICY_TYPE), policy)
     assert evaluate(RULE, inverted).messages == (
         "IAM policy (policy) statement 'DenyWithoutMfa' uses NumericLessThan on aws:MultiFactorAuthAge in "
         "a Deny, which denies only fresh MFA sessions; use NumericGreaterThan",
@@ -144,7 +149,7 @@ def test_unknown_or_unparseable_documents_are_not_applicable() -> None:
 def test_misspelled_key_in_an_identity_policy_fires_only_r21() -> None:
     policy = golden_identity_policy()
     policy["Statement"][0]["Condition"] = {"NumericLessThan": {"aws: MultiFactorAuthAge": "300"}}
-    iam = with_policy(golden("aws:iam/userPolicy:UserPolicy"), policy)
+    iam = with_policy(golden(IAM_USER_POLICY_TYPE), policy)
     assert evaluate(RULE, iam).messages == (
         "IAM policy (policy) statement 'UseOrdersKey' tests 'aws: MultiFactorAuthAge', which is not an MFA "
         "key and never matches; spell it aws:MultiFactorAuthPresent or aws:MultiFactorAuthAge",

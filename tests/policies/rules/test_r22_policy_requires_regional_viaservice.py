@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from kmsguard.policies.facts import ALL_POLICY_CARRIER_TYPES
+from kmsguard.policies.facts import ALL_POLICY_CARRIER_TYPES, IAM_ROLE_POLICY_TYPE, KEY_TYPE
 from kmsguard.policies.rule import UNKNOWN, Outcome
 from kmsguard.policies.rules.r22_policy_requires_regional_viaservice import RULE
 from tests.policies.golden import (
@@ -18,7 +18,7 @@ from tests.policies.golden import (
     with_props,
 )
 
-KEY = "aws:kms/key:Key"
+KEY = KEY_TYPE
 WHERE = "key policy (policy) statement 'KeyUsageThroughAwsServices'"
 
 
@@ -84,7 +84,7 @@ def test_region_wildcard_is_only_a_pattern_under_like_operators() -> None:
 def test_key_name_compares_case_insensitively_in_identity_policies() -> None:
     policy = golden_identity_policy()
     policy["Statement"][0]["Condition"] = {"StringEquals": {"KMS:viaservice": "secretsmanager.amazonaws.com"}}
-    iam = with_policy(golden("aws:iam/rolePolicy:RolePolicy"), policy)
+    iam = with_policy(golden(IAM_ROLE_POLICY_TYPE), policy)
     assert evaluate(RULE, iam).messages == (
         "IAM policy (policy) statement 'UseOrdersKey' has kms:ViaService value 'secretsmanager.amazonaws.com' "
         "without a region, which never matches; write <service>.<region>.amazonaws.com, one value per "

@@ -5,15 +5,16 @@ from typing import Any
 
 import pytest
 
-from kmsguard.policies.facts import CONSUMERS
-from kmsguard.policies.rule import UNKNOWN, UNKNOWN_STRING_SENTINEL, Outcome, Resource
+from kmsguard.policies.facts import CONSUMERS, S3_BUCKET_SSE_TYPE, S3_BUCKET_TYPE, SQS_QUEUE_TYPE
+from kmsguard.policies.rule import UNKNOWN, Outcome, Resource
 from kmsguard.policies.rules.r23_consumer_requires_customer_key import RULE
+from kmsguard.policies.sentinels import UNKNOWN_STRING_SENTINEL
 from tests.policies.consumer_fixtures import ALIAS, CASES, KEY_ARN, consumer, sse, sse_v2
 from tests.policies.golden import TAGS, evaluate, fired
 
 TYPES = sorted(CONSUMERS)
-BUCKET_SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
-QUEUE = "aws:sqs/queue:Queue"
+BUCKET_SSE = S3_BUCKET_SSE_TYPE
+QUEUE = SQS_QUEUE_TYPE
 VOLUME = "aws:ebs/volume:Volume"
 BUCKET_V2 = "aws:s3/bucketV2:BucketV2"
 V2_PATH = "serverSideEncryptionConfigurations[0].rules[0]"
@@ -69,7 +70,7 @@ def test_not_applicable_where_the_environment_does_not_require_it(type_: str) ->
         pytest.param("aws:ec2/launchTemplate:LaunchTemplate", {"blockDeviceMappings": [{"noDevice": ""}]},
                      "block device (blockDeviceMappings[0]): nothing stored (blockDeviceMappings[0].ebs is not set)",
                      id="na_instance_store_only"),
-        pytest.param("aws:s3/bucket:Bucket", {"bucket": "orders"},
+        pytest.param(S3_BUCKET_TYPE, {"bucket": "orders"},
                      "default encryption: serverSideEncryptionConfiguration is not set", id="na_bucket_without_inline"),
         pytest.param(BUCKET_V2, {"bucket": "orders"},
                      "default encryption: serverSideEncryptionConfigurations is not set", id="na_bucket_v2_without_inline"),

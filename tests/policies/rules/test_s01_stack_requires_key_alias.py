@@ -1,5 +1,6 @@
 """KG-S01 kms-stack-requires-key-alias: every key has a conventional alias, matched by outputs or graph."""
 
+from kmsguard.policies.facts import ALIAS_TYPE, EXTERNAL_KEY_TYPE, KEY_TYPE
 from kmsguard.policies.rule import UNKNOWN, Outcome, Resource
 from kmsguard.policies.rules.s01_stack_requires_key_alias import RULE
 from tests.policies.golden import (
@@ -97,7 +98,7 @@ def test_during_preview_without_dependencies_the_shared_component_links_them() -
 
 def test_during_preview_an_unrelated_alias_links_to_nothing() -> None:
     stack = [
-        Resource(r.type, r.name, r.urn, r.props, None if r.type == "aws:kms/alias:Alias" else r.parent)
+        Resource(r.type, r.name, r.urn, r.props, None if r.type == ALIAS_TYPE else r.parent)
         for r in _preview(golden_stack())
     ]
     assert stack_fired(stack) == {"KG-S01": {KEY_URN}}
@@ -121,9 +122,9 @@ def test_dependencies_take_precedence_over_the_shared_component() -> None:
 
 def test_imported_material_keys_need_an_alias_too() -> None:
     external = stack_resource(
-        "aws:kms/externalKey:ExternalKey",
+        EXTERNAL_KEY_TYPE,
         "imported",
-        {**GOLDEN["aws:kms/externalKey:ExternalKey"].props, "arn": "arn:aws:kms:eu-west-1:111122223333:key/x",
+        {**GOLDEN[EXTERNAL_KEY_TYPE].props, "arn": "arn:aws:kms:eu-west-1:111122223333:key/x",
          "keyId": "x", "id": "x"},
         parent=None,
     )  # fmt: skip
@@ -140,16 +141,16 @@ def test_a_stack_without_keys_is_compliant() -> None:
 
 def _generation(name: str, generation: str, key_id: str) -> Resource:
     arn = f"arn:aws:kms:eu-west-1:111122223333:key/{key_id}"
-    props = {**GOLDEN["aws:kms/key:Key"].props, "arn": arn, "keyId": key_id, "id": key_id}
+    props = {**GOLDEN[KEY_TYPE].props, "arn": arn, "keyId": key_id, "id": key_id}
     props["tags"] = {**props["tags"], "KeyGeneration": generation}
-    return stack_resource("aws:kms/key:Key", name, props)
+    return stack_resource(KEY_TYPE, name, props)
 
 
 def test_a_retired_generation_is_covered_by_the_alias_of_the_active_one() -> None:
     retired = _generation("orders-key-g1", "g1", "1111aaaa-12ab-34cd-56ef-1234567890ab")
     active = _generation("orders-key-g2", "g2", "2222bbbb-12ab-34cd-56ef-1234567890ab")
     alias = stack_resource(
-        "aws:kms/alias:Alias",
+        ALIAS_TYPE,
         "orders-alias",
         {"name": "alias/prod-orders-payments", "targetKeyId": "2222bbbb-12ab-34cd-56ef-1234567890ab"},
     )

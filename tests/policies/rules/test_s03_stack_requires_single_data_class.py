@@ -1,5 +1,6 @@
 """KG-S03 kms-stack-requires-single-data-class: alias names and replicas never span data classes."""
 
+from kmsguard.policies.facts import KEY_TYPE
 from kmsguard.policies.rule import UNKNOWN, Context, Outcome, Resource
 from kmsguard.policies.rules.s03_stack_requires_single_data_class import RULE
 from tests.policies.golden import (
@@ -50,9 +51,9 @@ def test_replica_with_another_data_class_is_blamed_with_the_alias_name_it_splits
 def _public_key_in_us_east_1() -> Resource:
     arn = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/5678abcd-12ab-34cd-56ef-1234567890ab"
     return stack_resource(
-        "aws:kms/key:Key",
+        KEY_TYPE,
         "catalog",
-        {**GOLDEN["aws:kms/key:Key"].props, "tags": PUBLIC_TAGS, "region": "us-east-1", "arn": arn,
+        {**GOLDEN[KEY_TYPE].props, "tags": PUBLIC_TAGS, "region": "us-east-1", "arn": arn,
          "keyId": arn.rsplit("/", 1)[1], "id": arn.rsplit("/", 1)[1]},
         parent=None,
     )  # fmt: skip

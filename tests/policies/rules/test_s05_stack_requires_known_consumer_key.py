@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from kmsguard.policies.facts import S3_BUCKET_SSE_TYPE, S3_BUCKET_TYPE
 from kmsguard.policies.rule import UNKNOWN, Outcome, Resource
 from kmsguard.policies.rules.s05_stack_requires_known_consumer_key import RULE
 from tests.policies.consumer_fixtures import consumer_stack, context, sse, urn_of
@@ -91,8 +92,8 @@ def test_shares_r23_s_configuration() -> None:
     }
 
 
-BUCKET_TYPE = "aws:s3/bucket:Bucket"
-SSE_TYPE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+BUCKET_TYPE = S3_BUCKET_TYPE
+SSE_TYPE = S3_BUCKET_SSE_TYPE
 BARE = (
     "bucket 'orders-bucket' has no default encryption configuration, so S3 applies SSE-S3, the provider's "
     "default; add an aws.s3.BucketServerSideEncryptionConfiguration for it with sse_algorithm aws:kms and a "

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from kmsguard.policies.facts import KEY_POLICY_TYPE, METRIC_ALARM_TYPE
 from kmsguard.policies.rule import UNKNOWN, Context, Outcome, Resource
 from kmsguard.policies.rules.s06_stack_requires_consumer_key_access import RULE
 from tests.policies.consumer_fixtures import (
@@ -75,9 +76,7 @@ def test_fail_when_the_key_does_not_admit_the_service(missing: str, blamed: str,
 
 
 def test_fail_a_cloudwatch_alarm_publishing_to_the_topic() -> None:
-    alarm = stack_resource(
-        "aws:cloudwatch/metricAlarm:MetricAlarm", "orders-alarm", {"alarmActions": [TOPIC_ARN]}, parent=None
-    )
+    alarm = stack_resource(METRIC_ALARM_TYPE, "orders-alarm", {"alarmActions": [TOPIC_ARN]}, parent=None)
     assert _messages([*consumer_stack(), alarm]) == (
         "messages of 'orders-alerts' is encrypted with key 'orders', but cloudwatch.amazonaws.com (delivers to it "
         "for 'orders-alarm') may not kms:Decrypt, kms:GenerateDataKey under its key policy; allow "
@@ -186,7 +185,7 @@ def test_a_separate_key_policy_wins_over_the_key_s_own() -> None:
     stack = consumer_stack()
     key = next(r for r in stack if r.urn == urn_of(stack, "orders"))
     separate = stack_resource(
-        "aws:kms/keyPolicy:KeyPolicy", "orders-policy", {"keyId": key.props["keyId"], "policy": key_policy([])},
+        KEY_POLICY_TYPE, "orders-policy", {"keyId": key.props["keyId"], "policy": key_policy([])},
         dependencies=(key.urn,),
     )  # fmt: skip
     assert len(_messages([*stack, separate])) == 4
