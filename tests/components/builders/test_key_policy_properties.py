@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from parliament import iam_definition
 
 from kmsguard.builders import build_key_policy, render_policy
-from kmsguard.facts import RESTRICTING_OPERATORS
 from kmsguard.policies.facts import (
     ADMINISTRATION_ACTIONS,
     GRANT_IS_FOR_AWS_RESOURCE_KEY,
     KEY_POLICY_MAX_BYTES,
+    RESTRICTING_OPERATORS,
     USAGE_ACTIONS,
 )
 from kmsguard.policies.policydoc import PolicyDocument, parse_policy_document
