@@ -85,12 +85,8 @@ def test_every_shared_pattern_is_ascii_and_anchored_at_the_very_end(
         pytest.param(facts.ACCOUNT_ID_RE, "111122223333\n", id="account-newline"),
         pytest.param(facts.REGION_RE, "eu-west-1\n", id="region-newline"),
         pytest.param(facts.REGION_RE, "eu-west-\u0661", id="region-arabic-indic-digit"),
-        pytest.param(
-            component_facts.PRINCIPAL_ARN_RE, "arn:aws:iam::111122223333:role/Ops\n", id="arn-newline"
-        ),
-        pytest.param(
-            component_facts.PRINCIPAL_ARN_RE, "arn:aws:iam::111122223333:role/Öps", id="arn-non-ascii-name"
-        ),
+        pytest.param(facts.PRINCIPAL_ARN_RE, "arn:aws:iam::111122223333:role/Ops\n", id="arn-newline"),
+        pytest.param(facts.PRINCIPAL_ARN_RE, "arn:aws:iam::111122223333:role/Öps", id="arn-non-ascii-name"),
         pytest.param(facts.VIA_SERVICE_RE, "s3.eu-west-1.amazonaws.com\n", id="via-service-newline"),
     ],
 )
