@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kmsguard.policies.facts import PRODUCTION_ENVIRONMENTS
+
 _DOC = ConfigDict(frozen=True, extra="forbid")
 
 
@@ -114,7 +116,7 @@ class KeyCatalogArgs(BaseModel):
         description="Passed to every KmsKey (the responder's statement when monitoring has one).",
     )
     production_environments: list[str] = Field(
-        default=["prod", "production"],
+        default=sorted(PRODUCTION_ENVIRONMENTS),
         description="Environment names whose keys, aliases and grants are protected and retained.",
     )
     today: str | None = Field(

@@ -105,9 +105,10 @@ class KmsKey(pulumi.ComponentResource):
             if account_id and partition
             else None
         )
+        caller = (opts if from_spec else provider_options(opts)) or pulumi.ResourceOptions()
+        _check_retained(spec, caller, production=production, today=today)
         super().__init__(KEY_TYPE_TOKEN if from_spec else PROVIDER_KEY_TYPE_TOKEN, name, None, opts)
 
-        caller = (opts if from_spec else provider_options(opts)) or pulumi.ResourceOptions()
         lasting = _lasting_options(spec, caller, parent=self, production=production)
 
         # One pair of invokes per key, however many regions and generations need a policy.
@@ -248,6 +249,23 @@ def stack_region(region: str | None, why: str) -> str:
     if not chosen:
         raise KmsGuardError(f"region: {why} and aws:region is not set; set one of them")
     return chosen
+
+
+def _check_retained(
+    spec: KmsKeySpec, caller: pulumi.ResourceOptions, *, production: bool | None, today: date
+) -> None:
+    """A retained key leaves the stack disabled first: a key Pulumi would forget (retain_on_delete)
+    while it still encrypts or decrypts must stay protected, so that only the lifecycle (disabled,
+    quarantined, released) can take it out of the stack."""
+    prod = spec.environment in PRODUCTION_ENVIRONMENTS if production is None else production
+    retained = caller.retain_on_delete if caller.retain_on_delete is not None else prod
+    protected = caller.protect if caller.protect is not None else prod
+    enabled = spec.enabled and any(g.state.enabled for g in generations(spec, today))
+    if retained and not protected and enabled:
+        raise KmsGuardError(
+            "opts: retain_on_delete without protect would let an enabled key leave the stack still usable; "
+            "keep it protected, or disable it first (lifecycle.state: disabled)"
+        )
 
 
 def _lasting_options(

@@ -10,9 +10,12 @@ Children, `<m>` being the component name, `<r>` each region a catalog key lives 
 - `<m>-<purpose>-<r>` + `<m>-<purpose>-<r>-target` — EventBridge rules on the default bus, each
   sending to the region's topic: `api-keys` (watched calls that name a key), `api-grants` (CreateGrant
   to a grantee outside the account), `api-aliases` (DeleteAlias of the catalog's aliases), and
-  `kms-events` (KMS CMK Deletion / Rotation / Imported Key Material Expiration);
+  `kms-events` (KMS CMK Deletion / Rotation / Imported Key Material Expiration); when a region's keys
+  overflow one pattern (EventBridge's 2,048 characters) the next rules of a kind are `<purpose>-2`, …;
 - `<m>-pending-deletion` + `<m>-pending-deletion-alarm` — the KMS guide's metric filter on the trail's
   log group and its alarm, which notifies the stack region's topic;
+- with `trail`: `<m>-trail` and its bucket, log group and role (`kmsguard.trail`), encrypted with the
+  named data class's key;
 - with a responder: `<m>-responder-policy` and `<m>-responder-logs` on the role the program registers
   before the catalog (`register_responder_role`), and per region `<m>-responder-function-<r>`, its rule
   `<m>-responder-<r>` (ScheduleKeyDeletion of a catalog key) with `-target` and `-permission`.
@@ -25,10 +28,9 @@ generation of a manually rotated key is watched, since deleting a retired one lo
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -37,13 +39,14 @@ from kmsguard.builders.monitoring import (
     RESPONDER_PATH,
     PendingDeletionAlarm,
     WatchedKey,
-    api_call_patterns,
     lambda_trust_policy,
+    placeholder_keys,
+    plan_rules,
     responder_policy,
     responder_publish_statements,
     responder_role_arn,
     responder_role_name,
-    service_event_pattern,
+    rule_pattern,
     topic_policy,
 )
 from kmsguard.catalog import KeyCatalog
@@ -55,9 +58,12 @@ from kmsguard.origin import config_item
 from kmsguard.responder import CODE_DIR, HANDLER
 from kmsguard.spec import KmsKeySpec, MultiRegionSpec, parse_key_spec
 from kmsguard.spec.integrations import ServiceIntegrations
+from kmsguard.trail import check_trail_key, register_trail
 
 MONITORING_TYPE_TOKEN = "kmsguard:kms:KeyMonitoring"
 RESPONDER_RUNTIME = "python3.12"
+#: The one call the responder undoes.
+RESPONDER_ACTIONS = ("ScheduleKeyDeletion",)
 LAMBDA_BASIC_EXECUTION = "arn:{partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
 
 Watched = list[tuple[str, pulumi.Output[str], pulumi.Output[str], tuple[str, ...]]]
@@ -109,7 +115,24 @@ def plan_monitoring(
         check_key(alert_key, account_id=account_id, partition=partition)
     except KmsGuardError as exc:
         raise KmsGuardError(f"{where}: {exc}") from None
+    if account_id and partition:
+        _check_fits(spec, [*key_specs, alert_key], account_id=account_id, partition=partition, path=path)
     return MonitoringPlan((region, *others), alert_key)
+
+
+def _check_fits(
+    spec: MonitoringSpec, key_specs: Sequence[KmsKeySpec], *, account_id: str, partition: str, path: str
+) -> None:
+    """Every key fits an EventBridge pattern on its own (the rules split keys, not one key's aliases)."""
+    for key_spec in key_specs:
+        for r in (key_spec.region, *key_spec.replica_regions):
+            assert r is not None
+            stand_in = placeholder_keys(r, [key_spec.alias_names], account_id=account_id, partition=partition)
+            try:
+                plan_rules(stand_in, actions=spec.actions, account_id=account_id, partition=partition)
+            except KmsGuardError as exc:
+                where = f"{path}: " if path else ""
+                raise KmsGuardError(f"{where}{key_spec.alias_names[0]} in {r}: {exc}") from None
 
 
 def _with_publishers(data_class: DataClass) -> DataClass:
@@ -169,27 +192,6 @@ def _resolved(
     return pulumi.Output.all(*(pulumi.Output.all(k, a) for k, a, _ in keys)).apply(build)
 
 
-def _api_pattern(
-    keys: list[WatchedKey],
-    *,
-    purpose: str,
-    region: str,
-    actions: Sequence[str],
-    account_id: str,
-    partition: str,
-) -> dict[str, Any]:
-    patterns = api_call_patterns(
-        keys, region=region, actions=actions, account_id=account_id, partition=partition
-    )
-    return patterns[purpose]
-
-
-def _as_json(
-    keys: pulumi.Output[list[WatchedKey]], build: Callable[[list[WatchedKey]], dict[str, Any]]
-) -> pulumi.Output[str]:
-    return keys.apply(lambda ks: json.dumps(build(ks)))
-
-
 def _topic_policy(
     topic_arn: pulumi.Output[str], *, account_id: str, partition: str, region: str
 ) -> pulumi.Output[str]:
@@ -226,6 +228,15 @@ class KeyMonitoring(pulumi.ComponentResource):
                 "responder: pass the role from register_responder_role, created before the catalog"
             )
         keys = list(catalog.keys.values())
+        trail_key = None
+        if spec.trail is not None:
+            trail_key = catalog.keys.get(spec.trail.data_class)
+            if trail_key is None:
+                raise KmsGuardError(
+                    f"trail.data_class: {spec.trail.data_class!r} is not a key of the catalog; name one of "
+                    f"{', '.join(catalog.keys)}"
+                )
+            check_trail_key(spec.trail, trail_key.spec)
         plan = plan_monitoring(
             spec,
             catalog_spec,
@@ -295,54 +306,56 @@ class KeyMonitoring(pulumi.ComponentResource):
         self.rules = {}
         for r in plan.regions:
             in_region = [(k, a, aliases) for kr, k, a, aliases in watched if kr == r]
-            resolved = _resolved(r, [(k, a, aliases) for k, a, aliases in in_region])
-            purposes = sorted(
-                api_call_patterns(
-                    [WatchedKey(r, "", "", aliases) for _, _, aliases in in_region],
-                    region=r,
-                    actions=spec.actions,
-                    account_id=account_id,
-                    partition=partition,
-                )
+            stand_ins = placeholder_keys(
+                r, [aliases for *_, aliases in in_region], account_id=account_id, partition=partition
             )
-            patterns = {
-                f"api-{purpose}": _as_json(
-                    resolved,
-                    partial(
-                        _api_pattern,
-                        purpose=purpose,
-                        region=r,
-                        actions=spec.actions,
-                        account_id=account_id,
-                        partition=partition,
-                    ),
-                )
-                for purpose in purposes
-            }
-            patterns["kms-events"] = _as_json(resolved, partial(service_event_pattern, region=r))
-            for purpose, pattern in patterns.items():
+            resolved = _resolved(r, in_region)
+            for rule_plan in plan_rules(
+                stand_ins, actions=spec.actions, account_id=account_id, partition=partition
+            ):
                 rule = aws.cloudwatch.EventRule(
-                    f"{name}-{purpose}-{r}",
+                    f"{name}-{rule_plan.purpose}-{r}",
                     aws.cloudwatch.EventRuleArgs(
-                        description=f"kmsguard: {purpose} of the {catalog_spec.environment} key catalog",
-                        event_pattern=pattern,
+                        description=f"kmsguard: {rule_plan.kind} of the {catalog_spec.environment} key catalog",
+                        event_pattern=resolved.apply(
+                            partial(
+                                rule_pattern,
+                                rule_plan,
+                                actions=spec.actions,
+                                account_id=account_id,
+                                partition=partition,
+                            )
+                        ),
                         state="ENABLED",
                         region=r,
                     ),
                     opts=child,
                 )
                 aws.cloudwatch.EventTarget(
-                    f"{name}-{purpose}-{r}-target",
+                    f"{name}-{rule_plan.purpose}-{r}-target",
                     aws.cloudwatch.EventTargetArgs(rule=rule.name, arn=self.topics[r].arn, region=r),
                     opts=child,
                 )
-                self.rules[f"{purpose}-{r}"] = rule
+                self.rules[f"{rule_plan.purpose}-{r}"] = rule
 
+        log_group_name: pulumi.Input[str] = spec.trail_log_group
+        if spec.trail is not None and trail_key is not None:
+            own = register_trail(
+                f"{name}-trail",
+                spec.trail,
+                key_arn=trail_key.key_arn,
+                environment=catalog_spec.environment,
+                region=region,
+                account_id=account_id,
+                partition=partition,
+                parent=self,
+            )
+            log_group_name = own.log_group.name
         alarm = PendingDeletionAlarm()
         metric_filter = aws.cloudwatch.LogMetricFilter(
             f"{name}-pending-deletion",
             aws.cloudwatch.LogMetricFilterArgs(
-                log_group_name=spec.log_group_name,
+                log_group_name=log_group_name,
                 pattern=alarm.filter_pattern,
                 metric_transformation=aws.cloudwatch.LogMetricFilterMetricTransformationArgs(
                     name=alarm.metric_name, namespace=alarm.namespace, value=alarm.metric_value
@@ -450,40 +463,53 @@ class KeyMonitoring(pulumi.ComponentResource):
                 ),
                 opts=child,
             )
-            pattern = _as_json(
-                _resolved(r, [(k, a, ()) for k, a in in_region]),
-                partial(
-                    _api_pattern,
-                    purpose="keys",
-                    region=r,
-                    actions=["ScheduleKeyDeletion"],
-                    account_id=account_id,
-                    partition=partition,
-                ),
+            stand_ins = placeholder_keys(
+                r, [() for _ in in_region], account_id=account_id, partition=partition
             )
-            rule = aws.cloudwatch.EventRule(
-                f"{name}-responder-{r}",
-                aws.cloudwatch.EventRuleArgs(
-                    description="kmsguard: cancel unapproved deletions of catalog keys",
-                    event_pattern=pattern,
-                    state="ENABLED",
-                    region=r,
-                ),
-                opts=child,
-            )
-            aws.lambda_.Permission(
-                f"{name}-responder-{r}-permission",
-                aws.lambda_.PermissionArgs(
-                    action="lambda:InvokeFunction",
-                    function=function.name,
-                    principal="events.amazonaws.com",
-                    source_arn=rule.arn,
-                    region=r,
-                ),
-                opts=child,
-            )
-            aws.cloudwatch.EventTarget(
-                f"{name}-responder-{r}-target",
-                aws.cloudwatch.EventTargetArgs(rule=rule.name, arn=function.arn, region=r),
-                opts=child,
-            )
+            resolved = _resolved(r, [(k, a, ()) for k, a in in_region])
+            for rule_plan in plan_rules(
+                stand_ins,
+                actions=RESPONDER_ACTIONS,
+                account_id=account_id,
+                partition=partition,
+                service_events=False,
+            ):
+                rule_name = (
+                    f"{name}-responder-{r}"
+                    if rule_plan.index == 1
+                    else f"{name}-responder-{rule_plan.index}-{r}"
+                )
+                rule = aws.cloudwatch.EventRule(
+                    rule_name,
+                    aws.cloudwatch.EventRuleArgs(
+                        description="kmsguard: cancel unapproved deletions of catalog keys",
+                        event_pattern=resolved.apply(
+                            partial(
+                                rule_pattern,
+                                rule_plan,
+                                actions=RESPONDER_ACTIONS,
+                                account_id=account_id,
+                                partition=partition,
+                            )
+                        ),
+                        state="ENABLED",
+                        region=r,
+                    ),
+                    opts=child,
+                )
+                aws.lambda_.Permission(
+                    f"{rule_name}-permission",
+                    aws.lambda_.PermissionArgs(
+                        action="lambda:InvokeFunction",
+                        function=function.name,
+                        principal="events.amazonaws.com",
+                        source_arn=rule.arn,
+                        region=r,
+                    ),
+                    opts=child,
+                )
+                aws.cloudwatch.EventTarget(
+                    f"{rule_name}-target",
+                    aws.cloudwatch.EventTargetArgs(rule=rule.name, arn=function.arn, region=r),
+                    opts=child,
+                )

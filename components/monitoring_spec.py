@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kmsguard.catalog_spec import DataClass
 from kmsguard.facts import DELETION_APPROVED_TAG, TAG_KEY_MAX_CHARS
 from kmsguard.policies.facts import KMS_ACTIONS
 from kmsguard.policies.monitoring_facts import DEFAULT_MONITORED_ACTIONS
+from kmsguard.spec.integrations import LogGroupName, TrailName
+from kmsguard.spec.types import NamePart, spec_error
 
 _STRICT = ConfigDict(frozen=True, extra="forbid")
-#: CloudWatch Logs' own grammar for log group names.
-_LOG_GROUP_PATTERN = r"^[.\-_/#A-Za-z0-9]{1,512}$"
 
 
 def _kms_action(value: str) -> str:
@@ -55,6 +55,28 @@ class ResponderSpec(BaseModel):
     )
 
 
+class TrailSpec(BaseModel):
+    """A trail of the account's own, for an account no organisation trail covers: every region's
+    management events, log file validation, delivery to CloudWatch Logs, all encrypted with a catalog key."""
+
+    model_config = _STRICT
+    name: TrailName = Field(description="The trail's name (its ARN is what the key policy admits).")
+    data_class: NamePart = Field(
+        description=(
+            "The catalog data class whose key encrypts the log files, the log group and the bucket; the "
+            "component adds the CloudTrail and CloudWatch Logs service presets to that key."
+        )
+    )
+    log_group_name: LogGroupName | None = Field(
+        default=None,
+        description="The CloudWatch Logs group the trail delivers to (default `cloudtrail/<name>`).",
+    )
+
+    @property
+    def log_group(self) -> str:
+        return self.log_group_name or f"cloudtrail/{self.name}"
+
+
 class MonitoringSpec(BaseModel):
     """Detective controls for the catalog's keys in every region they live in."""
 
@@ -67,12 +89,16 @@ class MonitoringSpec(BaseModel):
             "default the destructive and hand-over calls."
         ),
     )
-    log_group_name: str = Field(
-        pattern=_LOG_GROUP_PATTERN,
+    log_group_name: LogGroupName | None = Field(
+        default=None,
         description=(
-            "CloudWatch Logs group of the (organisation) trail that logs this account's KMS calls, in the "
-            "stack's region: the pending-deletion alarm's metric filter reads it."
+            "CloudWatch Logs group of an existing (organisation) trail that logs this account's KMS calls, "
+            "in the stack's region: the pending-deletion alarm's metric filter reads it. Or set `trail`."
         ),
+    )
+    trail: TrailSpec | None = Field(
+        default=None,
+        description="A trail of the account's own, built by the component, instead of `log_group_name`.",
     )
     subscriptions: tuple[Subscription, ...] = Field(
         default=(), description="Who is told: subscribed to the alert topic of every region."
@@ -86,6 +112,27 @@ class MonitoringSpec(BaseModel):
     responder: ResponderSpec | None = Field(
         default=None, description="Cancel and disable keys scheduled for deletion without approval."
     )
+
+    @model_validator(mode="after")
+    def _one_trail(self) -> MonitoringSpec:
+        # The metric filter reads one log group: an existing trail's or the component's own.
+        if (self.log_group_name is None) == (self.trail is None):
+            raise spec_error(
+                (
+                    "trail",
+                    "set exactly one of log_group_name (an existing trail's log group) and trail (the "
+                    "component builds one)",
+                )
+            )
+        return self
+
+    @property
+    def trail_log_group(self) -> str:
+        """The log group the pending-deletion metric filter reads."""
+        if self.trail is not None:
+            return self.trail.log_group
+        assert self.log_group_name is not None
+        return self.log_group_name
 
     @field_validator("actions")
     @classmethod

@@ -28,6 +28,7 @@ from kmsguard.errors import KmsGuardError
 from kmsguard.monitoring import KeyMonitoring, plan_monitoring, register_responder_role
 from kmsguard.origin import config_origin
 from kmsguard.stackfile import find_project_file
+from kmsguard.trail import monitored_catalog
 
 
 def read_config() -> dict[str, str | None]:
@@ -42,6 +43,10 @@ def read_config() -> dict[str, str | None]:
 def load(values: Mapping[str, str | None]) -> StackConfig:
     """Parse and fully validate the configuration; raises `KmsGuardError` naming the config keys."""
     config = parse_stack_config(values)
+    # A trail of the monitoring's own is encrypted with a catalog key: that key's presets come first.
+    config = config.model_copy(
+        update={"catalog": monitored_catalog(config.catalog, config.monitoring, path=MONITORING_KEY)}
+    )
     specs = plan_catalog(
         config.catalog,
         region=config.region,

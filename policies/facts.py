@@ -284,6 +284,12 @@ DEFAULT_ENVIRONMENTS: Final = ("dev", "development", "test", "qa", "staging", "p
 PRODUCTION_ENVIRONMENTS: Final = frozenset({"prod", "production"})
 
 
+def production_defaults(production: object, otherwise: object) -> dict[str, object]:
+    """A per-environment default (pack configuration): `production` for each production environment,
+    `otherwise` for the rest (`*`); derived here so the production names are written once."""
+    return {**dict.fromkeys(sorted(PRODUCTION_ENVIRONMENTS), production), "*": otherwise}
+
+
 def parse_conventional_alias(
     name: str, environments: tuple[str, ...] | list[str]
 ) -> tuple[str, str, str] | None:

@@ -45,6 +45,10 @@ GRANT_ACTION: Final = "CreateGrant"
 #: The action scoped by the alias name: its request names no key.
 ALIAS_ACTION: Final = "DeleteAlias"
 
+#: The largest event pattern a rule may have, in characters (EventBridge quotas, "Event pattern size":
+#: 2,048 per Region by default; adjustable). Patterns are sent as compact JSON and measured as sent.
+EVENT_PATTERN_MAX_CHARS: Final = 2048
+
 #: Rule states that deliver write events (pulumi-aws `state`; absent means ENABLED).
 ENABLED_RULE_STATES: Final = frozenset({"ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"})
 

@@ -9,10 +9,13 @@ is whatever it sent), so every key-scoped pattern lists both.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+import uuid
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kmsguard.errors import KmsGuardError
 from kmsguard.facts import (
     KMS_SERVICE_DETAIL_TYPES,
     PENDING_DELETION_ALARM_NAME,
@@ -23,6 +26,7 @@ from kmsguard.policies.facts import CLOUDWATCH_PRINCIPAL, EVENTS_PRINCIPAL
 from kmsguard.policies.monitoring_facts import (
     ALIAS_ACTION,
     CLOUDTRAIL_DETAIL_TYPE,
+    EVENT_PATTERN_MAX_CHARS,
     GRANT_ACTION,
     KMS_API_EVENT_SOURCE,
     KMS_EVENT_SOURCE,
@@ -65,43 +69,152 @@ def _api_call(event_names: Sequence[str], request: Pattern) -> Pattern:
     }
 
 
+PatternBuilder = Callable[[Sequence[WatchedKey]], Pattern]
+#: Rule kinds, in the order their rules are planned.
+API_KEYS, API_GRANTS, API_ALIASES, KMS_EVENTS = "api-keys", "api-grants", "api-aliases", "kms-events"
+
+
+def _builders(
+    actions: Sequence[str], *, account_id: str, partition: str, service_events: bool
+) -> dict[str, PatternBuilder]:
+    """Rule kind → the pattern for a set of keys. A kind none of `actions` needs is left out.
+
+    - `api-keys`: every action that names the key (`requestParameters.keyId`, id or ARN);
+    - `api-grants`: CreateGrant on those keys whose grantee is not an IAM principal of the account;
+    - `api-aliases`: DeleteAlias of the aliases that point at those keys (its request names only the alias);
+    - `kms-events`: KMS's own events (deletion, rotation, imported material expiry) about those keys.
+    """
+    builders: dict[str, PatternBuilder] = {}
+    by_key = sorted(set(actions) - {GRANT_ACTION, ALIAS_ACTION})
+    if by_key:
+        builders[API_KEYS] = lambda ks: _api_call(by_key, {"keyId": _key_names(ks)})
+    if GRANT_ACTION in actions:
+        own_account = f"arn:{partition}:iam::{account_id}:"
+        builders[API_GRANTS] = lambda ks: _api_call(
+            [GRANT_ACTION],
+            {"keyId": _key_names(ks), "granteePrincipal": [{"anything-but": {"prefix": own_account}}]},
+        )
+    if ALIAS_ACTION in actions:
+        builders[API_ALIASES] = lambda ks: _api_call(
+            [ALIAS_ACTION], {"aliasName": sorted({a for k in ks for a in k.aliases})}
+        )
+    if service_events:
+        builders[KMS_EVENTS] = lambda ks: {
+            "source": [KMS_EVENT_SOURCE],
+            "detail-type": sorted(KMS_SERVICE_DETAIL_TYPES),
+            "resources": sorted({k.arn for k in ks}),
+        }
+    return builders
+
+
 def api_call_patterns(
     keys: Iterable[WatchedKey], *, region: str, actions: Sequence[str], account_id: str, partition: str
 ) -> dict[str, Pattern]:
-    """The patterns for the watched API calls on the keys of `region`, by purpose.
-
-    - `keys`: every action that names the key (`requestParameters.keyId`, id or ARN);
-    - `grants`: CreateGrant on those keys whose grantee is not an IAM principal of the account;
-    - `aliases`: DeleteAlias of the aliases that point at those keys in the region (its request
-      names only the alias).
-    A purpose none of `actions` needs is left out.
-    """
+    """One pattern per API-call kind for all the keys of `region`, by purpose (`keys`, `grants`,
+    `aliases`); `aliases` only where some key has one. `plan_rules` splits them to fit EventBridge."""
     watched = _in_region(keys, region)
-    names = _key_names(watched)
-    patterns: dict[str, Pattern] = {}
-    by_key = sorted(set(actions) - {GRANT_ACTION, ALIAS_ACTION})
-    if by_key:
-        patterns["keys"] = _api_call(by_key, {"keyId": names})
-    if GRANT_ACTION in actions:
-        own_account = f"arn:{partition}:iam::{account_id}:"
-        patterns["grants"] = _api_call(
-            [GRANT_ACTION],
-            {"keyId": names, "granteePrincipal": [{"anything-but": {"prefix": own_account}}]},
-        )
-    aliases = sorted({a for k in watched for a in k.aliases})
-    if ALIAS_ACTION in actions and aliases:
-        patterns["aliases"] = _api_call([ALIAS_ACTION], {"aliasName": aliases})
-    return patterns
+    builders = _builders(actions, account_id=account_id, partition=partition, service_events=False)
+    return {
+        kind.removeprefix("api-"): build(watched)
+        for kind, build in builders.items()
+        if kind != API_ALIASES or any(k.aliases for k in watched)
+    }
 
 
 def service_event_pattern(keys: Iterable[WatchedKey], *, region: str) -> Pattern:
     """KMS's own events (deletion, rotation, imported material expiry) for the keys of `region`."""
-    watched = _in_region(keys, region)
-    return {
-        "source": [KMS_EVENT_SOURCE],
-        "detail-type": sorted(KMS_SERVICE_DETAIL_TYPES),
-        "resources": sorted({k.arn for k in watched}),
-    }
+    build = _builders((), account_id="", partition="", service_events=True)[KMS_EVENTS]
+    return build(_in_region(keys, region))
+
+
+def pattern_json(pattern: Pattern) -> str:
+    """The pattern as sent to EventBridge: compact JSON, since the size quota counts its characters."""
+    return json.dumps(pattern, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class RulePlan:
+    """One EventBridge rule of a region: its kind and which of the region's keys (by position) it watches.
+
+    The first rule of a kind is named after it (`api-keys`), the next ones `api-keys-2`, `api-keys-3`, …:
+    a new key changes the patterns of existing rules in place and adds a rule only at the end, so
+    no rule is replaced."""
+
+    kind: str
+    index: int
+    members: tuple[int, ...]
+
+    @property
+    def purpose(self) -> str:
+        return self.kind if self.index == 1 else f"{self.kind}-{self.index}"
+
+
+def placeholder_keys(
+    region: str, aliases: Sequence[tuple[str, ...]], *, account_id: str, partition: str
+) -> list[WatchedKey]:
+    """Stand-ins for the region's keys before KMS assigns their ids: a key id is 36 characters in
+    either form (a UUID, or `mrk-` and 32 hex digits), so a pattern over these has the real size."""
+    out = []
+    for i, key_aliases in enumerate(aliases):
+        key_id = str(uuid.UUID(int=i))
+        arn = f"arn:{partition}:kms:{region}:{account_id}:key/{key_id}"
+        out.append(WatchedKey(region, key_id, arn, key_aliases))
+    return out
+
+
+def plan_rules(
+    keys: Sequence[WatchedKey],
+    *,
+    actions: Sequence[str],
+    account_id: str,
+    partition: str,
+    service_events: bool = True,
+    max_chars: int = EVENT_PATTERN_MAX_CHARS,
+) -> list[RulePlan]:
+    """The rules one region needs so that every pattern fits `max_chars`: keys are taken in order and
+    each rule of a kind holds as many as fit. Raises `KmsGuardError` when one key alone does not fit."""
+    plans: list[RulePlan] = []
+    builders = _builders(actions, account_id=account_id, partition=partition, service_events=service_events)
+    for kind, build in builders.items():
+        candidates = [i for i, k in enumerate(keys) if kind != API_ALIASES or k.aliases]
+        chunks: list[list[int]] = []
+        for i in candidates:
+            if chunks and _size(build, keys, [*chunks[-1], i]) <= max_chars:
+                chunks[-1].append(i)
+                continue
+            size = _size(build, keys, [i])
+            if size > max_chars:
+                raise KmsGuardError(
+                    f"the {kind} event pattern of one key with {len(keys[i].aliases)} aliases is {size} "
+                    f"characters, over EventBridge's limit of {max_chars}; give the key fewer aliases"
+                )
+            chunks.append([i])
+        plans += [RulePlan(kind, n, tuple(chunk)) for n, chunk in enumerate(chunks, start=1)]
+    return plans
+
+
+def _size(build: PatternBuilder, keys: Sequence[WatchedKey], members: Sequence[int]) -> int:
+    return len(pattern_json(build([keys[i] for i in members])))
+
+
+def rule_pattern(
+    plan: RulePlan,
+    keys: Sequence[WatchedKey],
+    *,
+    actions: Sequence[str],
+    account_id: str,
+    partition: str,
+    max_chars: int = EVENT_PATTERN_MAX_CHARS,
+) -> str:
+    """The planned rule's pattern over the real keys, as sent; refuses one that outgrew its plan."""
+    build = _builders(actions, account_id=account_id, partition=partition, service_events=True)[plan.kind]
+    sent = pattern_json(build([keys[i] for i in plan.members]))
+    if len(sent) > max_chars:
+        raise KmsGuardError(
+            f"the {plan.purpose} event pattern is {len(sent)} characters, over EventBridge's limit of "
+            f"{max_chars}: a key id or ARN is longer than KMS writes them"
+        )
+    return sent
 
 
 @dataclass(frozen=True)

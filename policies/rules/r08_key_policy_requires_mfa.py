@@ -16,6 +16,7 @@ from ..facts import (
     MFA_PRESENT_KEY,
     PRINCIPAL_ARN_RE,
     canonical_action,
+    production_defaults,
 )
 from ..policydoc import Condition, PolicyDocument, Statement
 from ..props import CannotJudge
@@ -79,7 +80,7 @@ META = RuleMeta(
     config_schema={
         "requireMfa": per_environment_schema(
             {"type": "boolean"},
-            {"prod": True, "production": True, "*": False},
+            production_defaults(True, False),
             "Whether critical actions need MFA, per environment (`*` for the rest).",
         ),
         "criticalActions": {

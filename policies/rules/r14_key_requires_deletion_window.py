@@ -10,6 +10,7 @@ from ..facts import (
     DELETION_WINDOW_DEFAULT_DAYS,
     DELETION_WINDOW_MAX_DAYS,
     DELETION_WINDOW_MIN_DAYS,
+    production_defaults,
 )
 from ..props import CannotJudge
 from ..rule import (
@@ -28,7 +29,7 @@ from ..rule import (
 )
 
 FIELD: Final = "deletionWindowInDays"
-DEFAULT_MINIMUMS: Final = {"prod": 30, "production": 30, "*": 7}
+DEFAULT_MINIMUMS: Final = production_defaults(30, 7)
 
 META = RuleMeta(
     id="KG-R14",

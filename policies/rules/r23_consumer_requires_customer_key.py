@@ -6,6 +6,7 @@ from typing import Any, Final
 
 from .. import props
 from ..consumers import Verdict, consumer_types, slot_uses
+from ..facts import production_defaults
 from ..props import CannotJudge
 from ..rule import (
     AWS_FSBP,
@@ -25,7 +26,7 @@ from ..rule import (
     violations,
 )
 
-DEFAULT_REQUIRED: Final = {"prod": True, "production": True, "*": False}
+DEFAULT_REQUIRED: Final = production_defaults(True, False)
 
 #: Shared with the stack rule that resolves keys unknown during preview (KG-S05).
 REQUIRE_CUSTOMER_KEY_SCHEMA: Final = per_environment_schema(

@@ -9,6 +9,7 @@ import json
 from datetime import date
 from typing import Any
 
+import pulumi
 import pytest
 
 from kmsguard.builders import build_key_policy, render_policy
@@ -243,3 +244,28 @@ def test_the_stack_config_names_production_environments() -> None:
     assert parse_stack_config(config).production_environments == ("prod", "production")
     config["kmsguard:productionEnvironments"] = json.dumps(["live", "staging"])
     assert parse_stack_config(config).production_environments == ("live", "staging")
+
+
+@pytest.mark.parametrize(
+    ("key_spec", "stack"),
+    [
+        pytest.param(key(), "dev", id="in_use"),
+        pytest.param(key(state="decrypt_only"), "dev", id="decrypt_only"),
+        pytest.param(spec(environment="prod"), "prod", id="production_in_use"),
+    ],
+)
+def test_an_enabled_key_is_never_retained_unprotected(key_spec: KmsKeySpec, stack: str) -> None:
+    with pytest.raises(KmsGuardError) as caught:
+        build(key_spec, stack=stack, opts=pulumi.ResourceOptions(protect=False, retain_on_delete=True))
+    assert str(caught.value) == (
+        "opts: retain_on_delete without protect would let an enabled key leave the stack still usable; "
+        "keep it protected, or disable it first (lifecycle.state: disabled)"
+    )
+    assert caught.value.capture.resources == []  # type: ignore[attr-defined]
+
+
+def test_a_disabled_key_may_leave_the_stack_retained_once_released() -> None:
+    released = key(state="disabled", disabled_on="2026-01-01")
+    captured = build(released, opts=pulumi.ResourceOptions(protect=False, retain_on_delete=True))
+    primary = captured.named("orders-key")
+    assert (primary.inputs["isEnabled"], primary.protect, primary.retain_on_delete) == (False, False, True)

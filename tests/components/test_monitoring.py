@@ -29,6 +29,7 @@ from kmsguard.policies.facts import (
 )
 from tests.components.factories import ACCOUNT, ADMIN, DEPLOYER, REGION, USER
 from tests.components.mocks import Capture, key_id, run
+from tests.stacks.pack import violations
 
 REPLICA = "eu-central-1"
 CATALOG: dict[str, Any] = {
@@ -341,7 +342,11 @@ def test_a_bad_alert_key_is_refused_before_anything_is_registered(
         ),
         pytest.param({"actions": ["DeleteKey"]}, "'DeleteKey' is not a KMS API action", id="unknown_action"),
         pytest.param({"actions": []}, "at least 1 item", id="no_action"),
-        pytest.param({"log_group_name": "has space"}, "String should match pattern", id="bad_log_group"),
+        pytest.param(
+            {"log_group_name": "has space"},
+            "'has space' is not a CloudWatch Logs log group name",
+            id="bad_log_group",
+        ),
     ],
 )
 def test_the_spec_refuses_bad_values(changes: dict[str, Any], error: str) -> None:
@@ -465,4 +470,77 @@ def test_monitoring_needs_the_account_and_partition_in_config() -> None:
         parse_stack_config(config)
     assert (
         str(caught.value) == "kmsguard:monitoring: needs kmsguard:accountId and kmsguard:partition; set both"
+    )
+
+
+def many_classes(count: int) -> dict[str, Any]:
+    data_class = copy.deepcopy(CATALOG["data_classes"][0])
+    data_class.pop("replication")
+    classes = [{**copy.deepcopy(data_class), "name": f"c{i:02d}"} for i in range(count)]
+    return {**CATALOG, "data_classes": classes}
+
+
+def test_keys_beyond_one_patterns_quota_get_another_rule() -> None:
+    # Fourteen keys fit one api-keys pattern (2,048 characters) in this region and account; the alert
+    # key is the fifteenth. The other kinds' patterns are smaller per key and still fit one rule.
+    catalog_spec = CatalogSpec.model_validate(many_classes(14))
+
+    def program() -> None:
+        catalog = KeyCatalog("prod", catalog_spec, region=REGION, account_id=ACCOUNT, partition="aws")
+        KeyMonitoring("prod-monitoring", monitoring_spec(), catalog, catalog_spec, region=REGION,
+                      account_id=ACCOUNT, partition="aws")  # fmt: skip
+
+    captured = run(program, stack="prod")
+    rules = {
+        r.name: json.loads(r.inputs["eventPattern"])
+        for r in captured.of_type("aws:cloudwatch/eventRule:EventRule")
+    }
+    assert set(rules) == {f"prod-monitoring-{p}-{REGION}" for p in ("api-keys", "api-keys-2", "api-grants", "api-aliases", "kms-events")}  # fmt: skip
+    names = [f"prod-c{i:02d}-key" for i in range(14)] + ["prod-monitoring-alerts-key"]
+    first, second = (rules[f"prod-monitoring-{p}-{REGION}"]["detail"]["requestParameters"]["keyId"] for p in ("api-keys", "api-keys-2"))  # fmt: skip
+    assert first == sorted([key_id(n) for n in names[:14]] + [arn(REGION, n) for n in names[:14]])
+    assert second == sorted([key_id(names[14]), arn(REGION, names[14])])
+    for rule in captured.of_type("aws:cloudwatch/eventRule:EventRule"):
+        assert len(rule.inputs["eventPattern"]) <= 2048
+    assert (
+        captured.named(f"prod-monitoring-api-keys-2-{REGION}-target").inputs["rule"]
+        == f"prod-monitoring-api-keys-2-{REGION}"
+    )
+
+
+def test_the_pack_counts_every_rule_of_a_kind_and_misses_the_key_of_a_dropped_one() -> None:
+    catalog_spec = CatalogSpec.model_validate(many_classes(14))
+
+    def program() -> None:
+        catalog = KeyCatalog("prod", catalog_spec, region=REGION, account_id=ACCOUNT, partition="aws")
+        KeyMonitoring("prod-monitoring", monitoring_spec(), catalog, catalog_spec, region=REGION,
+                      account_id=ACCOUNT, partition="aws")  # fmt: skip
+
+    captured = run(program, stack="prod")
+    config = {"aws:region": REGION, "aws:allowedAccountIds": json.dumps([ACCOUNT])}
+    # KG-R08 wants the mock account's deployer listed in the pack config; monitoring is complete.
+    assert set(violations(captured.resources, stack="prod", stack_config=config, states=captured.states)) == {
+        "KG-R08"
+    }
+    dropped = [r for r in captured.resources if "api-keys-2" not in r.name]
+    found = violations(dropped, stack="prod", stack_config=config, states=captured.states)
+    assert found["KG-S04"] == [
+        "None: 1 key(s) are not watched: 'prod-monitoring-alerts-key' in eu-west-1 misses DeleteImportedKeyMaterial, "
+        "DisableKey, DisableKeyRotation, PutKeyPolicy, ReplicateKey, ScheduleKeyDeletion, UpdatePrimaryRegion. Add "
+        "EventBridge rules for these CloudTrail calls in each key's region and the pending-deletion metric filter with "
+        "an alarm (kmsguard's KeyMonitoring builds both)"
+    ]
+
+
+def test_a_key_whose_aliases_cannot_fit_one_pattern_is_refused_before_anything_is_registered() -> None:
+    data = many_classes(1)
+    data["data_classes"][0]["extra_aliases"] = [f"alias/prod-c00-team{i:03d}" for i in range(80)]
+    catalog_spec = CatalogSpec.model_validate(data)
+    specs = plan_catalog(catalog_spec, region=REGION, account_id=ACCOUNT, partition="aws")
+    with pytest.raises(KmsGuardError) as caught:
+        plan_monitoring(monitoring_spec(), catalog_spec, specs, region=REGION, account_id=ACCOUNT,
+                        partition="aws", path="kmsguard:monitoring")  # fmt: skip
+    assert str(caught.value) == (
+        "kmsguard:monitoring: alias/prod-c00-payments in eu-west-1: the api-aliases event pattern of one key "
+        "with 81 aliases is 2205 characters, over EventBridge's limit of 2048; give the key fewer aliases"
     )

@@ -12,7 +12,14 @@ import pytest
 
 from kmsguard.builders.monitoring import WatchedKey, api_call_patterns, service_event_pattern
 from kmsguard.policies.monitoring_facts import DEFAULT_MONITORED_ACTIONS
-from tests.components.monitoring.cloudtrail_samples import ACCOUNT, KEY_ARN, KEY_ID, REGION, record
+from tests.components.monitoring.cloudtrail_samples import (
+    ACCOUNT,
+    DOCUMENTED,
+    KEY_ARN,
+    KEY_ID,
+    REGION,
+    record,
+)
 from tests.components.moto_server import client
 
 REPLICA_REGION = "us-east-1"
@@ -89,6 +96,10 @@ def send(moto_endpoint: str) -> Send:
 BY_KEY = sorted(set(DEFAULT_MONITORED_ACTIONS) - {"CreateGrant", "DeleteAlias"})
 
 
+def test_every_watched_action_has_a_sample_record() -> None:
+    assert set(DOCUMENTED) == set(DEFAULT_MONITORED_ACTIONS)
+
+
 @pytest.mark.parametrize("action", BY_KEY)
 @pytest.mark.parametrize("named", [KEY_ID, KEY_ARN], ids=["by_key_id", "by_key_arn"])
 def test_every_watched_call_on_a_catalog_key_is_delivered(send: Send, action: str, named: str) -> None:
@@ -132,7 +143,23 @@ def test_kms_events_about_a_catalog_key_are_delivered(send: Send, detail_type: s
         pytest.param(record("CreateGrant", granteePrincipal=f"arn:aws:iam::{ACCOUNT}:role/OrdersBatch"), {}, id="a_grant_inside_the_account"),
         pytest.param(record("DeleteAlias", aliasName="alias/prod-other-team"), {}, id="an_alias_outside_the_catalog"),
         pytest.param({"key-id": OUTSIDE_KEY}, {"detail_type": "KMS CMK Deletion", "resources": (f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{OUTSIDE_KEY}",)}, id="a_kms_event_of_another_key"),
+        pytest.param({**record("ScheduleKeyDeletion", key_id=f"arn:aws:kms:{REPLICA_REGION}:{ACCOUNT}:key/{OUTSIDE_KEY}"), "awsRegion": REPLICA_REGION}, {"region": REPLICA_REGION}, id="another_regions_key_outside_the_catalog"),
+        pytest.param(record("CreateGrant", granteePrincipal=f"arn:aws:iam::{ACCOUNT}:root"), {}, id="a_grant_to_the_own_account_root"),
     ],
 )  # fmt: skip
 def test_look_alikes_are_not_delivered(send: Send, detail: dict[str, Any], options: dict[str, Any]) -> None:
     assert send(detail, **options) == set()
+
+
+@pytest.mark.parametrize(
+    "grantee",
+    [
+        pytest.param("arn:aws:iam::444455556666:role/Partner", id="another_accounts_role"),
+        pytest.param("arn:aws:sts::444455556666:assumed-role/Partner/session", id="another_accounts_session"),
+        # A session of the own account is not an `arn:aws:iam::<account>:` principal: EventBridge has no
+        # anything-but over two prefixes, so it is reported too (an extra alert, never a missed one).
+        pytest.param(f"arn:aws:sts::{ACCOUNT}:assumed-role/OrdersBatch/session", id="own_account_session_over_alerts"),
+    ],
+)  # fmt: skip
+def test_grants_to_principals_outside_the_accounts_iam_are_delivered(send: Send, grantee: str) -> None:
+    assert send(record("CreateGrant", granteePrincipal=grantee)) == {"api-grants"}
