@@ -140,10 +140,14 @@ def check(resources: Sequence[Resource], context: Context) -> Result:
     _event_rules(resources, context, evidence)
     _alarmed_filters(resources, context, evidence)
     index = KeyIndex(watched)
-    alias_links = [(a, keys_of_alias(a, index)) for a in aliases(resources)]
+    # Each key's aliases, found once: asking every alias for every key is quadratic in the catalog.
+    aliases_of: dict[str, list[Resource]] = {}
+    for alias in aliases(resources):
+        for linked in {k.urn for k in keys_of_alias(alias, index)}:
+            aliases_of.setdefault(linked, []).append(alias)
     gaps: list[str] = []
     for key in watched:
-        ref = _key_ref(key, context, alias_links)
+        ref = _key_ref(key, context, aliases_of.get(key.urn, []))
         if ref is None:
             evidence.pending = True
         elif isinstance(ref, str):
@@ -193,9 +197,7 @@ def _region(resource: Resource, context: Context) -> object:
     return region
 
 
-def _key_ref(
-    key: Resource, context: Context, alias_links: list[tuple[Resource, list[Resource]]]
-) -> KeyRef | str | None:
+def _key_ref(key: Resource, context: Context, key_aliases: Sequence[Resource]) -> KeyRef | str | None:
     """The key as events name it; None while unknown; a reason when it cannot be named."""
     arn = key.props.get("arn")
     if is_unknown(arn):
@@ -206,9 +208,9 @@ def _key_ref(
     if len(parts) != KEY_ARN_PARTS or parts[2] != "kms" or not parts[5].startswith("key/"):
         return "its ARN is missing or not a key ARN, so no rule can be shown to cover it"
     names: list[str] = []
-    for alias, linked in alias_links:
+    for alias in key_aliases:
         name = alias_name(alias)
-        if name and any(k.urn == key.urn for k in linked) and _region(alias, context) == parts[3]:
+        if name and _region(alias, context) == parts[3]:
             names.append(name)
     usage = key.props.get("keyUsage")
     return KeyRef(arn, tuple(sorted(names)), usage if isinstance(usage, str) else "ENCRYPT_DECRYPT")
