@@ -291,22 +291,29 @@ class PackClient:
     def analyze_stack(
         self, resources: list[Captured], providers: dict[str, analyzer_pb2.AnalyzerProviderResource]
     ) -> Any:
-        request = analyzer_pb2.AnalyzeStackRequest()
-        for r in resources:
-            item = request.resources.add(
-                type=r.type,
-                properties=r.outputs,
-                urn=r.urn,
-                name=r.name,
-                options=analyzer_pb2.AnalyzerResourceOptions(parent=r.parent, protect=r.protect),
-                parent=r.parent,
-                dependencies=r.dependencies,
-            )
-            if r.urn in providers:
-                item.provider.CopyFrom(providers[r.urn])
-            for key, deps in r.property_dependencies.items():
-                item.propertyDependencies[key].urns.extend(deps)
-        return self._call(self.stub.AnalyzeStack, request, "AnalyzeStack")
+        return self._call(self.stub.AnalyzeStack, stack_request(resources, providers), "AnalyzeStack")
+
+
+def stack_request(
+    resources: list[Captured], providers: dict[str, analyzer_pb2.AnalyzerProviderResource]
+) -> analyzer_pb2.AnalyzeStackRequest:
+    """The AnalyzeStack request the engine sends after a preview: every resource with its outputs."""
+    request = analyzer_pb2.AnalyzeStackRequest()
+    for r in resources:
+        item = request.resources.add(
+            type=r.type,
+            properties=r.outputs,
+            urn=r.urn,
+            name=r.name,
+            options=analyzer_pb2.AnalyzerResourceOptions(parent=r.parent, protect=r.protect),
+            parent=r.parent,
+            dependencies=r.dependencies,
+        )
+        if r.urn in providers:
+            item.provider.CopyFrom(providers[r.urn])
+        for key, deps in r.property_dependencies.items():
+            item.propertyDependencies[key].urns.extend(deps)
+    return request
 
 
 def diagnostics(response: Any) -> list[Diagnostic]:

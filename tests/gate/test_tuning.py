@@ -45,3 +45,20 @@ def test_the_heap_stays_frozen_until_the_outermost_block_ends() -> None:
         assert gc.get_freeze_count() > 0  # the inner block left it frozen
 
     assert gc.get_freeze_count() == 0
+
+
+def test_survivors_of_a_full_collection_are_frozen_only_inside_the_block() -> None:
+    kept = [object() for _ in range(10)]  # noqa: F841 - something to survive
+
+    gc.collect()
+    assert gc.get_freeze_count() == 0
+
+    with batch_runtime():
+        gc.collect(1)
+        assert gc.get_freeze_count() == 0  # a younger collection leaves the heap as it was
+        gc.collect()
+        assert gc.get_freeze_count() > 0
+
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert gc.get_freeze_count() == 0
