@@ -49,6 +49,7 @@ docs: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench --program mixed --sizes 100,1000,10000
 
 clean:
 	rm -rf $(VENV) $(PACK_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

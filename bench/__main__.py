@@ -8,7 +8,8 @@ the Analyze time left after the program ended; the floor is the SDK alone on the
 a larger young-generation GC threshold), to show how much of the gate's margin those buy.
 `overlap` is the share of resources the pack had analysed when the program ended, `pack cpu` the
 pack processes' CPU time (they run beside the program, so it is hidden as long as they keep up),
-`pack instances` how many served Analyze calls (see `kmsguard.gate.run.SHARDS`). `access` is the
+`pack instances` how many served Analyze calls (see `kmsguard.gate.run.SHARDS`); the last line
+compares the cost per resource at the largest size with the smallest. `access` is the
 access model (`kmsguard.gate.access`), computed once after the pack; `reporting` includes rendering it
 in every report, the Markdown summary too.
 """
@@ -63,6 +64,7 @@ def main() -> None:
     ]
     print(" | ".join(header))
     print(" | ".join("---" for _ in header))
+    per_resource: list[tuple[int, float, float]] = []  # keys, gate and floor ms per resource
     with tempfile.TemporaryDirectory(prefix="kmsguard-bench-") as scratch:
         for keys in sizes:
             program = write(Path(scratch) / f"{kind}{keys}", keys, kind)
@@ -87,6 +89,20 @@ def main() -> None:
                 f"{gate.get('pack_instances', 1.0):.0f}",
             ]
             print(" | ".join(row), flush=True)
+            per_resource.append((keys, gate["total"] / resources * 1000, floor / resources * 1000))
+    print(_growth(per_resource))
+
+
+def _growth(per_resource: list[tuple[int, float, float]]) -> str:
+    """How the cost per resource grows from the smallest size to the largest, beside the SDK's."""
+    if len(per_resource) < 2:
+        return ""
+    (small, gate_small, floor_small), (large, gate_large, floor_large) = per_resource[0], per_resource[-1]
+    return (
+        f"\nCost per resource from {small:,} to {large:,} keys: gate {gate_large / gate_small:.2f}x "
+        f"({gate_small:.2f} to {gate_large:.2f} ms), floor {floor_large / floor_small:.2f}x "
+        f"({floor_small:.2f} to {floor_large:.2f} ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import pytest
 
 import kmsguard.gate.run
 from kmsguard.gate import project
+from kmsguard.gate.deadline import Deadline
 from kmsguard.gate.errors import GateError
 from kmsguard.gate.model import GateResult
 from kmsguard.gate.run import run
@@ -79,3 +80,26 @@ def test_a_second_pack_instance_gives_the_same_verdicts(monkeypatch: pytest.Monk
     assert shared.timings["pack_instances"] == 2
     assert _verdicts(shared) == _verdicts(alone)
     assert shared.not_applicable == alone.not_applicable
+
+
+def test_while_the_program_runs_the_pack_leaves_it_a_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    """More instances than `SHARDS_BESIDE_PROGRAM` start only once the program has ended."""
+    monkeypatch.setattr(kmsguard.gate.run, "SHARDS", 2)
+    monkeypatch.setattr(kmsguard.gate.run, "SHARDS_BESIDE_PROGRAM", 1)
+    started: list[bool] = []
+    monkeypatch.setattr(kmsguard.gate.run._Worker, "_add_shard", lambda worker: started.append(True))
+    worker = kmsguard.gate.run._Worker(
+        project.load(PROGRAMS / "bad", "test"), PACK, {}, "policy config", None, Deadline()
+    )
+    worker.processes.append(object())  # type: ignore[arg-type] # the first instance, serving
+    for _ in range(kmsguard.gate.run.BACKLOG_FOR_ANOTHER_SHARD + 1):
+        worker.inbox.put(None)
+
+    worker._grow_if_behind()
+    assert worker.growing is None
+
+    worker.program_ended.set()
+    worker._grow_if_behind()
+    assert worker.growing is not None
+    worker.growing.join(5)
+    assert started == [True]
