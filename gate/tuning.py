@@ -60,7 +60,7 @@ def _freeze_survivors(phase: str, info: dict[str, int]) -> None:
     benchmark, four full collections took 16 s of an 82 s program phase. Freezing what survived one
     leaves the next only what was allocated since: 7 s, at the same peak memory (2.6 GB). What is
     frozen and dies later is freed when the outermost block ends and unfreezes it."""
-    if phase == "stop" and info["generation"] == OLDEST_GENERATION:
+    if phase == "stop":
         gc.freeze()
 
 

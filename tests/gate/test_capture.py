@@ -2,10 +2,13 @@
 
 import asyncio
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from google.protobuf import struct_pb2
 from pulumi.runtime import resource as sdk_resource
+from pulumi.runtime import rpc
 
 from kmsguard.gate import capture, project, wire
 from kmsguard.gate.capture import Captured
@@ -131,3 +134,49 @@ def test_an_arn_passed_as_input_is_reported_back_unchanged(tmp_path: Path) -> No
     by_name = {r.name: wire.to_python(r.outputs) for r in _run(tmp_path)}
     assert by_name["t"]["arn"].startswith("arn:aws:sns:")
     assert by_name["to-topic"]["arn"] == by_name["t"]["arn"]
+
+
+def _wire_state() -> dict[str, object]:
+    """A mock state as the capture builds one: the program's inputs as the SDK deserializes them."""
+    sent = struct_pb2.Struct()
+    sent.update({
+        "description": wire.secret("confidential"),
+        "aliasName": UNKNOWN_STRING_SENTINEL,
+        "tags": {"Team": "payments", "CostCenter": "cc-1"},
+        "regions": ["eu-west-1", "eu-central-1"],
+        "deletionWindowInDays": 30,
+        "enableKeyRotation": True,
+    })
+    return dict(rpc.deserialize_properties(sent, keep_unknowns=True))
+
+
+def test_a_state_of_plain_values_serializes_without_an_event_loop_as_the_sdk_would() -> None:
+    state = _wire_state()
+    by_sdk = asyncio.run(rpc.serialize_properties(state, {}))
+
+    def serialize_on_a_thread_without_a_loop() -> struct_pb2.Struct:
+        serialized = capture._serialized(state)
+        with pytest.raises(RuntimeError, match="no current event loop"):
+            asyncio.get_event_loop()  # the SDK's way would have made this thread one
+        return serialized
+
+    with ThreadPoolExecutor(1) as thread:
+        by_capture = thread.submit(serialize_on_a_thread_without_a_loop).result()
+
+    assert by_capture == by_sdk
+    assert wire.to_python(by_capture)["description"] == wire.secret("confidential")
+
+
+def test_a_state_that_awaits_is_serialized_by_the_event_loop() -> None:
+    loop = asyncio.new_event_loop()
+    try:
+        asyncio.set_event_loop(loop)
+        resolving = loop.create_future()
+        loop.call_soon(resolving.set_result, "arn:aws:sns:eu-west-1:111122223333:later")
+
+        outputs = capture._serialized({"topicArn": resolving})
+
+        assert wire.to_python(outputs) == {"topicArn": "arn:aws:sns:eu-west-1:111122223333:later"}
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
