@@ -55,11 +55,14 @@ def batch_runtime() -> Iterator[None]:
 
 
 def _freeze_survivors(phase: str, info: dict[str, int]) -> None:
-    """Every full collection during a run walks the whole heap, by then mostly the program's own
-    long-lived objects, so their cost grew faster than the program: at 4,000 keys of the mixed
-    benchmark, four full collections took 16 s of an 82 s program phase. Freezing what survived one
-    leaves the next only what was allocated since: 7 s, at the same peak memory (2.6 GB). What is
-    frozen and dies later is freed when the outermost block ends and unfreezes it."""
+    """A Pulumi program keeps nearly everything it builds until it ends, so each older
+    collection walks survivors that will survive again, and walks more of them the larger the
+    program: at 10,000 keys of the mixed benchmark, 87 middle and 8 full collections took 60 s
+    and the collector 108 s in all. Freezing whatever survived a collection, young ones included,
+    leaves every collection only what was allocated since it last ran: 35 s in all, and peak
+    memory did not grow (6.2 GB, against 6.5 GB). The price is cyclic garbage that dies after it was frozen:
+    it stays until the outermost block ends, unfreezes it and lets the next collection free it
+    (at 2,000 keys, 5 % more memory at the end of the capture)."""
     if phase == "stop":
         gc.freeze()
 
