@@ -139,14 +139,16 @@ def test_an_arn_passed_as_input_is_reported_back_unchanged(tmp_path: Path) -> No
 def _wire_state() -> dict[str, object]:
     """A mock state as the capture builds one: the program's inputs as the SDK deserializes them."""
     sent = struct_pb2.Struct()
-    sent.update({
-        "description": wire.secret("confidential"),
-        "aliasName": UNKNOWN_STRING_SENTINEL,
-        "tags": {"Team": "payments", "CostCenter": "cc-1"},
-        "regions": ["eu-west-1", "eu-central-1"],
-        "deletionWindowInDays": 30,
-        "enableKeyRotation": True,
-    })
+    sent.update(
+        {
+            "description": wire.secret("confidential"),
+            "aliasName": UNKNOWN_STRING_SENTINEL,
+            "tags": {"Team": "payments", "CostCenter": "cc-1"},
+            "regions": ["eu-west-1", "eu-central-1"],
+            "deletionWindowInDays": 30,
+            "enableKeyRotation": True,
+        }
+    )
     return dict(rpc.deserialize_properties(sent, keep_unknowns=True))
 
 
