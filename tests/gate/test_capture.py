@@ -154,7 +154,11 @@ def _wire_state() -> dict[str, object]:
 
 def test_a_state_of_plain_values_serializes_without_an_event_loop_as_the_sdk_would() -> None:
     state = _wire_state()
-    by_sdk = asyncio.run(rpc.serialize_properties(state, {}))
+    reference = asyncio.new_event_loop()  # not asyncio.run: it would leave the main thread without a loop
+    try:
+        by_sdk = reference.run_until_complete(rpc.serialize_properties(state, {}))
+    finally:
+        reference.close()
 
     def serialize_on_a_thread_without_a_loop() -> struct_pb2.Struct:
         serialized = capture._serialized(state)
@@ -170,6 +174,7 @@ def test_a_state_of_plain_values_serializes_without_an_event_loop_as_the_sdk_wou
 
 
 def test_a_state_that_awaits_is_serialized_by_the_event_loop() -> None:
+    previous = asyncio.get_event_loop_policy().get_event_loop()
     loop = asyncio.new_event_loop()
     try:
         asyncio.set_event_loop(loop)
@@ -180,5 +185,5 @@ def test_a_state_that_awaits_is_serialized_by_the_event_loop() -> None:
 
         assert wire.to_python(outputs) == {"topicArn": "arn:aws:sns:eu-west-1:111122223333:later"}
     finally:
-        asyncio.set_event_loop(None)
+        asyncio.set_event_loop(previous)  # the next test expects the main thread's loop
         loop.close()
