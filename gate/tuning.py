@@ -23,8 +23,6 @@ SWITCH_INTERVAL_S: Final = 0.0005
 #: that growing heap: 7.4 s of GC in a 16.9 s program phase. At 50,000 it runs none, the program
 #: phase took 12.2 s, and peak memory stayed the same (435 MB before, 432 MB after).
 YOUNG_GC_THRESHOLD: Final = 50_000
-#: CPython's oldest generation, the one a full collection walks.
-OLDEST_GENERATION: Final = 2
 
 _lock = threading.Lock()
 _depth = 0
@@ -60,9 +58,9 @@ def _freeze_survivors(phase: str, info: dict[str, int]) -> None:
     program: at 10,000 keys of the mixed benchmark, 87 middle and 8 full collections took 60 s
     and the collector 108 s in all. Freezing whatever survived a collection, young ones included,
     leaves every collection only what was allocated since it last ran: 35 s in all, and peak
-    memory did not grow (6.2 GB, against 6.5 GB). The price is cyclic garbage that dies after it was frozen:
-    it stays until the outermost block ends, unfreezes it and lets the next collection free it
-    (at 2,000 keys, 5 % more memory at the end of the capture)."""
+    memory did not grow (6.2 GB, against 6.5 GB). The price is cyclic garbage that dies after it
+    was frozen: it stays until the outermost block ends, unfreezes it and lets the next collection
+    free it (at 2,000 keys, 5 % more memory at the end of the capture)."""
     if phase == "stop":
         gc.freeze()
 

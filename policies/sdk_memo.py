@@ -57,7 +57,7 @@ class _RequestCache(threading.local):
         self.by_dict: dict[int, list[Any]] = {}
         #: id(deserialised dict) -> [deserialised, its unknown-checking proxy or None]
         self.by_deserialised: dict[int, list[Any]] = {}
-        #: id(resource message) -> [message, {servicer helper name: what it built from it}]
+        #: id(resource message) -> (message, {servicer helper name: what it built from it})
         self.by_resource: dict[int, tuple[Any, dict[str, Any]]] = {}
 
     def clear(self) -> None:
